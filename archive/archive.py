@@ -1,0 +1,287 @@
+"""The archive as one object: a directory with ``archive.sqlite`` and ``warc/``.
+
+This is the API researchers use from notebooks::
+
+    from archive import open_archive, Query
+    with open_archive("newsarchive-data") as arc:
+        for hit in arc.search(Query(text='"proxy war"', source="Yahoo")):
+            print(hit.record.article.title, hit.snippet)
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import ArchiveError, WarcError
+from .frontier import Frontier
+from .query import Query, search
+from .settings import ArchiveSettings
+from .store import ArticleStore
+from .types import Article, HttpResponse, Record, SearchHit
+from .warc import WarcFileWriter, read_record
+
+DB_NAME = "archive.sqlite"
+WARC_DIR = "warc"
+LOCK_NAME = "crawl.lock"
+
+
+def content_hash(article: Article | None, payload: bytes) -> str:
+    """What makes two captures the same version: the extracted article, not the bytes.
+
+    Pages change ads, tokens and timestamps on every load; hashing what we extracted
+    (title, body, dates, authors, attributions) makes those captures one version.
+    """
+    if article is None or not (article.body or article.title):
+        return "sha256:" + hashlib.sha256(payload).hexdigest()
+    key = json.dumps([article.title, article.body, article.published, article.modified,
+                      list(article.authors), [a.to_dict() for a in article.attributions]],
+                     ensure_ascii=False, sort_keys=True)
+    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    """What archiving one response did."""
+
+    capture_id: int
+    version_id: int | None
+    outcome: str  # new | new-version | unchanged | not-modified
+
+
+class Archive:
+    """An archive directory: records in SQLite, snapshots in WARC files.
+
+    Args:
+        path: the archive directory.
+        settings: WARC rotation size and operator name.
+        create: create the directory when missing (crawls); readers pass ``False``
+            and get an :class:`ArchiveError` for a missing archive.
+        software: written into WARC ``warcinfo`` records.
+    """
+
+    def __init__(self, path: str | Path, settings: ArchiveSettings | None = None, *,
+                 create: bool = False, software: str = "newsarchive") -> None:
+        self.path = Path(path)
+        self.settings = settings or ArchiveSettings(path=str(path))
+        db = self.path / DB_NAME
+        if not db.exists():
+            if not create:
+                raise ArchiveError(f"no archive at {self.path} (expected {db}); "
+                                   "run `newsarchive crawl` or pass --archive PATH")
+            try:
+                (self.path / WARC_DIR).mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ArchiveError(f"cannot create archive at {self.path}: {exc}") from exc
+        self.store = ArticleStore(db)
+        self.frontier = Frontier(self.store.conn)
+        self._software = software
+        self._writer: WarcFileWriter | None = None
+        self._lock: IO[str] | None = None
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        self.store.close()
+        self.release_lock()
+
+    # -- writing -----------------------------------------------------------------------
+
+    @property
+    def writer(self) -> WarcFileWriter:
+        if self._writer is None:
+            info = {"software": self._software, "format": "WARC File Format 1.1",
+                    "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
+                                  "warc-format/warc-1.1/",
+                    "hostname": platform.node(), "operator": self.settings.operator}
+            self._writer = WarcFileWriter(self.path / WARC_DIR,
+                                          max_bytes=self.settings.warc_max_bytes, info=info)
+        return self._writer
+
+    def store_response(self, response: HttpResponse, article: Article | None, *,
+                       page_url: str, crawl_id: int | None = None) -> StoreResult:
+        """Archive one fetched response and what was extracted from it.
+
+        The WARC record is written first; the database rows that point at it are
+        committed after, in one transaction, so the database never points at bytes
+        that are not on disk.
+
+        Args:
+            response: the exchange as fetched (a 304 is recorded as a check).
+            article: the extraction, or ``None`` for non-article content.
+            page_url: the normalised URL identifying the page across captures.
+            crawl_id: the crawl this capture belongs to.
+        """
+        store = self.store
+        now = response.fetched_at
+        page_id = store.page_id(page_url, now)
+        etag, last_modified = response.header("etag"), response.header("last-modified")
+        if response.status == 304:
+            with store.transaction():
+                cap = store.add_capture(page_id=page_id, url=response.url, fetched_at=now,
+                                        status=304, kind="not-modified", content_type=None,
+                                        payload_digest=None, content_hash=None, warc=None,
+                                        crawl_id=crawl_id)
+                latest = store.latest_version(page_id)
+                if latest:
+                    store.link_capture(cap, latest[0])
+                store.set_validators(page_id, etag, last_modified, now)
+            return StoreResult(cap, latest[0] if latest else None, "not-modified")
+        digest = "sha1:" + _b32_sha1(response.body)
+        original = store.original_payload(page_id, digest)
+        if original is not None:
+            loc = self.writer.write_revisit(response, digest=digest, refers_to_uri=original[0],
+                                            refers_to_date=original[1])
+            kind = "revisit"
+        else:
+            loc = self.writer.write_response(response)
+            kind = "response"
+        chash = content_hash(article, response.content)
+        with store.transaction():
+            cap = store.add_capture(page_id=page_id, url=response.url, fetched_at=now,
+                                    status=response.status, kind=kind,
+                                    content_type=response.content_type, payload_digest=digest,
+                                    content_hash=chash,
+                                    warc=(loc.filename, loc.offset, loc.length),
+                                    crawl_id=crawl_id)
+            store.set_validators(page_id, etag, last_modified, now)
+            latest = store.latest_version(page_id)
+            if latest is not None and latest[1] == chash:
+                store.link_capture(cap, latest[0])
+                return StoreResult(cap, latest[0], "unchanged")
+            if article is None:
+                return StoreResult(cap, None, "new")
+            version = store.add_version(page_id=page_id, capture_id=cap, captured_at=now,
+                                        content_hash=chash, article=article)
+            store.link_capture(cap, version)
+        return StoreResult(cap, version, "new-version" if latest else "new")
+
+    # -- reading -----------------------------------------------------------------------
+
+    def record(self, record_id: int) -> Record:
+        """One record (article version) by id. Raises ``RecordNotFoundError``."""
+        return self.store.record(record_id)
+
+    def records(self) -> Iterator[Record]:
+        """Every record, oldest first."""
+        return self.store.records()
+
+    def search(self, query: Query) -> list[SearchHit]:
+        """Full-text search with filters; see :class:`archive.query.Query`."""
+        return search(self.store, query)
+
+    def raw(self, record_id: int) -> bytes:
+        """The archived payload of a record, exactly as fetched (transfer- and
+        content-decoding undone, no charset conversion)."""
+        record = self.record(record_id)
+        capture = self.store.capture(record.capture_id)
+        if capture.warc_file is None or capture.warc_offset is None:
+            raise WarcError(f"record {record_id} has no archived payload")
+        headers, payload = read_record(self.path / WARC_DIR / capture.warc_file,
+                                       capture.warc_offset)
+        if headers.get("WARC-Type") == "revisit":
+            raise WarcError(f"record {record_id} points at a revisit record; "
+                            "run `newsarchive verify`")
+        return payload
+
+    def latest_payload(self, page_url: str) -> bytes | None:
+        """The last full payload archived for a page (a 304 re-uses it for links)."""
+        row = self.store.conn.execute(
+            "SELECT c.warc_file, c.warc_offset FROM captures c JOIN pages p ON p.id = c.page_id "
+            "WHERE p.url = ? AND c.kind = 'response' ORDER BY c.id DESC LIMIT 1",
+            (page_url,)).fetchone()
+        if row is None:
+            return None
+        return read_record(self.path / WARC_DIR / row[0], int(row[1]))[1]
+
+    # -- locking -----------------------------------------------------------------------
+
+    def acquire_lock(self, wait: float = 0.0) -> None:
+        """Take the archive's crawl lock, so two crawls never run on one archive.
+
+        Args:
+            wait: seconds to wait for another crawl to finish (0 = fail at once).
+
+        Raises:
+            ArchiveError: another crawl holds the lock (names its pid).
+        """
+        fh = (self.path / LOCK_NAME).open("a+")
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    fh.seek(0)
+                    holder = fh.read().strip() or "unknown"
+                    fh.close()
+                    raise ArchiveError(
+                        f"another crawl (pid {holder}) is running on {self.path}; "
+                        "this one exits without touching it. Use --wait SECONDS to queue "
+                        "behind it.") from exc
+                time.sleep(0.2)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        self._lock = fh
+
+    def release_lock(self) -> None:
+        if self._lock is not None:
+            with contextlib.suppress(OSError):
+                self._lock.truncate(0)
+            self._lock.close()
+            self._lock = None
+
+    # -- crawls ------------------------------------------------------------------------
+
+    def start_crawl(self, seeds: list[str], settings: dict[str, Any]) -> int:
+        cur = self.store.conn.execute(
+            "INSERT INTO crawls(started_at, seeds, settings) VALUES (?, ?, ?)",
+            (_now(), json.dumps(seeds), json.dumps(settings, default=str)))
+        return int(cur.lastrowid or 0)
+
+    def last_unfinished_crawl(self) -> int | None:
+        row = self.store.conn.execute(
+            "SELECT id FROM crawls WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1").fetchone()
+        return int(row[0]) if row else None
+
+    def finish_crawl(self, crawl_id: int, stats: dict[str, Any]) -> None:
+        self.store.conn.execute("UPDATE crawls SET finished_at = ?, stats = ? WHERE id = ?",
+                                (_now(), json.dumps(stats), crawl_id))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _b32_sha1(data: bytes) -> str:
+    return base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def open_archive(path: str | Path, settings: ArchiveSettings | None = None, *,
+                 create: bool = False) -> Archive:
+    """Open the archive at ``path`` (see :class:`Archive`)."""
+    return Archive(path, settings, create=create)

@@ -1,0 +1,79 @@
+"""The one exception tree of newsarchive.
+
+Everything we raise on purpose derives from :class:`NewsarchiveError`, so the CLI can
+turn any of them into a one-line message and a non-zero exit code::
+
+    NewsarchiveError
+    ├── ConfigError            bad config.toml key, type or value
+    ├── FetchError             a page could not be fetched (carries the URL)
+    │   ├── BlockedURLError    refused before connecting (scheme, private address, robots)
+    │   ├── TooLargeError      body or decompressed size above the limit
+    │   └── HTTPStatusError    a final non-success HTTP status
+    ├── ExtractionError        input that cannot be read as a document (never for bad HTML)
+    └── ArchiveError           the archive cannot be opened, read or written
+        ├── SchemaVersionError the database was made by a newer newsarchive
+        ├── RecordNotFoundError no record with that id / URL
+        └── WarcError          a WARC file is missing, truncated or fails its digest
+
+This module imports nothing of ours: both ``scraper`` and ``archive`` use it.
+"""
+
+from __future__ import annotations
+
+
+class NewsarchiveError(Exception):
+    """Root of every error newsarchive raises on purpose."""
+
+
+class ConfigError(NewsarchiveError):
+    """A setting is unknown, of the wrong type or out of range."""
+
+
+class FetchError(NewsarchiveError):
+    """A page could not be fetched.
+
+    Attributes:
+        url: the URL being fetched.
+        reason: a short machine-friendly reason (``timeout``, ``too-large``, ...).
+    """
+
+    def __init__(self, message: str, *, url: str, reason: str = "fetch-error") -> None:
+        super().__init__(message)
+        self.url = url
+        self.reason = reason
+
+
+class BlockedURLError(FetchError):
+    """The URL was refused before any connection was made."""
+
+
+class TooLargeError(FetchError):
+    """The body (or its decompressed size) exceeded the configured limit."""
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with a final status that is not a success."""
+
+    def __init__(self, message: str, *, url: str, status: int) -> None:
+        super().__init__(message, url=url, reason=f"http-{status}")
+        self.status = status
+
+
+class ExtractionError(NewsarchiveError):
+    """Input that cannot be treated as a document at all (e.g. an unreadable file)."""
+
+
+class ArchiveError(NewsarchiveError):
+    """The archive cannot be opened, read or written."""
+
+
+class SchemaVersionError(ArchiveError):
+    """The database schema is newer than this version of newsarchive understands."""
+
+
+class RecordNotFoundError(ArchiveError):
+    """No record matches the requested id or URL."""
+
+
+class WarcError(ArchiveError):
+    """A WARC file is missing, truncated, or a record fails its digest."""

@@ -1,0 +1,108 @@
+"""Full-text search over archived versions (SQLite FTS5, BM25 ranking) with filters.
+
+The query text uses FTS5 syntax: words (all must match), ``"exact phrase"``,
+``prefix*``, ``OR``, ``NOT`` and parentheses. Without text, filters alone list records.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ArchiveError
+from .store import ArticleStore
+from .types import SearchHit
+
+HIGHLIGHT = ("«", "»")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Query:
+    """A search: text and filters.
+
+    Attributes:
+        text: FTS5 query over title and body ("" = no text condition).
+        site: only this site (host without ``www.``).
+        since, until: published date range, inclusive, ``YYYY-MM-DD``.
+        source: only articles crediting this attribution source (case-insensitive).
+        author: only articles with this author (case-insensitive substring).
+        language: only this language code (prefix match: ``en`` matches ``en-GB``).
+        sort: ``relevance`` (BM25, needs text) or ``date`` (newest published first).
+        all_versions: include superseded versions, not only each page's latest.
+    """
+
+    text: str = ""
+    site: str | None = None
+    since: str | None = None
+    until: str | None = None
+    source: str | None = None
+    author: str | None = None
+    language: str | None = None
+    sort: str = "relevance"
+    limit: int = 20
+    offset: int = 0
+    all_versions: bool = False
+
+
+def search(store: ArticleStore, query: Query) -> list[SearchHit]:
+    """Run ``query``; hits carry the record, a highlighted snippet and the BM25 score.
+
+    Raises:
+        ArchiveError: invalid FTS5 syntax (the message shows how to quote).
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    text = query.text.strip()
+    if text:
+        select = (
+            "SELECT v.id, bm25(versions_fts, 5.0, 1.0) AS score, "
+            f"snippet(versions_fts, 1, '{HIGHLIGHT[0]}', '{HIGHLIGHT[1]}', '…', 16) AS snip "
+            "FROM versions_fts JOIN versions v ON v.id = versions_fts.rowid "
+            "JOIN pages p ON p.id = v.page_id"
+        )
+        where.append("versions_fts MATCH ?")
+        params.append(text)
+    else:
+        select = ("SELECT v.id, 0.0 AS score, substr(v.body, 1, 160) AS snip FROM versions v "
+                  "JOIN pages p ON p.id = v.page_id")
+    if not query.all_versions:
+        where.append("v.id = (SELECT max(id) FROM versions WHERE page_id = v.page_id)")
+    if query.site:
+        where.append("(p.site = ? OR p.site LIKE ?)")
+        site = query.site.lower().removeprefix("www.")
+        params += [site, f"%.{site}"]
+    if query.since:
+        where.append("substr(v.published, 1, 10) >= ?")
+        params.append(query.since[:10])
+    if query.until:
+        where.append("substr(v.published, 1, 10) <= ?")
+        params.append(query.until[:10])
+    if query.source:
+        where.append("EXISTS (SELECT 1 FROM attributions a WHERE a.version_id = v.id "
+                     "AND a.source = ? COLLATE NOCASE)")
+        params.append(query.source.strip())
+    if query.author:
+        where.append("v.authors LIKE ?")
+        params.append(f"%{query.author}%")
+    if query.language:
+        where.append("(v.language = ? COLLATE NOCASE OR v.language LIKE ?)")
+        params += [query.language, f"{query.language}-%"]
+    sql = select + (" WHERE " + " AND ".join(where) if where else "")
+    if query.sort == "date" or not text:
+        sql += " ORDER BY v.published IS NULL, v.published DESC, v.id DESC"
+    else:
+        sql += " ORDER BY score"
+    sql += " LIMIT ? OFFSET ?"
+    params += [query.limit, query.offset]
+    try:
+        rows = store.conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc) or "syntax" in str(exc) or "unterminated" in str(exc):
+            raise ArchiveError(
+                f"invalid search {text!r}: {exc}. Put phrases in double quotes, e.g. "
+                "'\"proxy war\"', and quote words like AND/OR/NOT to search for them."
+            ) from exc
+        raise
+    return [SearchHit(record=store.record(r[0]), snippet=" ".join(str(r[2] or "").split()),
+                      score=-float(r[1])) for r in rows]

@@ -1,0 +1,137 @@
+"""The SQLite schema, as numbered migrations applied in order when an archive opens.
+
+``PRAGMA user_version`` holds the number of migrations applied. An archive whose
+version is higher than ``len(MIGRATIONS)`` was written by a newer newsarchive and is
+refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .errors import SchemaVersionError
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: pages, captures, versions, attributions, full-text index, crawls, frontier
+    """
+    CREATE TABLE pages (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,          -- normalised URL: one article, one page
+        site TEXT NOT NULL,                -- host without www.
+        first_seen TEXT NOT NULL,
+        last_checked TEXT,
+        etag TEXT,
+        last_modified TEXT
+    );
+    CREATE TABLE versions (
+        id INTEGER PRIMARY KEY,
+        page_id INTEGER NOT NULL REFERENCES pages(id),
+        capture_id INTEGER NOT NULL,       -- the capture that first saw this content
+        captured_at TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        fetched_url TEXT,
+        canonical_url TEXT,
+        title TEXT,
+        authors TEXT NOT NULL DEFAULT '[]',
+        published TEXT,
+        modified TEXT,
+        language TEXT,
+        site_name TEXT,
+        description TEXT,
+        image TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        body TEXT NOT NULL DEFAULT '',
+        signals TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX versions_page ON versions(page_id, captured_at);
+    CREATE INDEX versions_published ON versions(published);
+    CREATE TABLE captures (
+        id INTEGER PRIMARY KEY,
+        page_id INTEGER NOT NULL REFERENCES pages(id),
+        url TEXT NOT NULL,                 -- as fetched (after redirects)
+        fetched_at TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        kind TEXT NOT NULL,                -- response | revisit | not-modified
+        content_type TEXT,
+        payload_digest TEXT,
+        content_hash TEXT,
+        warc_file TEXT,
+        warc_offset INTEGER,
+        warc_length INTEGER,
+        version_id INTEGER REFERENCES versions(id),
+        crawl_id INTEGER
+    );
+    CREATE INDEX captures_page ON captures(page_id, fetched_at);
+    CREATE INDEX captures_digest ON captures(payload_digest);
+    CREATE TABLE attributions (
+        id INTEGER PRIMARY KEY,
+        version_id INTEGER NOT NULL REFERENCES versions(id),
+        position INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        url TEXT,
+        passage TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        pattern TEXT NOT NULL
+    );
+    CREATE INDEX attributions_version ON attributions(version_id, position);
+    CREATE INDEX attributions_source ON attributions(source COLLATE NOCASE);
+    CREATE VIRTUAL TABLE versions_fts USING fts5(
+        title, body, content='versions', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER versions_ai AFTER INSERT ON versions BEGIN
+        INSERT INTO versions_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END;
+    CREATE TRIGGER versions_ad AFTER DELETE ON versions BEGIN
+        INSERT INTO versions_fts(versions_fts, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body);
+    END;
+    CREATE TABLE crawls (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        seeds TEXT NOT NULL DEFAULT '[]',
+        settings TEXT NOT NULL DEFAULT '{}',
+        stats TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE frontier (
+        url TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        depth INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'queued',   -- queued | in-flight | done | failed | skipped
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL DEFAULT 0,
+        last_error TEXT,
+        crawl_id INTEGER,
+        source_url TEXT
+    );
+    CREATE INDEX frontier_state ON frontier(state, next_attempt_at);
+    """,
+)
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> None:
+    """Bring the schema up to date, or refuse a newer one.
+
+    Raises:
+        SchemaVersionError: the database was written by a newer newsarchive.
+    """
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > len(MIGRATIONS):
+        raise SchemaVersionError(
+            f"{path} has schema version {version}, newer than this newsarchive knows "
+            f"({len(MIGRATIONS)}). Upgrade newsarchive to read it."
+        )
+    while version < len(MIGRATIONS):
+        script = (f"BEGIN IMMEDIATE; {MIGRATIONS[version]}; "
+                  f"PRAGMA user_version = {version + 1}; COMMIT;")
+        try:
+            conn.executescript(script)
+        except sqlite3.OperationalError:
+            if conn.in_transaction:
+                conn.rollback()
+            newer = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if newer <= version:  # not a race with another process: a real failure
+                raise
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])

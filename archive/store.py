@@ -1,0 +1,224 @@
+"""Records in SQLite: pages, captures, versions and attributions.
+
+One connection per process, WAL mode, a generous busy timeout so concurrent crawls,
+queries and exports wait for each other instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ArchiveError, RecordNotFoundError
+from .schema import migrate
+from .types import Article, Attribution, Capture, Record
+
+BUSY_TIMEOUT_MS = 60_000
+
+
+def site_of(url: str) -> str:
+    """The site a URL belongs to: its host, lower-case, without ``www.``."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database at ``path``.
+
+    Raises:
+        ArchiveError: not a database, or unreadable.
+        SchemaVersionError: written by a newer newsarchive.
+    """
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn, str(path))
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{path} is not a readable newsarchive database: {exc}") from exc
+    return conn
+
+
+@dataclass(frozen=True)
+class StoredCapture:
+    """What storing one capture did."""
+
+    capture_id: int
+    version_id: int | None
+    new_version: bool
+
+
+class ArticleStore:
+    """Reads and writes archive records in one SQLite database.
+
+    Usage::
+
+        store = ArticleStore(Path("data/archive.sqlite"))
+        record = store.record(1)
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = connect(path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def transaction(self) -> sqlite3.Connection:
+        """``with store.transaction():`` runs its block in one IMMEDIATE transaction."""
+        return _Tx(self.conn)  # type: ignore[return-value]
+
+    # -- pages -------------------------------------------------------------------------
+
+    def page_id(self, url: str, now: str) -> int:
+        row = self.conn.execute("SELECT id FROM pages WHERE url = ?", (url,)).fetchone()
+        if row:
+            return int(row[0])
+        cur = self.conn.execute(
+            "INSERT INTO pages(url, site, first_seen) VALUES (?, ?, ?)", (url, site_of(url), now))
+        return int(cur.lastrowid or 0)
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified last seen for a page, for a conditional request."""
+        row = self.conn.execute(
+            "SELECT etag, last_modified FROM pages WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def set_validators(self, page_id: int, etag: str | None, last_modified: str | None,
+                       checked: str) -> None:
+        self.conn.execute(
+            "UPDATE pages SET etag = coalesce(?, etag), last_modified = coalesce(?, "
+            "last_modified), last_checked = ? WHERE id = ?",
+            (etag, last_modified, checked, page_id))
+
+    def latest_version(self, page_id: int) -> tuple[int, str] | None:
+        row = self.conn.execute(
+            "SELECT id, content_hash FROM versions WHERE page_id = ? ORDER BY id DESC LIMIT 1",
+            (page_id,)).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def original_payload(self, page_id: int, digest: str) -> tuple[str, str] | None:
+        """URL and time of the first full capture of this page with this payload digest."""
+        row = self.conn.execute(
+            "SELECT url, fetched_at FROM captures WHERE page_id = ? AND payload_digest = ? "
+            "AND kind = 'response' ORDER BY id LIMIT 1", (page_id, digest)).fetchone()
+        return (str(row[0]), str(row[1])) if row else None
+
+    # -- writing -----------------------------------------------------------------------
+
+    def add_capture(self, *, page_id: int, url: str, fetched_at: str, status: int, kind: str,
+                    content_type: str | None, payload_digest: str | None,
+                    content_hash: str | None, warc: tuple[str, int, int] | None,
+                    crawl_id: int | None) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO captures(page_id, url, fetched_at, status, kind, content_type, "
+            "payload_digest, content_hash, warc_file, warc_offset, warc_length, crawl_id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (page_id, url, fetched_at, status, kind, content_type, payload_digest, content_hash,
+             *(warc or (None, None, None)), crawl_id))
+        return int(cur.lastrowid or 0)
+
+    def add_version(self, *, page_id: int, capture_id: int, captured_at: str,
+                    content_hash: str, article: Article) -> int:
+        a = article
+        cur = self.conn.execute(
+            "INSERT INTO versions(page_id, capture_id, captured_at, content_hash, fetched_url, "
+            "canonical_url, title, authors, published, modified, language, site_name, "
+            "description, image, tags, body, signals) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (page_id, capture_id, captured_at, content_hash, a.url, a.canonical_url, a.title,
+             json.dumps(list(a.authors)), a.published, a.modified, a.language, a.site_name,
+             a.description, a.image, json.dumps(list(a.tags)), a.body, json.dumps(a.signals)))
+        version_id = int(cur.lastrowid or 0)
+        self.conn.executemany(
+            'INSERT INTO attributions(version_id, position, source, url, passage, start, "end", '
+            "pattern) VALUES (?,?,?,?,?,?,?,?)",
+            [(version_id, x.position, x.source, x.url, x.passage, x.start, x.end, x.pattern)
+             for x in a.attributions])
+        return version_id
+
+    def link_capture(self, capture_id: int, version_id: int) -> None:
+        self.conn.execute("UPDATE captures SET version_id = ? WHERE id = ?",
+                          (version_id, capture_id))
+
+    # -- reading -----------------------------------------------------------------------
+
+    def record(self, version_id: int) -> Record:
+        """One archived version by id.
+
+        Raises:
+            RecordNotFoundError: no such id.
+        """
+        row = self.conn.execute(_RECORD_SQL + " WHERE v.id = ?", (version_id,)).fetchone()
+        if row is None:
+            raise RecordNotFoundError(f"no record with id {version_id} "
+                                      "(list ids with `newsarchive query`)")
+        return self._record(row)
+
+    def records(self, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[Record]:
+        """Iterate records in id order, optionally filtered by a SQL ``where`` on ``v``/``p``."""
+        sql = _RECORD_SQL + (f" WHERE {where}" if where else "") + " ORDER BY v.id"
+        for row in self.conn.execute(sql, params):
+            yield self._record(row)
+
+    def attributions(self, version_id: int) -> tuple[Attribution, ...]:
+        rows = self.conn.execute(
+            'SELECT source, url, passage, start, "end", position, pattern FROM attributions '
+            "WHERE version_id = ? ORDER BY position", (version_id,))
+        return tuple(Attribution(source=r[0], url=r[1], passage=r[2], start=r[3], end=r[4],
+                                 position=r[5], pattern=r[6]) for r in rows)
+
+    def capture(self, capture_id: int) -> Capture:
+        row = self.conn.execute("SELECT * FROM captures WHERE id = ?", (capture_id,)).fetchone()
+        if row is None:
+            raise RecordNotFoundError(f"no capture with id {capture_id}")
+        return Capture(id=row["id"], url=row["url"], fetched_at=row["fetched_at"],
+                       status=row["status"], kind=row["kind"], content_type=row["content_type"],
+                       payload_digest=row["payload_digest"], warc_file=row["warc_file"],
+                       warc_offset=row["warc_offset"], warc_length=row["warc_length"],
+                       version_id=row["version_id"])
+
+    def _record(self, row: sqlite3.Row) -> Record:
+        article = Article(
+            url=row["fetched_url"], canonical_url=row["canonical_url"], title=row["title"],
+            authors=tuple(json.loads(row["authors"])), published=row["published"],
+            modified=row["modified"], language=row["language"], site_name=row["site_name"],
+            description=row["description"], image=row["image"],
+            tags=tuple(json.loads(row["tags"])), body=row["body"],
+            attributions=self.attributions(row["id"]), signals=json.loads(row["signals"]))
+        return Record(id=row["id"], url=row["page_url"], site=row["site"],
+                      captured_at=row["captured_at"], capture_id=row["capture_id"],
+                      content_hash=row["content_hash"], article=article)
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("pages", "captures", "versions", "attributions"):
+            out[table] = int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return out
+
+
+_RECORD_SQL = (
+    "SELECT v.*, p.url AS page_url, p.site AS site FROM versions v JOIN pages p ON p.id = v.page_id"
+)
+
+
+class _Tx:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")

@@ -1,0 +1,162 @@
+"""Record types shared by the crawler and the archive.
+
+A leaf module: it imports nothing of ours, so ``archive`` stays readable without
+``scraper`` and both sides agree on one shape for an article.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attribution:
+    """A passage of an article credited to another source.
+
+    ``start``/``end`` are character offsets of ``passage`` in the article body
+    (``body[start:end] == passage``); ``position`` is the 0-based order in the page.
+    """
+
+    source: str
+    passage: str
+    start: int
+    end: int
+    position: int
+    pattern: str
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Article:
+    """What the extractor read from one page.
+
+    Dates are ISO 8601 strings (with the offset when the page gives one). ``signals``
+    names, per field, where the value came from (``json-ld``, ``og``, ``time``, ...).
+    """
+
+    url: str | None = None
+    canonical_url: str | None = None
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    site_name: str | None = None
+    description: str | None = None
+    image: str | None = None
+    tags: tuple[str, ...] = ()
+    body: str = ""
+    attributions: tuple[Attribution, ...] = ()
+    signals: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["authors"] = list(self.authors)
+        data["tags"] = list(self.tags)
+        data["attributions"] = [a.to_dict() for a in self.attributions]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        values = dict(data)
+        values["authors"] = tuple(values.get("authors") or ())
+        values["tags"] = tuple(values.get("tags") or ())
+        values["attributions"] = tuple(
+            Attribution(**a) for a in values.get("attributions") or ()
+        )
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Capture:
+    """One fetch of one URL, and where its bytes live in the WARC files.
+
+    ``kind`` is ``response`` (new payload), ``revisit`` (same payload as an earlier
+    capture, written once) or ``not-modified`` (the server answered 304).
+    """
+
+    id: int
+    url: str
+    fetched_at: str
+    status: int
+    kind: str
+    content_type: str | None
+    payload_digest: str | None
+    warc_file: str | None
+    warc_offset: int | None
+    warc_length: int | None
+    version_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    """One archived version of an article: a distinct content of one URL."""
+
+    id: int
+    url: str
+    site: str
+    captured_at: str
+    capture_id: int
+    content_hash: str
+    article: Article
+
+    def to_dict(self) -> dict[str, Any]:
+        """Flat dict: the record's fields, then the article's (its ``url`` as fetched
+        becomes ``fetched_url``)."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "url": self.url,
+            "site": self.site,
+            "captured_at": self.captured_at,
+            "capture_id": self.capture_id,
+            "content_hash": self.content_hash,
+        }
+        article = self.article.to_dict()
+        article["fetched_url"] = article.pop("url")
+        data.update(article)
+        return data
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchHit:
+    """A query result: the record and a highlighted snippet of where it matched."""
+
+    record: Record
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpResponse:
+    """One HTTP exchange as fetched, ready to be written to WARC.
+
+    ``body`` is the payload exactly as received (still content-encoded, e.g. gzip);
+    ``content`` is the same payload decoded, which is what extraction reads.
+    """
+
+    url: str
+    requested_url: str
+    status: int
+    reason: str
+    http_version: str
+    headers: tuple[tuple[str, str], ...]
+    request_headers: tuple[tuple[str, str], ...]
+    body: bytes
+    content: bytes
+    fetched_at: str
+    redirects: tuple[str, ...] = ()
+
+    def header(self, name: str) -> str | None:
+        """The first value of a response header (case-insensitive)."""
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lowered), None)
+
+    @property
+    def content_type(self) -> str | None:
+        return self.header("content-type")

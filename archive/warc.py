@@ -1,0 +1,194 @@
+"""Write and read WARC 1.1 files (ISO 28500) through warcio.
+
+Each process writes its own files (``<prefix>-<time>-<pid>-<n>.warc.gz``), so two
+crawls never interleave bytes in one file. A capture is serialised to memory first and
+appended with one write; if that write fails (disk full) the file is cut back to where
+it was, so a file only ever ends with whole records, or, after a hard crash, with one
+truncated record that ``verify --repair`` trims.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from .errors import WarcError
+from .types import HttpResponse
+
+_DROP_HEADERS = {"transfer-encoding"}  # bodies are stored de-chunked
+
+
+@dataclass(frozen=True)
+class WarcLocation:
+    """Where a record lives: file name (relative to the WARC directory), offset, length."""
+
+    filename: str
+    offset: int
+    length: int
+    payload_digest: str | None
+
+
+def _warc_date(iso: str) -> str:
+    when = dt.datetime.fromisoformat(iso)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class WarcFileWriter:
+    """Appends captures to size-rotated, gzip-per-record WARC files.
+
+    Usage::
+
+        writer = WarcFileWriter(Path("data/warc"), info={"software": "newsarchive/0.1"})
+        loc = writer.write_response(response)
+        writer.close()
+    """
+
+    def __init__(self, directory: Path, *, max_bytes: int = 1_000_000_000,
+                 info: dict[str, str] | None = None, prefix: str = "newsarchive") -> None:
+        self.directory = directory
+        self.max_bytes = max_bytes
+        self.info = info or {}
+        self.prefix = prefix
+        self._file: BinaryIO | None = None
+        self._name = ""
+        self._seq = 0
+
+    def _open(self) -> BinaryIO:
+        if self._file is not None and self._file.tell() < self.max_bytes:
+            return self._file
+        self.close()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
+        while True:
+            self._seq += 1
+            name = f"{self.prefix}-{stamp}-{os.getpid()}-{self._seq:05d}.warc.gz"
+            try:
+                fh = (self.directory / name).open("xb")
+                break
+            except FileExistsError:
+                continue
+        self._file, self._name = fh, name
+        writer, buf = self._buffer()
+        writer.write_record(writer.create_warcinfo_record(name, self.info))
+        self._append(buf.getvalue())
+        return fh
+
+    @staticmethod
+    def _buffer() -> tuple[WARCWriter, io.BytesIO]:
+        buf = io.BytesIO()
+        return WARCWriter(buf, gzip=True, warc_version="1.1"), buf
+
+    def _append(self, data: bytes) -> int:
+        fh = self._file
+        assert fh is not None
+        start = fh.tell()
+        try:
+            fh.write(data)
+            fh.flush()
+        except OSError as exc:
+            try:
+                fh.truncate(start)
+                fh.seek(start)
+            except OSError:
+                pass
+            raise WarcError(f"cannot write {self.directory / self._name}: {exc}. "
+                            "Free disk space, then run the crawl again with --resume.") from exc
+        return start
+
+    def _http_headers(self, response: HttpResponse) -> StatusAndHeaders:
+        headers = [(k, v) for k, v in response.headers if k.lower() not in _DROP_HEADERS]
+        protocol = {"HTTP/1.0": "HTTP/1.0"}.get(response.http_version, "HTTP/1.1")
+        return StatusAndHeaders(f"{response.status} {response.reason}".strip(), headers,
+                                protocol=protocol)
+
+    def _request_record(self, writer: WARCWriter, response: HttpResponse,
+                        concurrent_to: str) -> Any:
+        parts = urlsplit(response.url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = StatusAndHeaders(f"GET {target} HTTP/1.1", list(response.request_headers),
+                                   is_http_request=True)
+        return writer.create_warc_record(
+            response.url, "request", http_headers=headers,
+            warc_headers_dict={"WARC-Date": _warc_date(response.fetched_at),
+                               "WARC-Concurrent-To": concurrent_to})
+
+    def write_response(self, response: HttpResponse) -> WarcLocation:
+        """Write a response record and its request record; return the response's place."""
+        self._open()
+        writer, buf = self._buffer()
+        record = writer.create_warc_record(
+            response.url, "response", payload=io.BytesIO(response.body),
+            length=len(response.body), http_headers=self._http_headers(response),
+            warc_headers_dict={"WARC-Date": _warc_date(response.fetched_at)})
+        writer.write_record(record)
+        length = buf.tell()
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        writer.write_record(self._request_record(writer, response, record_id))
+        start = self._append(buf.getvalue())
+        return WarcLocation(self._name, start, length,
+                            record.rec_headers.get_header("WARC-Payload-Digest"))
+
+    def write_revisit(self, response: HttpResponse, *, digest: str, refers_to_uri: str,
+                      refers_to_date: str) -> WarcLocation:
+        """Write a revisit record: same payload as an earlier capture, not stored again."""
+        self._open()
+        writer, buf = self._buffer()
+        record = writer.create_revisit_record(
+            response.url, digest, refers_to_uri, _warc_date(refers_to_date),
+            http_headers=self._http_headers(response),
+            warc_headers_dict={"WARC-Date": _warc_date(response.fetched_at)})
+        writer.write_record(record)
+        start = self._append(buf.getvalue())
+        return WarcLocation(self._name, start, buf.tell(), digest)
+
+    def write_metadata(self, uri: str, payload: bytes, content_type: str) -> WarcLocation:
+        """Write a ``metadata`` record (e.g. the extracted article as JSON)."""
+        self._open()
+        writer, buf = self._buffer()
+        record = writer.create_warc_record(uri, "metadata", payload=io.BytesIO(payload),
+                                           length=len(payload), warc_content_type=content_type)
+        writer.write_record(record)
+        start = self._append(buf.getvalue())
+        return WarcLocation(self._name, start, buf.tell(), None)
+
+    def close(self) -> None:
+        if self._file is not None:
+            try:
+                self._file.flush()
+                os.fsync(self._file.fileno())
+            finally:
+                self._file.close()
+                self._file = None
+
+
+def read_record(path: Path, offset: int) -> tuple[dict[str, str], bytes]:
+    """Read the WARC record at ``offset``: its WARC headers and its decoded payload.
+
+    Raises:
+        WarcError: missing file, bad offset, or a truncated/corrupt record.
+    """
+    try:
+        with path.open("rb") as fh:
+            fh.seek(offset)
+            for record in ArchiveIterator(fh):
+                headers = dict(record.rec_headers.headers)
+                payload = record.content_stream().read()
+                return headers, payload
+    except FileNotFoundError as exc:
+        raise WarcError(f"WARC file missing: {path}. Run `newsarchive verify`.") from exc
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+        raise WarcError(f"cannot read WARC record at {path}:{offset}: {exc}. "
+                        "Run `newsarchive verify`.") from exc
+    raise WarcError(f"no WARC record at {path}:{offset}. Run `newsarchive verify`.")

@@ -1,0 +1,266 @@
+"""Settings: frozen dataclasses with their defaults, loaded strictly from ``config.toml``.
+
+Each field's default is written (and documented) where it is defined; ``config.toml`` at
+the repository root mirrors them, and a test keeps the two in step. Loading rejects an
+unknown key or a value of the wrong type with a :class:`ConfigError` naming the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archive.errors import ConfigError
+from archive.settings import ArchiveSettings
+
+from . import __version__
+
+DEFAULT_USER_AGENT = f"newsarchive/{__version__} (+https://example.org/newsarchive-contact)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FetchSettings:
+    """How one page is fetched.
+
+    Attributes:
+        user_agent: sent with every request and matched against robots.txt rules.
+            Put a URL or e-mail where site owners can reach you.
+        connect_timeout: seconds to establish a connection.
+        read_timeout: seconds to wait for each chunk of the response.
+        total_timeout: seconds for the whole page, retries excluded (slow-drip guard).
+        max_bytes: largest body accepted, after decompression (bytes).
+        max_redirects: redirects followed before giving up.
+        retries: attempts after the first on timeouts, connection errors, 429 and 5xx.
+        backoff_base: first retry wait in seconds; doubles each attempt, with jitter.
+        backoff_max: longest wait between retries (also caps ``Retry-After``).
+        allow_private: fetch loopback, private and link-local addresses. Off by default
+            so a public page cannot point the crawler into your network; the demo and
+            local test sites turn it on.
+    """
+
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 10_000_000
+    max_redirects: int = 10
+    retries: int = 3
+    backoff_base: float = 1.0
+    backoff_max: float = 60.0
+    allow_private: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrawlSettings:
+    """What a crawl visits and how fast.
+
+    Attributes:
+        concurrency: pages fetched at once across all hosts.
+        per_host_delay: seconds between two requests to one host (robots.txt
+            ``Crawl-delay`` raises it, never lowers it).
+        max_pages: stop after this many pages in one run (0 = no limit).
+        max_depth: links followed from a seed (0 = seeds only).
+        follow_links: follow links found in pages (within the scope rules).
+        use_sitemaps: read sitemaps announced in robots.txt and feeds linked from pages.
+        respect_robots: obey robots.txt. Turn off only for sites you own.
+        domains: extra hosts in scope besides the seeds' own sites.
+        allow: URL regexes; when set, only matching URLs are queued.
+        deny: URL regexes never queued.
+    """
+
+    concurrency: int = 8
+    per_host_delay: float = 1.0
+    max_pages: int = 0
+    max_depth: int = 2
+    follow_links: bool = True
+    use_sitemaps: bool = True
+    respect_robots: bool = True
+    domains: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttributionPattern:
+    """A text line that credits a passage to a source.
+
+    Attributes:
+        name: reported with each attribution it finds.
+        regex: matched, case-insensitively, against a whole paragraph; the group
+            ``source`` is the source's name.
+        applies_to: which passage it credits: ``next`` (the block after the line),
+            ``previous`` (the block before it) or ``article`` (the whole body).
+    """
+
+    name: str
+    regex: str
+    applies_to: str = "next"
+
+
+def _p(name: str, regex: str, applies_to: str = "next") -> AttributionPattern:
+    return AttributionPattern(name=name, regex=regex, applies_to=applies_to)
+
+
+_SRC = r"(?P<source>[^\n]{1,120}?)"
+DEFAULT_ATTRIBUTION_PATTERNS: tuple[AttributionPattern, ...] = (
+    _p("originally_posted_by", rf"^(?:quote:?\s*)?originally posted by:?\s+{_SRC}\s*[:.]?$"),
+    _p("forum_quote", rf"^{_SRC}\s+(?:said|wrote):$"),
+    _p(
+        "originally_published",
+        rf"^(?:this (?:article|story|post) )?(?:was )?originally "
+        rf"(?:published|appeared)\s+(?:on|in|at|by)\s+{_SRC}\s*\.?$",
+        "article",
+    ),
+    _p("republished", rf"^republished (?:from|with permission (?:from|of))\s+{_SRC}\s*\.?$",
+       "article"),
+    _p("reprinted", rf"^reprinted (?:with permission )?(?:from|of)\s+{_SRC}\s*\.?$", "article"),
+    _p("source_line", rf"^source:\s+{_SRC}\s*\.?$", "previous"),
+    _p("via", rf"^\(?via:?\s+{_SRC}\)?\s*\.?$", "previous"),
+    _p("hat_tip", rf"^(?:h/t|ht|hat tip):?\s+{_SRC}\s*\.?$", "previous"),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtractSettings:
+    """How pages are read.
+
+    Attributes:
+        attribution_patterns: the lines that credit passages; see ``AttributionPattern``.
+    """
+
+    attribution_patterns: tuple[AttributionPattern, ...] = DEFAULT_ATTRIBUTION_PATTERNS
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """All settings, one section per table of ``config.toml``."""
+
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    archive: ArchiveSettings = field(default_factory=ArchiveSettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+
+
+_APPLIES_TO = ("next", "previous", "article")
+
+
+def load_settings(path: str | Path | None = None, overrides: dict[str, Any] | None = None
+                  ) -> Settings:
+    """Load settings from a TOML file, then apply ``section.key`` overrides.
+
+    Args:
+        path: the file to read; ``None`` reads ``$NEWSARCHIVE_CONFIG`` or, failing
+            that, ``./config.toml`` when present, else uses the built-in defaults.
+        overrides: ``{"crawl.concurrency": 4, ...}``, e.g. from CLI flags.
+
+    Raises:
+        ConfigError: unreadable file, unknown key, wrong type or invalid value.
+    """
+    data: dict[str, Any] = {}
+    if path is None:
+        env = os.environ.get("NEWSARCHIVE_CONFIG")
+        path = env if env else ("config.toml" if Path("config.toml").is_file() else None)
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file not found: {path}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    for dotted, value in (overrides or {}).items():
+        section, _, key = dotted.partition(".")
+        if not key:
+            raise ConfigError(f"override {dotted!r} must be written as section.key")
+        data.setdefault(section, {})
+        if not isinstance(data[section], dict):
+            raise ConfigError(f"[{section}] must be a table")
+        data[section][key] = value
+    settings: Settings = _build(Settings, data, "")
+    return settings
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Parse ``section.key=value`` (value in TOML syntax, bare words as strings)."""
+    key, sep, raw = text.partition("=")
+    if not sep:
+        raise ConfigError(f"--set {text!r}: expected section.key=value")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key.strip(), value
+
+
+def _build(cls: type[Any], data: Any, prefix: str) -> Any:
+    where = prefix.rstrip(".") or "config"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: expected a table, got {type(data).__name__}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ConfigError(
+            f"unknown setting {prefix}{unknown[0]!r}; accepted: {', '.join(sorted(fields))}"
+        )
+    values = {name: _convert(hints[name], value, f"{prefix}{name}") for name, value in data.items()}
+    obj = cls(**values)
+    _validate(obj, prefix)
+    return obj
+
+
+def _convert(hint: Any, value: Any, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _build(hint, value, key + ".")
+    if origin is tuple:
+        (item, _ellipsis) = typing.get_args(hint)
+        if not isinstance(value, list):
+            raise ConfigError(f"{key}: expected a list, got {value!r}")
+        return tuple(_convert(item, v, f"{key}[{i}]") for i, v in enumerate(value))
+    if origin in (types.UnionType, typing.Union):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        return None if value is None else _convert(args[0], value, key)
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint in (int, float) and isinstance(value, bool):
+        raise ConfigError(f"{key}: expected {hint.__name__}, got a boolean")
+    if isinstance(hint, type) and not isinstance(value, hint):
+        raise ConfigError(f"{key}: expected {hint.__name__}, got {value!r}")
+    return value
+
+
+def _validate(obj: Any, prefix: str) -> None:
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+            raise ConfigError(f"{prefix}{f.name}: must be >= 0, got {value}")
+    if isinstance(obj, CrawlSettings):
+        if obj.concurrency < 1:
+            raise ConfigError(f"{prefix}concurrency: must be >= 1, got {obj.concurrency}")
+        for name in ("allow", "deny"):
+            for regex in getattr(obj, name):
+                _compile(regex, f"{prefix}{name}")
+    if isinstance(obj, AttributionPattern):
+        if obj.applies_to not in _APPLIES_TO:
+            raise ConfigError(
+                f"{prefix}applies_to: {obj.applies_to!r} is not one of {', '.join(_APPLIES_TO)}"
+            )
+        if "(?P<source>" not in obj.regex:
+            raise ConfigError(f"{prefix}regex: needs a (?P<source>...) group")
+        _compile(obj.regex, f"{prefix}regex")
+
+
+def _compile(regex: str, key: str) -> None:
+    try:
+        re.compile(regex)
+    except re.error as exc:
+        raise ConfigError(f"{key}: invalid regular expression {regex!r}: {exc}") from exc

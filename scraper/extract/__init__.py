@@ -1,0 +1,87 @@
+"""Extraction: from page bytes to an :class:`archive.types.Article`.
+
+``extract_article`` never raises on page content: empty, binary, broken or enormous
+input gives an article with empty fields, because one odd page must not stop a crawl.
+"""
+
+from __future__ import annotations
+
+from archive.types import Article
+
+from ..config import ExtractSettings
+from ._dom import parse_html, to_text
+from .attributions import (
+    LinePattern,
+    compile_patterns,
+    is_attribution_line,
+    locate,
+    split_attributions,
+)
+from .blocks import collect_paragraphs
+from .body import clean_tree, drop_boilerplate, find_main
+from .metadata import Metadata, extract_metadata
+
+__all__ = ["Extractor", "extract_article"]
+
+
+class Extractor:
+    """Extracts articles with one set of settings (patterns compiled once).
+
+    Usage::
+
+        extractor = Extractor(settings.extract)
+        article = extractor.extract(html_bytes, url="https://example.org/a")
+    """
+
+    def __init__(self, settings: ExtractSettings | None = None) -> None:
+        settings = settings or ExtractSettings()
+        self._patterns: list[LinePattern] = compile_patterns(
+            [(p.name, p.regex, p.applies_to) for p in settings.attribution_patterns]
+        )
+
+    def extract(self, html: bytes | str, url: str | None = None,
+                content_type: str | None = None) -> Article:
+        """Extract one page.
+
+        Args:
+            html: the page, as fetched (bytes, charset sniffed) or as text.
+            url: where it came from; resolves links and gives a URL-date fallback.
+            content_type: the HTTP Content-Type header, for its charset.
+
+        Returns:
+            The article; never raises for any page content.
+        """
+        root = parse_html(to_text(html, content_type))
+        meta = extract_metadata(root, url)
+        clean_tree(root)  # after metadata, which reads scripts and meta tags
+        paragraphs = collect_paragraphs(find_main(root), url)
+        paragraphs = drop_boilerplate(
+            paragraphs, meta.title, lambda p: is_attribution_line(p, self._patterns)
+        )
+        kept, found = split_attributions(paragraphs, self._patterns)
+        offsets: list[tuple[int, int]] = []
+        pos = 0
+        for para in kept:
+            offsets.append((pos, pos + len(para.text)))
+            pos += len(para.text) + 2
+        body = "\n\n".join(p.text for p in kept)
+        return _article(meta, url, body, tuple(locate(found, offsets, body)))
+
+
+def _article(meta: Metadata, url: str | None, body: str, attributions: tuple) -> Article:  # type: ignore[type-arg]
+    return Article(
+        url=url, canonical_url=meta.canonical_url, title=meta.title,
+        authors=tuple(meta.authors), published=meta.published, modified=meta.modified,
+        language=meta.language, site_name=meta.site_name, description=meta.description,
+        image=meta.image, tags=tuple(meta.tags), body=body, attributions=attributions,
+        signals=dict(meta.signals),
+    )
+
+
+def extract_article(html: bytes | str, url: str | None = None,
+                    settings: ExtractSettings | None = None) -> Article:
+    """Extract an article from one page with default (or given) settings.
+
+    See :meth:`Extractor.extract`; prefer an ``Extractor`` when extracting many pages.
+    """
+    return Extractor(settings).extract(html, url)

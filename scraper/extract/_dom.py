@@ -1,0 +1,40 @@
+"""Parse untrusted HTML into an lxml tree without ever raising."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+from ..encoding import decode_html
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Past this many characters a page is cut: it bounds time and memory on giant pages,
+# and no real article body lives after the first 5 MB of markup.
+MAX_HTML_CHARS = 5_000_000
+
+
+def to_text(html: bytes | str, content_type: str | None = None) -> str:
+    """Decode bytes (sniffing the charset) and drop what lxml cannot take."""
+    text = decode_html(html, content_type) if isinstance(html, bytes) else html
+    text = _XML_DECL.sub("", text[:MAX_HTML_CHARS], count=1)
+    return _CONTROL.sub("", text)
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement:
+    """Parse HTML text; returns an empty ``<html>`` document for unusable input."""
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser) if text.strip() else None
+    except (lxml.etree.ParserError, ValueError, lxml.etree.XMLSyntaxError):
+        root = None
+    if root is None:
+        root = lxml.html.document_fromstring("<html><body></body></html>")
+    return root
+
+
+def norm_space(text: str) -> str:
+    """Collapse runs of whitespace (including non-breaking spaces) to one space."""
+    return " ".join(text.split())

@@ -1,0 +1,149 @@
+"""Turn a DOM subtree into the ordered paragraphs a reader sees.
+
+A paragraph is the text of a block element (``p``, ``li``, ``h2``...) or a run of inline
+content between blocks; ``<br>`` also ends one. Each paragraph remembers its links and
+the innermost quote container (``blockquote`` or a forum quote box) it sits in, which
+the attribution finder needs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import lxml.html
+
+from ._dom import norm_space
+
+BLOCK_TAGS = frozenset((
+    "p", "div", "section", "article", "main", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
+    "h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "tbody", "thead", "tfoot", "tr", "td",
+    "th", "figure", "figcaption", "header", "footer", "nav", "aside", "form", "address",
+    "center", "details", "summary", "hr", "fieldset", "caption", "body", "html",
+))
+HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_QUOTE_CLASS = re.compile(
+    r"\b(?:bbcode_quote|bbCodeBlock--quote|quotecontent|quote|postquote|bb-quote)\b",
+    re.IGNORECASE,
+)
+_SAID = re.compile(r"(?:wrote|said|writes|says)\s*:?\s*$", re.IGNORECASE)
+
+
+@dataclass(eq=False)
+class Quote:
+    """A quote container: its element, declared author and cited URL."""
+
+    element: lxml.html.HtmlElement
+    parent: Quote | None
+    author: str | None
+    cite: str | None
+
+    def within(self, other: Quote | None) -> bool:
+        """True if this quote is ``other`` or nested inside it."""
+        node: Quote | None = self
+        while node is not None:
+            if node is other:
+                return True
+            node = node.parent
+        return False
+
+
+@dataclass(eq=False)
+class Paragraph:
+    """One paragraph of visible text."""
+
+    text: str
+    tag: str
+    quote: Quote | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)
+    link_chars: int = 0
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(1, len(self.text))
+
+
+def is_quote_container(el: lxml.html.HtmlElement) -> bool:
+    """Blockquotes and the quote boxes of forum software."""
+    return el.tag == "blockquote" or bool(_QUOTE_CLASS.search(el.get("class", "")))
+
+
+def _is_block(el: lxml.html.HtmlElement) -> bool:
+    return el.tag in BLOCK_TAGS
+
+
+def _has_block_descendant(el: lxml.html.HtmlElement) -> bool:
+    return any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in el.iterdescendants())
+
+
+class _Collector:
+    def __init__(self, base_url: str | None) -> None:
+        self.base_url = base_url or ""
+        self.out: list[Paragraph] = []
+        self._pieces: list[str] = []
+        self._links: list[tuple[str, str]] = []
+        self._link_chars = 0
+
+    def add_inline(self, el: lxml.html.HtmlElement) -> None:
+        text = el.text_content()
+        self._pieces.append(text)
+        anchors = [el] if el.tag == "a" else el.findall(".//a")
+        for a in anchors:
+            link_text = norm_space(a.text_content())
+            self._link_chars += len(link_text)
+            href = (a.get("href") or "").strip()
+            if href and not href.startswith(("javascript:", "#", "mailto:")):
+                self._links.append((link_text, urljoin(self.base_url, href)))
+
+    def flush(self, tag: str, quote: Quote | None) -> None:
+        text = norm_space("".join(self._pieces))
+        if text:
+            self.out.append(Paragraph(text, tag, quote, self._links, self._link_chars))
+        self._pieces, self._links, self._link_chars = [], [], 0
+
+    def walk(self, el: lxml.html.HtmlElement, quote: Quote | None, depth: int = 0) -> None:
+        if depth > 200:  # pathological nesting: keep the text, stop descending
+            self._pieces.append(el.text_content())
+            return
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag and is_quote_container(el) and (quote is None or quote.element is not el):
+            quote = Quote(el, quote, el.get("data-author") or None, el.get("cite") or None)
+        if el.text:
+            self._pieces.append(el.text)
+        for child in el:
+            ctag = child.tag if isinstance(child.tag, str) else ""
+            if ctag == "br":
+                self.flush(tag, quote)
+            elif ctag and (_is_block(child) or _has_block_descendant(child)):
+                self.flush(tag, quote)
+                self.walk(child, quote, depth + 1)
+                self.flush(ctag, quote)
+            elif ctag == "cite" and quote is not None and _SAID.search(child.text_content()):
+                self.flush(tag, quote)  # phpBB's "<cite>X wrote:</cite>" heads its quote
+                self.add_inline(child)
+                self.flush("cite", quote)
+            elif ctag:
+                self.add_inline(child)
+            if child.tail:
+                self._pieces.append(child.tail)
+
+
+def collect_paragraphs(
+    elements: list[lxml.html.HtmlElement], base_url: str | None = None
+) -> list[Paragraph]:
+    """The paragraphs of ``elements``, in document order.
+
+    Args:
+        elements: the containers chosen as the article's main content.
+        base_url: resolves relative link targets.
+    """
+    collector = _Collector(base_url)
+    for el in elements:
+        quote = None
+        for anc in reversed(list(el.iterancestors())):
+            if is_quote_container(anc):
+                quote = Quote(anc, quote, anc.get("data-author"), anc.get("cite"))
+        collector.walk(el, quote)
+        collector.flush(el.tag if isinstance(el.tag, str) else "div", quote)
+    return collector.out

@@ -1,0 +1,269 @@
+"""Find the article's main content and drop the page furniture around it.
+
+Three steps, in the spirit of Readability (Arc90) and trafilatura:
+
+1. ``clean_tree`` removes what is never article text: scripts, forms, navigation,
+   footers, asides, hidden elements and blocks whose class or id says they are
+   comments, share bars, newsletters, cookie banners or related-article lists.
+2. ``find_main`` scores each paragraph's ancestors by the text they hold (long,
+   comma-rich, few links) and takes the best container and its worthy siblings.
+3. ``drop_boilerplate`` removes the leftover lines ("Previous: ...", "Leave a comment")
+   and the link lists that follow headings like "Other Articles".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import lxml.html
+
+from ._dom import norm_space
+from .blocks import Paragraph
+
+_REMOVE_TAGS = (
+    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
+    "button", "input", "select", "textarea", "nav", "aside", "footer", "figcaption",
+    "menu", "dialog", "link", "meta",
+)
+_UNLIKELY = re.compile(
+    r"-ad-|\bads?\b|advert|banner|breadcrumb|combx|comment|community|cookie|consent|"
+    r"disqus|footer|gdpr|masthead|menu|modal|newsletter|outbrain|pager|pagination|popup|"
+    r"promo|related|recommend|remark|replies|reply|respond|rss|share|sharing|shoutbox|"
+    r"sidebar|signup|skyscraper|social|sponsor|subscribe|taboola|toolbar|widget|"
+    r"navbar|nav-|-nav\b|\bnav\b|post-navigation|more-stories|read-next|trending|"
+    r"author-bio|about-author|user-?info|usertitle|user-?details|posthead|postfoot|signature|"
+    r"avatar|postdate|post-?meta|reputation|\btags?\b|tagcloud|jump-to|skip-link|print-only|screen-reader",
+    re.IGNORECASE,
+)
+_MAYBE = re.compile(r"and|article|body|column|content|main|shadow|entry|story|text",
+                    re.IGNORECASE)
+_POSITIVE = re.compile(
+    r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose",
+    re.IGNORECASE,
+)
+_NEGATIVE = re.compile(
+    r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|foot|footer|"
+    r"footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|"
+    r"sidebar|skyscraper|sponsor|shopping|tags|tool|widget|byline|author|dateline|subscribe",
+    re.IGNORECASE,
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_SCORED_TAGS = ("p", "pre", "td", "blockquote", "li", "div", "section", "dd")
+_BOILER_LINE = re.compile(
+    r"^(?:(?:previous|next|prev|older|newer)(?: (?:post|article|story|entry))?\s*[:»«<>|]|"
+    r"leave a (?:comment|reply)|post a comment|add (?:a )?comment|\d+ comments?$|"
+    r"comments? (?:will be|are|is) (?:approved|moderated|closed)|"
+    r"(?:share|tweet|pin|email) (?:this|on|via)\b|share:?$|"
+    r"(?:tags?|filed under|categor(?:y|ies)|topics?|posted in)\s*:|"
+    r"(?:related|other|more|recent|popular) (?:articles|posts|stories|news)\b|"
+    r"you (?:may|might) also (?:like|enjoy)|read more\b|continue reading|"
+    r"(?:sign up|subscribe) (?:for|to) (?:our|the)|all rights reserved|copyright ©|©\s*\d{4}|"
+    r"we use cookies|this (?:site|website) uses cookies|advertisement$|"
+    r"click here to|follow us on|log ?in to (?:reply|comment)|"
+    r"your email address will not be published|required fields are marked)",
+    re.IGNORECASE,
+)
+_TERMINAL_HEADING = re.compile(
+    r"^(?:other articles|related(?: articles| posts| stories| content| news)?|"
+    r"(?:\d+ )?comments?|leave a (?:comment|reply)|you (?:may|might) also like|"
+    r"more (?:from|on|stories|articles|news)\b.*|recommended(?: for you)?|"
+    r"read (?:next|more)|popular(?: posts| articles)?|trending|share this(?: article| post)?|"
+    r"about the author|most (?:read|popular|viewed))\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def _attrs(el: lxml.html.HtmlElement) -> str:
+    return f"{el.get('class', '')} {el.get('id', '')}"
+
+
+def clean_tree(root: lxml.html.HtmlElement) -> None:
+    """Remove elements that are never article text, in place."""
+    for el in list(root.iter(*_REMOVE_TAGS)):
+        _drop(el)
+    for el in list(root.iter("form")):
+        # ASP.NET pages wrap everything in one form: keep forms that hold real text.
+        if len(el.xpath(".//p")) < 3:
+            _drop(el)
+    total = len(root.text_content()) or 1
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main", "a"):
+            continue
+        if el.getparent() is None:
+            continue
+        if el.get("hidden") is not None or el.get("aria-hidden") == "true" or \
+                _HIDDEN_STYLE.search(el.get("style", "")):
+            _drop(el)
+            continue
+        attrs = _attrs(el)
+        if attrs.strip() and _UNLIKELY.search(attrs) and not _MAYBE.search(attrs) and \
+                len(el.text_content()) < 0.4 * total:
+            _drop(el)
+    for header in list(root.iter("header")):
+        # A page header holds navigation and the title, never body paragraphs.
+        if len(header.xpath(".//p")) <= 1:
+            _drop(header)
+
+
+def _drop(el: lxml.html.HtmlElement) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+def _class_weight(el: lxml.html.HtmlElement) -> float:
+    attrs = _attrs(el)
+    weight = 0.0
+    if _NEGATIVE.search(attrs):
+        weight -= 25
+    if _POSITIVE.search(attrs):
+        weight += 25
+    if el.get("itemprop") == "articleBody":
+        weight += 50
+    return weight
+
+
+def _tag_weight(el: lxml.html.HtmlElement) -> float:
+    return {"article": 10, "main": 5, "div": 5, "section": 3, "pre": 3, "td": 3,
+            "blockquote": 3, "form": -3, "ul": -3, "ol": -3, "li": -3, "dl": -3,
+            "h1": -5, "h2": -5, "h3": -5, "th": -5}.get(el.tag, 0)
+
+
+def _link_density(el: lxml.html.HtmlElement, text_len: int) -> float:
+    link_len = sum(len(a.text_content()) for a in el.iter("a"))
+    return link_len / max(1, text_len)
+
+
+def find_main(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The element(s) holding the article text, in document order.
+
+    Returns ``[body]`` when nothing stands out (short pages), so text is never lost.
+    """
+    body = root.find("body")
+    if body is None:
+        body = root
+    scores: dict[lxml.html.HtmlElement, float] = {}
+    for el in body.iter(*_SCORED_TAGS):
+        if el.tag == "div" and any(
+            isinstance(c.tag, str) and c.tag in ("p", "div", "section", "article", "table",
+                                                 "ul", "ol", "blockquote", "pre")
+            for c in el
+        ):
+            continue  # a div of blocks is a container, scored through its children
+        text = norm_space(el.text_content())
+        if len(text) < 25:
+            continue
+        score = 1 + text.count(",") + text.count("،") + text.count("、") + min(len(text) / 100, 3)
+        for level, anc in enumerate(el.iterancestors()):
+            if level > 3 or not isinstance(anc.tag, str) or anc.tag == "html":
+                break
+            if anc not in scores:
+                scores[anc] = _tag_weight(anc) + _class_weight(anc)
+            scores[anc] += score / (1 if level == 0 else 2 if level == 1 else level * 3)
+    if not scores:
+        return [body]
+    final = {el: s * (1 - _link_density(el, len(el.text_content()))) for el, s in scores.items()}
+    top = max(final, key=lambda e: final[e])
+    # Climb while the parent holds much more of the good text (e.g. split article bodies).
+    parent = top.getparent()
+    while parent is not None and parent.tag not in ("body", "html") and \
+            final.get(parent, 0) > final[top] * 0.9:
+        top, parent = parent, parent.getparent()
+    repeated = _repeated_posts(top)
+    if repeated:
+        return repeated
+    parent = top.getparent()
+    if parent is None:
+        return [top]
+    threshold = max(10.0, final[top] * 0.2)
+    chosen = []
+    top_class = top.get("class", "")
+    for sibling in parent:
+        if not isinstance(sibling.tag, str):
+            continue
+        if sibling is top:
+            chosen.append(sibling)
+            continue
+        bonus = final[top] * 0.2 if top_class and sibling.get("class", "") == top_class else 0
+        if final.get(sibling, -1e9) + bonus >= threshold:
+            chosen.append(sibling)
+        elif sibling.tag == "p":
+            text = norm_space(sibling.text_content())
+            density = _link_density(sibling, len(text))
+            if (len(text) > 80 and density < 0.25) or \
+                    (0 < len(text) <= 80 and density == 0 and re.search(r"\.( |$)", text)):
+                chosen.append(sibling)
+    return chosen
+
+
+_POST_CLASS = re.compile(r"post|message|reply|thread|topic|forum|comment|tweet|entry|answer",
+                         re.IGNORECASE)
+
+
+def _signature(el: lxml.html.HtmlElement) -> tuple[str, str]:
+    return el.tag, " ".join(sorted(el.get("class", "").split()))
+
+
+def _repeated_posts(top: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """For forum threads and comment-style pages: when the best container sits inside
+    one of several repeated post boxes, take the same part of every post."""
+    path: list[tuple[str, str]] = []
+    node = top
+    for _ in range(8):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return []
+        sig = _signature(node)
+        if sig[1] and _POST_CLASS.search(sig[1]):
+            same = [s for s in parent if isinstance(s.tag, str) and _signature(s) == sig]
+            if len(same) >= 2 and sum(len(s.text_content()) > 50 for s in same) >= 2:
+                return [_follow(s, path) for s in same]
+        path.insert(0, sig)
+        node = parent
+    return []
+
+
+def _follow(el: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> lxml.html.HtmlElement:
+    for sig in path:
+        child = next((c for c in el if isinstance(c.tag, str) and _signature(c) == sig), None)
+        if child is None:
+            return el
+        el = child
+    return el
+
+
+def is_boilerplate_line(text: str) -> bool:
+    """Short lines that are page furniture, not article text."""
+    return len(text) < 160 and bool(_BOILER_LINE.match(text))
+
+
+def drop_boilerplate(
+    paragraphs: list[Paragraph], title: str | None, keep: Callable[[Paragraph], bool]
+) -> list[Paragraph]:
+    """Remove furniture lines, the title repeated, and link lists after end headings.
+
+    ``keep`` protects paragraphs (attribution lines, which are often a lone link).
+    """
+    out: list[Paragraph] = []
+    title_l = (title or "").lower()
+    after_terminal = False
+    for para in paragraphs:
+        text = para.text
+        if keep(para):
+            out.append(para)
+            continue
+        if _TERMINAL_HEADING.match(text) and len(text) < 60:
+            after_terminal = True
+            continue
+        if after_terminal:
+            if len(text) < 150 or para.link_density > 0.3:
+                continue
+            after_terminal = False
+        if is_boilerplate_line(text):
+            continue
+        if title_l and text.lower() == title_l and para.tag in ("h1", "h2", "div", "p"):
+            continue
+        if para.link_density > 0.6 and len(text) < 300 and para.quote is None:
+            continue
+        out.append(para)
+    return out

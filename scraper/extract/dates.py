@@ -1,0 +1,148 @@
+"""Read dates written in the many ways pages write them, to ISO 8601.
+
+``parse_date`` keeps the time and offset when the text has them and returns a plain
+``YYYY-MM-DD`` otherwise. Implausible years (before 1990 or more than a year ahead)
+are rejected: they are usually copyright lines, birthdays or placeholders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_MONTHS: dict[str, int] = {}
+for _num, _names in enumerate(
+    (
+        "january jan januar janvier enero gennaio janeiro januari jänner",
+        "february feb februar février fevrier febrero febbraio fevereiro februari",
+        "march mar märz maerz mars marzo março maart",
+        "april apr avril abril aprile",
+        "may mai mayo maggio maio mei",
+        "june jun juni juin junio giugno junho",
+        "july jul juli juillet julio luglio julho",
+        "august aug août aout agosto augustus",
+        "september sep sept septembre septiembre settembre setembro",
+        "october oct oktober octobre octubre ottobre outubro",
+        "november nov novembre noviembre novembro",
+        "december dec dezember décembre decembre diciembre dicembre dezembro",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _num
+
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_ISO = re.compile(
+    r"(?P<y>(?:19|20)\d\d)-(?P<m>\d\d?)-(?P<d>\d\d?)"
+    r"(?:[T ](?P<H>\d\d):(?P<M>\d\d)(?::(?P<S>\d\d)(?:\.\d+)?)?"
+    r"\s*(?P<tz>Z|[+-]\d\d:?\d\d)?)?",
+    re.IGNORECASE,
+)
+_COMPACT = re.compile(r"\b(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?:T\d{4,6})?\b")
+_TEXT_MDY = re.compile(
+    rf"\b(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_TEXT_DMY = re.compile(
+    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>{_MONTH_RE})\.?,?\s+"
+    rf"(?:de\s+)?(?P<y>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_NUMERIC = re.compile(r"\b(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<y>(?:19|20)\d\d)\b")
+_SLASH_YMD = re.compile(r"\b(?P<y>(?:19|20)\d\d)[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})\b")
+_URL_DATE = re.compile(
+    r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>[01]?\d)[/-](?P<d>[0-3]?\d)(?:/|[-_]|$)"
+)
+_URL_COMPACT = re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?:/|[-_])")
+
+
+def _plausible(year: int, month: int, day: int, today: dt.date | None = None) -> dt.date | None:
+    try:
+        value = dt.date(year, month, day)
+    except ValueError:
+        return None
+    limit = (today or dt.date.today()) + dt.timedelta(days=366)
+    return value if dt.date(1990, 1, 1) <= value <= limit else None
+
+
+def parse_iso(text: str) -> str | None:
+    """Parse an ISO-8601-like date or datetime, keeping the offset if present."""
+    match = _ISO.search(text)
+    if not match:
+        match = _COMPACT.search(text)
+        if not match:
+            return None
+        day = _plausible(int(match["y"]), int(match["m"]), int(match["d"]))
+        return day.isoformat() if day else None
+    day = _plausible(int(match["y"]), int(match["m"]), int(match["d"]))
+    if day is None:
+        return None
+    if match["H"] is None:
+        return day.isoformat()
+    hour, minute, second = int(match["H"]), int(match["M"]), int(match["S"] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return day.isoformat()
+    tz = match["tz"]
+    stamp = f"{day.isoformat()}T{hour:02d}:{minute:02d}:{second:02d}"
+    if tz:
+        if tz.upper() == "Z":
+            return stamp + "+00:00"
+        tz = tz.replace(":", "")
+        return f"{stamp}{tz[:3]}:{tz[3:]}"
+    return stamp
+
+
+def parse_date(text: str, *, prefer_dmy: bool = True) -> str | None:
+    """Find the first date in ``text`` (ISO, ``November 2, 2015``, ``2 nov 2015``, ...).
+
+    Args:
+        text: free text or an attribute value.
+        prefer_dmy: read an ambiguous ``02/11/2015`` as day/month (most of the world).
+
+    Returns:
+        ISO 8601 date or datetime, or ``None`` when no plausible date is found.
+    """
+    if not text:
+        return None
+    text = text.strip()[:300]
+    iso = parse_iso(text)
+    if iso:
+        return iso
+    for pattern in (_TEXT_MDY, _TEXT_DMY):
+        match = pattern.search(text)
+        if match:
+            month = _MONTHS.get(match["mon"].lower().rstrip("."))
+            if month:
+                day = _plausible(int(match["y"]), month, int(match["d"]))
+                if day:
+                    return day.isoformat()
+    match = _SLASH_YMD.search(text)
+    if match:
+        day = _plausible(int(match["y"]), int(match["m"]), int(match["d"]))
+        if day:
+            return day.isoformat()
+    match = _NUMERIC.search(text)
+    if match:
+        a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
+        first = (b, a) if prefer_dmy and a <= 12 and b <= 12 else (a, b)
+        if a > 12:
+            first = (b, a)
+        elif b > 12:
+            first = (a, b)
+        day = _plausible(year, first[0], first[1])
+        if day:
+            return day.isoformat()
+    return None
+
+
+def date_from_url(url: str | None) -> str | None:
+    """A date from a URL path such as ``/2015/11/02/slug``, if it has one."""
+    if not url:
+        return None
+    for pattern in (_URL_DATE, _URL_COMPACT):
+        match = pattern.search(url)
+        if match:
+            day = _plausible(int(match["y"]), int(match["m"]), int(match["d"]))
+            if day:
+                return day.isoformat()
+    return None

@@ -1,0 +1,323 @@
+"""Article metadata from every signal a page offers, ranked, with the signal recorded.
+
+Order of trust, per field: JSON-LD (the publisher's own structured data), OpenGraph and
+``article:*`` meta, other meta (Dublin Core, parsely, sailthru...), microdata
+(``itemprop``), elements (``<time>``, ``rel=author``, bylines, ``<h1>``), the URL, and
+last the visible text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+
+from ._dom import norm_space
+from .dates import date_from_url, parse_date
+
+_ARTICLE_TYPES = {
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting",
+    "scholarlyarticle", "techarticle", "report", "socialmediaposting", "discussionforumposting",
+    "webpage", "posting", "medicalwebpage", "creativework", "review",
+}
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»«/]|::)\s+")
+_BY_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s*[:\s]\s*", re.IGNORECASE)
+_BYLINE_CLASS = re.compile(
+    r"\b(?:byline|by-line|author|article-author|post-author|entry-author|writer|"
+    r"contributor|reporter)(?:[-_]?name)?\b",
+    re.IGNORECASE,
+)
+_AUTHOR_JUNK = re.compile(
+    r"https?://|@|\bupdated\b|\bpublished\b|\b\d{4}\b|\bstaff\b$|\bfollow\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Metadata:
+    """Fields read from a page and where each came from."""
+
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    description: str | None = None
+    image: str | None = None
+    tags: list[str] = field(default_factory=list)
+    signals: dict[str, str] = field(default_factory=dict)
+
+    def offer(self, name: str, value: Any, signal: str) -> None:
+        """Set ``name`` unless a better-ranked signal already did."""
+        if value in (None, "", []) or getattr(self, name) not in (None, "", []):
+            return
+        setattr(self, name, value)
+        self.signals[name] = signal
+
+
+def _json_ld_objects(root: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in root.xpath('//script[@type="application/ld+json"]'):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:  # common breakage: raw newlines or a trailing semicolon
+                data = json.loads(raw.replace("\n", " ").rstrip(";"), strict=False)
+            except ValueError:
+                continue
+        stack: list[Any] = [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    stack.extend(item["@graph"] if isinstance(item["@graph"], list) else [])
+                yield item
+                main = item.get("mainEntity")
+                if isinstance(main, dict | list):
+                    stack.append(main)
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    value = obj.get("@type", ())
+    values = value if isinstance(value, list) else [value]
+    return {str(v).lower() for v in values}
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, str):
+            return [name]
+        given, family = value.get("givenName"), value.get("familyName")
+        return [f"{given} {family}"] if isinstance(given, str) and isinstance(family, str) else []
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def _clean_author(name: str) -> str | None:
+    name = norm_space(_BY_PREFIX.sub("", norm_space(name)))
+    name = name.strip(" ,;|·-–—")
+    if not name or len(name) > 60 or _AUTHOR_JUNK.search(name) or len(name.split()) > 6:
+        return None
+    return name
+
+
+def _authors(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for raw in names:
+        for part in re.split(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b)\s*", raw):
+            name = _clean_author(part)
+            if name and name.lower() not in {a.lower() for a in out}:
+                out.append(name)
+    return out
+
+
+def _first_str(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("@id")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _from_json_ld(root: lxml.html.HtmlElement, meta: Metadata) -> None:
+    articles = [o for o in _json_ld_objects(root) if _types(o) & _ARTICLE_TYPES]
+    # Prefer real article types over WebPage, which often wraps the site not the story.
+    articles.sort(key=lambda o: "webpage" in _types(o) and len(_types(o)) == 1)
+    for obj in articles:
+        sig = "json-ld"
+        headline = obj.get("headline") or obj.get("name")
+        if isinstance(headline, str):
+            meta.offer("title", norm_space(headline), sig)
+        meta.offer("authors", _authors(_names(obj.get("author") or obj.get("creator"))), sig)
+        for key, name in (("datePublished", "published"), ("dateCreated", "published"),
+                          ("dateModified", "modified")):
+            value = obj.get(key)
+            if isinstance(value, str):
+                meta.offer(name, parse_date(value), sig)
+        lang = obj.get("inLanguage")
+        meta.offer("language", lang if isinstance(lang, str) else None, sig)
+        publisher = _names(obj.get("publisher"))
+        meta.offer("site_name", publisher[0] if publisher else None, sig)
+        desc = obj.get("description")
+        meta.offer("description", norm_space(desc) if isinstance(desc, str) else None, sig)
+        meta.offer("image", _first_str(obj.get("image")), sig)
+        keywords = obj.get("keywords")
+        if isinstance(keywords, str):
+            keywords = [k for k in keywords.split(",")]
+        if isinstance(keywords, list):
+            meta.offer("tags", [norm_space(str(k)) for k in keywords if str(k).strip()], sig)
+
+
+def _meta_values(root: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for el in root.iter("meta"):
+        key = el.get("property") or el.get("name") or el.get("itemprop") or ""
+        content = el.get("content")
+        if key and content and content.strip():
+            values.setdefault(key.strip().lower(), []).append(norm_space(content))
+    return values
+
+
+def _from_meta(root: lxml.html.HtmlElement, meta: Metadata) -> None:
+    mv = _meta_values(root)
+
+    def first(*keys: str) -> tuple[str | None, str]:
+        for key in keys:
+            if key in mv:
+                return mv[key][0], key
+        return None, ""
+
+    fields: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("title", ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title")),
+        ("site_name", ("og:site_name", "application-name", "publisher")),
+        ("description", ("og:description", "description", "twitter:description",
+                         "dc.description")),
+        ("image", ("og:image", "og:image:url", "twitter:image", "twitter:image:src")),
+        ("language", ("og:locale", "content-language", "dc.language", "language")),
+    )
+    for fld, keys in fields:
+        value, key = first(*keys)
+        meta.offer(fld, value, f"meta:{key}")
+    dates: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("published", ("article:published_time", "og:published_time", "datepublished",
+                       "pubdate", "publishdate", "publish-date", "date", "dc.date.issued",
+                       "dc.date", "dcterms.date", "dcterms.created", "parsely-pub-date",
+                       "sailthru.date", "article.published", "published-date", "release_date",
+                       "originalpublicationdate", "cxenseparse:recs:publishtime")),
+        ("modified", ("article:modified_time", "og:updated_time", "datemodified",
+                      "dcterms.modified", "last-modified", "lastmod")),
+    )
+    for fld, keys in dates:
+        for key in keys:
+            for value in mv.get(key, ()):
+                meta.offer(fld, parse_date(value), f"meta:{key}")
+    for key in ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author",
+                "sailthru.author", "byl", "twitter:creator"):
+        names = [v for v in mv.get(key, ()) if not v.startswith(("http", "@"))]
+        meta.offer("authors", _authors(names), f"meta:{key}")
+    tags = mv.get("article:tag", []) or [
+        t for v in mv.get("keywords", []) + mv.get("news_keywords", []) for t in v.split(",")
+    ]
+    meta.offer("tags", [norm_space(t) for t in tags if t.strip()], "meta:tags")
+
+
+def _from_elements(root: lxml.html.HtmlElement, meta: Metadata, url: str | None) -> None:
+    for el in root.xpath('//link[@rel="canonical"][@href]'):
+        meta.offer("canonical_url", urljoin(url or "", el.get("href").strip()), "link:canonical")
+    mv = _meta_values(root)
+    if "og:url" in mv:
+        meta.offer("canonical_url", urljoin(url or "", mv["og:url"][0]), "meta:og:url")
+    lang = root.get("lang") or root.get("xml:lang")
+    meta.offer("language", lang.strip() if lang else None, "html:lang")
+    for el in root.xpath('//*[@itemprop="datePublished"]'):
+        meta.offer("published", parse_date(el.get("datetime") or el.get("content")
+                                           or el.text_content()), "itemprop")
+    for el in root.xpath('//*[@itemprop="dateModified"]'):
+        meta.offer("modified", parse_date(el.get("datetime") or el.get("content")
+                                          or el.text_content()), "itemprop")
+    names = [norm_space(el.text_content()) for el in root.xpath(
+        '//*[@itemprop="author"]//*[@itemprop="name"] | //*[@itemprop="author"][not(*)]')]
+    meta.offer("authors", _authors(names), "itemprop")
+    times = root.xpath("//article//time[@datetime] | //time[@pubdate][@datetime]") or \
+        root.xpath("//time[@datetime]")
+    for el in times:
+        meta.offer("published", parse_date(el.get("datetime")), "time")
+    names = [norm_space(el.text_content()) for el in root.xpath('//a[@rel="author"]')]
+    meta.offer("authors", _authors(names), "rel=author")
+    byline = []
+    for el in root.xpath("//*[@class]"):
+        if _BYLINE_CLASS.search(el.get("class", "")) and len(el.text_content()) < 120:
+            byline.append(el.text_content())
+            break
+    meta.offer("authors", _authors(byline), "byline")
+
+
+def _title_from_page(root: lxml.html.HtmlElement, meta: Metadata) -> None:
+    h1s = [norm_space(h.text_content()) for h in root.iter("h1")]
+    h1s = [h for h in h1s if 3 <= len(h) <= 300]
+    title_el = root.find(".//title")
+    doc_title = norm_space(title_el.text_content()) if title_el is not None else ""
+    if meta.title:
+        # og:title and JSON-LD often carry the site suffix too: prefer a matching <h1>.
+        for h1 in h1s:
+            if h1.lower() in meta.title.lower() and len(h1) >= len(meta.title) * 0.5:
+                meta.title, meta.signals["title"] = h1, "h1"
+                break
+        else:
+            meta.title = _strip_site(meta.title, meta.site_name)
+        return
+    for h1 in h1s:
+        if doc_title and h1.lower() in doc_title.lower():
+            meta.offer("title", h1, "h1")
+            return
+    if doc_title:
+        meta.offer("title", _strip_site(doc_title, meta.site_name), "title")
+    elif h1s:
+        meta.offer("title", h1s[0], "h1")
+
+
+def _strip_site(title: str, site: str | None) -> str:
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    site_l = (site or "").lower()
+    kept = [p for p in parts if p.lower() != site_l and not (site_l and p.lower() in site_l)]
+    if len(kept) == len(parts):  # unknown site name: the suffix is the shortest end part
+        kept = parts[:-1] if len(parts[-1]) < len(parts[0]) else parts[1:]
+    return " - ".join(kept) if kept else title
+
+
+def _date_from_text(root: lxml.html.HtmlElement) -> str | None:
+    for el in root.xpath(
+        '//*[contains(@class,"date") or contains(@class,"time") or contains(@id,"date")'
+        ' or contains(@class,"posted") or contains(@class,"meta")]'
+    )[:20]:
+        text = el.text_content()
+        if len(text) < 200:
+            found = parse_date(text)
+            if found:
+                return found
+    return None
+
+
+def extract_metadata(root: lxml.html.HtmlElement, url: str | None = None) -> Metadata:
+    """Read metadata from a parsed page.
+
+    Args:
+        root: the parsed document (``scraper.extract._dom.parse_html``).
+        url: where the page was fetched, to resolve relative links and read URL dates.
+
+    Returns:
+        A :class:`Metadata`; fields the page does not give stay empty.
+    """
+    meta = Metadata()
+    _from_json_ld(root, meta)
+    _from_meta(root, meta)
+    _from_elements(root, meta, url)
+    _title_from_page(root, meta)
+    meta.offer("published", date_from_url(url), "url")
+    if not meta.published:
+        meta.offer("published", _date_from_text(root), "text")
+    if meta.language:
+        meta.language = meta.language.replace("_", "-").split(",")[0].strip()
+        if meta.signals.get("language") == "meta:og:locale":
+            meta.language = meta.language.split("-")[0].lower()
+    if meta.image and url:
+        meta.image = urljoin(url, meta.image)
+    return meta
