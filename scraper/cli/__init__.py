@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 a user-facing error (one line on stderr, no traceback);
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -44,6 +45,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args, settings))
     except NewsarchiveError as exc:
         print(f"newsarchive: error: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # the database refused a write: full disk, I/O error, ...
+        print(f"newsarchive: error: archive database: {exc}. If the disk is full, free space "
+              "and run again (a crawl continues with --resume).", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"newsarchive: error: {exc.strerror or exc}"
+              f"{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("newsarchive: interrupted", file=sys.stderr)

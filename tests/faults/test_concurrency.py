@@ -1,0 +1,83 @@
+"""Several processes on one archive: crawls queue or refuse, readers never see a lock error."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from archive import open_archive
+from tests.conftest import REPO
+from tests.faults.sites import GeneratedSite
+
+FLAGS = ["--allow-private", "--delay", "0", "--concurrency", "4", "--set", "fetch.retries=0",
+         "-q"]
+
+
+def _popen(*args: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-m", "scraper", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.mark.parametrize("processes", [2, 4])
+def test_concurrent_crawls_without_wait_refuse_cleanly(tmp_path: Path, processes: int) -> None:
+    arc = tmp_path / "arc"
+    with GeneratedSite(pages=40, latency=0.02) as site:
+        procs = [_popen("crawl", site.url("/"), "--archive", str(arc), *FLAGS)
+                 for _ in range(processes)]
+        results = [(p.communicate(timeout=120)[1], p.returncode)[::-1] for p in procs]
+    codes = sorted(code for code, _ in results)
+    assert codes.count(0) >= 1
+    assert set(codes) <= {0, 75}
+    for code, err in results:
+        assert b"Traceback" not in err and b"database is locked" not in err
+        if code == 75:
+            assert b"another crawl" in err
+    with open_archive(arc) as archive:
+        assert archive.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        urls = [r.url for r in archive.records()]
+        assert len(urls) == len(set(urls))
+
+
+def test_waiting_crawls_run_one_after_another(tmp_path: Path) -> None:
+    arc = tmp_path / "arc"
+    with GeneratedSite(pages=30, latency=0.01) as site:
+        procs = [_popen("crawl", site.url("/"), "--archive", str(arc), "--wait", "60", *FLAGS)
+                 for _ in range(3)]
+        results = [(p.communicate(timeout=180)[1], p.returncode)[::-1] for p in procs]
+    assert [code for code, _ in results] == [0, 0, 0], [err for _, err in results]
+    with open_archive(arc) as archive:
+        crawls = archive.store.conn.execute(
+            "SELECT count(*) FROM crawls WHERE finished_at IS NOT NULL").fetchone()[0]
+        assert crawls == 3
+        article_urls = [r.url for r in archive.records() if "/a/" in r.url]
+        assert len(article_urls) == len(set(article_urls)) == 30
+
+
+def test_queries_and_exports_during_a_crawl(tmp_path: Path) -> None:
+    arc = tmp_path / "arc"
+    with GeneratedSite(pages=80, latency=0.02) as site:
+        first = _popen("crawl", site.url("/a/0.html"), "--archive", str(arc), "--max-depth", "0",
+                       *FLAGS)
+        first.communicate(timeout=60)
+        assert first.returncode == 0
+        crawl = _popen("crawl", site.url("/"), "--archive", str(arc), *FLAGS)
+        errors = []
+        deadline = time.monotonic() + 60
+        rounds = 0
+        while crawl.poll() is None and time.monotonic() < deadline:
+            for args in (("query", "Vienna", "--json"), ("export", "--csv")):
+                reader = _popen(*args, "--archive", str(arc))
+                out, err = reader.communicate(timeout=60)
+                if reader.returncode != 0:
+                    errors.append(err)
+            rounds += 1
+        crawl.communicate(timeout=120)
+    assert crawl.returncode == 0
+    assert rounds >= 1
+    assert errors == []
