@@ -73,7 +73,7 @@ def test_queries_and_exports_during_a_crawl(tmp_path: Path) -> None:
         while crawl.poll() is None and time.monotonic() < deadline:
             for args in (("query", "Vienna", "--json"), ("export", "--csv")):
                 reader = _popen(*args, "--archive", str(arc))
-                out, err = reader.communicate(timeout=60)
+                _, err = reader.communicate(timeout=60)
                 if reader.returncode != 0:
                     errors.append(err)
             rounds += 1
