@@ -1,0 +1,20 @@
+"""Replay the fuzz corpus (seeds and past crashes) through the extractor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scraper.extract import Extractor
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "fuzz" / "parser"
+EXTRACTOR = Extractor()
+
+
+@pytest.mark.parametrize("path", sorted(p for p in CORPUS.iterdir() if p.is_file()),
+                         ids=lambda p: p.name)
+def test_corpus_input(path: Path) -> None:
+    article = EXTRACTOR.extract(path.read_bytes(), "http://fuzz.example/2015/11/02/page")
+    for attribution in article.attributions:
+        assert article.body[attribution.start:attribution.end] == attribution.passage
