@@ -80,11 +80,17 @@ def _attrs(el: lxml.html.HtmlElement) -> str:
 
 def clean_tree(root: lxml.html.HtmlElement) -> None:
     """Remove elements that are never article text, in place."""
+    for el in list(root.iter("noscript")):
+        # Some sites (Discourse) serve the whole page to crawlers inside <noscript>.
+        if el.getparent() is not None and len(el.text_content()) > 500 and \
+                el.find(".//p") is not None:
+            el.drop_tag()
     for el in list(root.iter(*_REMOVE_TAGS)):
         _drop(el)
     for el in list(root.iter("form")):
-        # ASP.NET pages wrap everything in one form: keep forms that hold real text.
-        if len(el.xpath(".//p")) < 3:
+        # ASP.NET pages and forums wrap everything in one form: keep forms of real text.
+        text_len = len(el.text_content())
+        if len(el.xpath(".//p")) < 3 and (text_len < 500 or _link_density(el, text_len) > 0.5):
             _drop(el)
     total = len(root.text_content()) or 1
     for el in list(root.iter()):
@@ -196,38 +202,59 @@ def find_main(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return chosen
 
 
-_POST_CLASS = re.compile(r"post|message|reply|thread|topic|forum|comment|tweet|entry|answer",
-                         re.IGNORECASE)
+_POST_CLASS = re.compile(
+    r"post|message|reply|thread|topic|forum|comment|tweet|entry|answer|question|discussion",
+    re.IGNORECASE,
+)
+_POST_ID = re.compile(r"^(?:post|p|msg|message|reply|comment|answer)[-_]?\d+$", re.IGNORECASE)
 
 
 def _signature(el: lxml.html.HtmlElement) -> tuple[str, str]:
     return el.tag, " ".join(sorted(el.get("class", "").split()))
 
 
+def _postish(el: lxml.html.HtmlElement) -> bool:
+    return bool(_POST_CLASS.search(el.get("class", "")) or _POST_ID.match(el.get("id", ""))
+                or el.get("itemprop") in ("comment", "suggestedAnswer", "acceptedAnswer"))
+
+
+def _alike(a: lxml.html.HtmlElement, b: lxml.html.HtmlElement) -> bool:
+    """Two sibling boxes of the same kind ("post post-first" and "post post-reply")."""
+    if a.tag != b.tag:
+        return False
+    ca, cb = set(a.get("class", "").split()), set(b.get("class", "").split())
+    if ca == cb:
+        return True
+    return bool(ca & cb) and any(_POST_CLASS.search(c) for c in ca & cb)
+
+
 def _repeated_posts(top: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """For forum threads and comment-style pages: when the best container sits inside
-    one of several repeated post boxes, take the same part of every post."""
+    """For forum threads and Q&A pages: when the best container sits inside one of
+    several repeated post boxes, take the same part of every post."""
     path: list[tuple[str, str]] = []
     node = top
     for _ in range(8):
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
             return []
-        sig = _signature(node)
-        if sig[1] and _POST_CLASS.search(sig[1]):
-            same = [s for s in parent if isinstance(s.tag, str) and _signature(s) == sig]
-            if len(same) >= 2 and sum(len(s.text_content()) > 50 for s in same) >= 2:
-                return [_follow(s, path) for s in same]
-        path.insert(0, sig)
+        if _postish(node) or (node.tag in ("tr", "li", "article") and not node.get("class")):
+            same = [s for s in parent if isinstance(s.tag, str) and _alike(s, node)]
+            texts = [norm_space(s.text_content()) for s in same]
+            worthy = [s for s, t in zip(same, texts, strict=True)
+                      if len(t) > 50 and _link_density(s, len(t)) < 0.5]
+            if len(worthy) >= 2 and (_postish(node) or len(worthy) >= 3):
+                return [_follow(s, path) for s in worthy]
+        path.insert(0, _signature(node))
         node = parent
     return []
 
 
 def _follow(el: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> lxml.html.HtmlElement:
+    start = el
     for sig in path:
         child = next((c for c in el if isinstance(c.tag, str) and _signature(c) == sig), None)
         if child is None:
-            return el
+            return start  # a post shaped differently: take it whole rather than a part
         el = child
     return el
 
