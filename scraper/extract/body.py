@@ -27,13 +27,19 @@ _REMOVE_TAGS = (
     "menu", "dialog", "link", "meta",
 )
 _UNLIKELY = re.compile(
-    r"-ad-|\bads?\b|advert|banner|breadcrumb|combx|comment|community|cookie|consent|"
-    r"disqus|footer|gdpr|masthead|menu|modal|newsletter|outbrain|pager|pagination|popup|"
-    r"promo|related|recommend|remark|replies|reply|respond|rss|share|sharing|shoutbox|"
-    r"sidebar|signup|skyscraper|social|sponsor|subscribe|taboola|toolbar|widget|"
-    r"navbar|nav-|-nav\b|\bnav\b|post-navigation|more-stories|read-next|trending|"
-    r"author-bio|about-author|user-?info|usertitle|user-?details|posthead|postfoot|signature|"
-    r"avatar|postdate|post-?meta|reputation|\btags?\b|tagcloud|jump-to|skip-link|print-only|screen-reader",
+    r"breadcrumb|combx|comment|community|cookie|consent|disqus|footer|gdpr|menu|modal|"
+    r"newsletter|outbrain|pager|pagination|popup|related|recommend|remark|rss|share|sharing|"
+    r"shoutbox|sidebar|signup|social|subscribe|taboola|toolbar|navbar|nav-|-nav\b|\bnav\b|"
+    r"post-navigation|more-stories|read-next|trending|author-bio|about-author|jump-to|"
+    r"skip-link|print-only|screen-reader",
+    re.IGNORECASE,
+)
+# Weaker hints: such a box is dropped only when it holds no paragraphs of real text
+# (page builders name every content box "widget"; forums name posts "reply").
+_SOFT_UNLIKELY = re.compile(
+    r"-ad-|\bads?\b|advert|banner|masthead|promo|sponsor|skyscraper|widget|replies|reply|"
+    r"respond|user-?info|usertitle|user-?details|posthead|postfoot|signature|avatar|postdate|"
+    r"post-?meta|reputation|\btags?\b|tagcloud",
     re.IGNORECASE,
 )
 _MAYBE = re.compile(r"and|article|body|column|content|main|shadow|entry|story|text",
@@ -85,7 +91,11 @@ def clean_tree(root: lxml.html.HtmlElement) -> None:
         if el.getparent() is not None and len(el.text_content()) > 500 and \
                 el.find(".//p") is not None:
             el.drop_tag()
+    p_total = _p_text(root) or 1
     for el in list(root.iter(*_REMOVE_TAGS)):
+        # Broken markup can leave the article inside an unclosed <nav> or <aside>.
+        if el.tag in _STRUCTURAL and _holds_article(el, p_total):
+            continue
         _drop(el)
     for el in list(root.iter("form")):
         # ASP.NET pages and forums wrap everything in one form: keep forms of real text.
@@ -103,13 +113,37 @@ def clean_tree(root: lxml.html.HtmlElement) -> None:
             _drop(el)
             continue
         attrs = _attrs(el)
-        if attrs.strip() and _UNLIKELY.search(attrs) and not _MAYBE.search(attrs) and \
-                len(el.text_content()) < 0.4 * total:
-            _drop(el)
+        if not attrs.strip() or _MAYBE.search(attrs):
+            continue
+        hard = _UNLIKELY.search(attrs)
+        if not hard and not _SOFT_UNLIKELY.search(attrs):
+            continue
+        if len(el.text_content()) >= 0.4 * total or el.find(".//main") is not None:
+            continue
+        if not hard:
+            p_len = _p_text(el)
+            if p_len >= 300 and _link_density(el, p_len) < 0.3:
+                continue
+        _drop(el)
     for header in list(root.iter("header")):
         # A page header holds navigation and the title, never body paragraphs.
         if len(header.xpath(".//p")) <= 1:
             _drop(header)
+
+
+_STRUCTURAL = frozenset(("nav", "aside", "footer", "header", "menu"))
+
+
+def _p_text(el: lxml.html.HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in el.iter("p"))
+
+
+def _holds_article(el: lxml.html.HtmlElement, p_total: int) -> bool:
+    """True for a box that wraps the article (unclosed tags, whole-page wrappers)."""
+    share = _p_text(el) / p_total
+    if el.find(".//main") is not None or el.find(".//article") is not None:
+        return share > 0.3
+    return share > 0.5 and p_total > 200
 
 
 def _drop(el: lxml.html.HtmlElement) -> None:
