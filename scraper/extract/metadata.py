@@ -8,6 +8,7 @@ last the visible text.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -27,16 +28,24 @@ _ARTICLE_TYPES = {
     "webpage", "posting", "medicalwebpage", "creativework", "review",
 }
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»«/]|::)\s+")
-_BY_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s*[:\s]\s*", re.IGNORECASE)
+_BY_PREFIX = re.compile(
+    r"^(?:(?:written|posted|published|reviewed|edited)\s+by|author(?:ed by)?|by|von|par|por|"
+    r"di|door|av|af)\s*[:\s]\s*",
+    re.IGNORECASE,
+)
 _BYLINE_CLASS = re.compile(
     r"\b(?:byline|by-line|author|article-author|post-author|entry-author|writer|"
     r"contributor|reporter)(?:[-_]?name)?\b",
     re.IGNORECASE,
 )
 _AUTHOR_JUNK = re.compile(
-    r"https?://|@|\bupdated\b|\bpublished\b|\b\d{4}\b|\bstaff\b$|\bfollow\b",
+    r"https?://|@|^/|[*<>{}=|]|\bupdated\b|\bpublished\b|\b\d{4}\b|\bstaff\b$|\bfollow\b|"
+    r"^(?:by|name|author|admin|anonymous|guest|unknown)$",
     re.IGNORECASE,
 )
+
+
+_PERSON = re.compile(r"^(?:[A-Z][\w.'’-]*\s*){1,4}$|^\S+$")
 
 
 @dataclass
@@ -59,6 +68,11 @@ class Metadata:
         """Set ``name`` unless a better-ranked signal already did."""
         if value in (None, "", []) or getattr(self, name) not in (None, "", []):
             return
+        # Structured data is often HTML-escaped twice ("&#8211;", "M&amp;A").
+        if isinstance(value, str) and "&" in value:
+            value = norm_space(html.unescape(value))
+        elif isinstance(value, list):
+            value = [norm_space(html.unescape(v)) if isinstance(v, str) else v for v in value]
         setattr(self, name, value)
         self.signals[name] = signal
 
@@ -120,7 +134,12 @@ def _clean_author(name: str) -> str | None:
 def _authors(names: list[str]) -> list[str]:
     out: list[str] = []
     for raw in names:
-        for part in re.split(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b)\s*", raw):
+        raw = html.unescape(raw)
+        parts = re.split(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b)\s*", raw)
+        if len(parts) > 1 and not all(_PERSON.match(p.strip()) for p in parts if p.strip()):
+            # "Center for Drug Evaluation and Research", "Jane Roe, Senior Editor"
+            parts = [p.split(",")[0] for p in re.split(r"\s*;\s*", raw)]
+        for part in parts:
             name = _clean_author(part)
             if name and name.lower() not in {a.lower() for a in out}:
                 out.append(name)
@@ -248,36 +267,56 @@ def _from_elements(root: lxml.html.HtmlElement, meta: Metadata, url: str | None)
     meta.offer("authors", _authors(byline), "byline")
 
 
+def _similar(a: str, b: str, share: float = 0.6) -> bool:
+    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    if not wa or not wb:
+        return False
+    common = len(wa & wb)
+    return common / min(len(wa), len(wb)) >= share and common / max(len(wa), len(wb)) >= 0.3
+
+
 def _title_from_page(root: lxml.html.HtmlElement, meta: Metadata) -> None:
+    """Choose the headline readers see: the page's main ``<h1>`` when it is plausible,
+    else og:title/JSON-LD or ``<title>`` with the site name stripped."""
+    site_l = (meta.site_name or "").lower()
     h1s = [norm_space(h.text_content()) for h in root.iter("h1")]
-    h1s = [h for h in h1s if 3 <= len(h) <= 300]
+    h1s = [h for h in h1s if 6 <= len(h) <= 300 and h.lower() != site_l]
     title_el = root.find(".//title")
     doc_title = norm_space(title_el.text_content()) if title_el is not None else ""
-    if meta.title:
-        # og:title and JSON-LD often carry the site suffix too: prefer a matching <h1>.
-        for h1 in h1s:
-            if h1.lower() in meta.title.lower() and len(h1) >= len(meta.title) * 0.5:
-                meta.title, meta.signals["title"] = h1, "h1"
-                break
-        else:
-            meta.title = _strip_site(meta.title, meta.site_name)
+    known = [t for t in (meta.title, doc_title) if t]
+    matching = [h for h in h1s if any(_similar(h, t) for t in known)]
+    if matching:
+        h1 = _strip_site(matching[0], meta.site_name, True)
+        for known_title in known:
+            stripped = _strip_site(known_title, meta.site_name)
+            if 10 <= len(stripped) < len(h1) and stripped.lower() in h1.lower():
+                # The h1 wraps the headline in chrome ("Thread: ...", a score, a tag).
+                meta.title, meta.signals["title"] = stripped, meta.signals.get("title", "title")
+                return
+        meta.title, meta.signals["title"] = h1, "h1"
         return
-    for h1 in h1s:
-        if doc_title and h1.lower() in doc_title.lower():
-            meta.offer("title", h1, "h1")
-            return
+    if len(h1s) == 1 and len(h1s[0].split()) >= 2 and (
+            not known or any(_similar(h1s[0], t, 0.3) for t in known)):
+        # One headline on the page: it beats SEO titles written for search results.
+        meta.title, meta.signals["title"] = h1s[0], "h1"
+        return
+    if meta.title:
+        meta.title = _strip_site(meta.title, meta.site_name)
+        return
     if doc_title:
         meta.offer("title", _strip_site(doc_title, meta.site_name), "title")
     elif h1s:
         meta.offer("title", h1s[0], "h1")
 
 
-def _strip_site(title: str, site: str | None) -> str:
+def _strip_site(title: str, site: str | None, known_only: bool = False) -> str:
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     site_l = (site or "").lower()
     kept = [p for p in parts if p.lower() != site_l and not (site_l and p.lower() in site_l)]
+    if known_only:
+        return " - ".join(kept) if kept and len(kept) < len(parts) else title
     if len(kept) == len(parts):  # unknown site name: the suffix is the shortest end part
         kept = parts[:-1] if len(parts[-1]) < len(parts[0]) else parts[1:]
     return " - ".join(kept) if kept else title
