@@ -1,12 +1,17 @@
 """The crawl frontier, kept in the archive database so a killed crawl can resume.
 
 States: ``queued`` → ``in-flight`` → ``done`` | ``failed`` | ``skipped``. A URL that
-failed transiently goes back to ``queued`` with a later ``next_attempt_at``. On resume,
-``in-flight`` rows (the crawl died while fetching them) are queued again.
+failed transiently goes back to ``queued`` with a later ``next_attempt_at``; ``attempts``
+counts claims. On resume, ``in-flight`` rows (the crawl died while fetching them) are
+either found in the archive (captured before the kill) or queued again.
+
+The crawler claims host by host (``due_hosts`` then ``claim_host``), so a frontier
+dominated by one site still keeps every other site busy.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -80,3 +85,67 @@ class Frontier:
         row = self.conn.execute(
             "SELECT count(*) FROM frontier WHERE state IN ('queued', 'in-flight')").fetchone()
         return int(row[0])
+
+    def due_hosts(self, now: float | None = None) -> set[str]:
+        """Hosts with at least one queued URL due now."""
+        now = time.time() if now is None else now
+        return {str(r[0]) for r in self.conn.execute(
+            "SELECT DISTINCT host FROM frontier WHERE state = 'queued' AND next_attempt_at <= ?",
+            (now,))}
+
+    def claim_host(self, host: str, limit: int, now: float | None = None
+                   ) -> list[FrontierItem]:
+        """Mark up to ``limit`` due URLs of one host in-flight and return them."""
+        now = time.time() if now is None else now
+        rows = self.conn.execute(
+            "UPDATE frontier SET state = 'in-flight', attempts = attempts + 1 WHERE rowid IN ("
+            " SELECT rowid FROM frontier WHERE host = ? AND state = 'queued'"
+            " AND next_attempt_at <= ? ORDER BY next_attempt_at, rowid LIMIT ?)"
+            " RETURNING url, host, depth, attempts, source_url", (host, now, limit)).fetchall()
+        items = [FrontierItem(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        return sorted(items, key=lambda i: i.attempts)  # RETURNING order is unspecified
+
+    def unclaim(self, urls: Iterable[str]) -> None:
+        """Put claimed but never started URLs back, without counting an attempt."""
+        self.conn.executemany(
+            "UPDATE frontier SET state = 'queued', attempts = max(attempts - 1, 0) "
+            "WHERE url = ? AND state = 'in-flight'", [(u,) for u in urls])
+
+    def finish_host(self, host: str, state: str, error: str, *, keep: str | None = None
+                    ) -> int:
+        """Close every waiting URL of ``host`` (a host given up for this run).
+
+        Args:
+            host: the host.
+            state: ``skipped`` or ``failed``.
+            error: the reason recorded on each row.
+            keep: a URL left alone (the one being handled).
+
+        Returns:
+            How many URLs were closed.
+        """
+        cur = self.conn.execute(
+            "UPDATE frontier SET state = ?, last_error = ? WHERE host = ? AND url IS NOT ? "
+            "AND state IN ('queued', 'in-flight')", (state, error, host, keep))
+        return cur.rowcount
+
+    def in_flight(self) -> list[FrontierItem]:
+        """URLs claimed when the last run stopped (for resume)."""
+        rows = self.conn.execute(
+            "SELECT url, host, depth, attempts, source_url FROM frontier "
+            "WHERE state = 'in-flight' ORDER BY rowid").fetchall()
+        return [FrontierItem(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def captured_page(self, url: str, crawl_id: int) -> str | None:
+        """The page URL under which ``url`` was archived in this crawl, if it was."""
+        # Through pages.url (unique index) and captures(page_id): cheap on big archives.
+        # A page archived under another canonical URL is missed and simply re-checked.
+        row = self.conn.execute(
+            "SELECT p.url FROM pages p JOIN captures c ON c.page_id = p.id "
+            "WHERE p.url = ? AND c.crawl_id = ? LIMIT 1", (url, crawl_id)).fetchone()
+        return str(row[0]) if row else None
+
+    def crawl_seeds(self, crawl_id: int) -> list[str]:
+        """The seeds a crawl started from (resume uses them for its scope)."""
+        row = self.conn.execute("SELECT seeds FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
+        return [str(s) for s in json.loads(row[0])] if row else []

@@ -73,6 +73,18 @@ class CrawlSettings:
         domains: extra hosts in scope besides the seeds' own sites.
         allow: URL regexes; when set, only matching URLs are queued.
         deny: URL regexes never queued.
+        seeds: start URLs used when none are given on the command line.
+        max_attempts: times one URL is tried (each try includes the fetcher's own
+            quick retries) before it is recorded as failed. Transient failures
+            (timeouts, connection errors, 429, 5xx) go back to the frontier.
+        retry_delay: seconds before a URL that failed transiently is tried again;
+            doubles with each attempt (a ``Retry-After`` longer than this wins).
+        host_backoff_max: longest pause (seconds) imposed on a host after repeated
+            failures; the pause doubles from ``per_host_delay`` with each failure in a row.
+        host_max_failures: failures in a row after which a host is given up for this
+            run; its remaining URLs are recorded as skipped (``host-unavailable``).
+        max_crawl_delay: a robots.txt ``Crawl-delay`` above this many seconds makes the
+            host's pages skipped (``crawl-delay``) rather than stalling the run.
     """
 
     concurrency: int = 8
@@ -85,6 +97,12 @@ class CrawlSettings:
     domains: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
+    seeds: tuple[str, ...] = ()
+    max_attempts: int = 3
+    retry_delay: float = 30.0
+    host_backoff_max: float = 300.0
+    host_max_failures: int = 10
+    max_crawl_delay: float = 60.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -246,6 +264,8 @@ def _validate(obj: Any, prefix: str) -> None:
     if isinstance(obj, CrawlSettings):
         if obj.concurrency < 1:
             raise ConfigError(f"{prefix}concurrency: must be >= 1, got {obj.concurrency}")
+        if obj.max_attempts < 1:
+            raise ConfigError(f"{prefix}max_attempts: must be >= 1, got {obj.max_attempts}")
         for name in ("allow", "deny"):
             for regex in getattr(obj, name):
                 _compile(regex, f"{prefix}{name}")

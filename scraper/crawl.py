@@ -1,9 +1,22 @@
 """The crawl loop: many hosts at once, each at its polite pace, resumable.
 
 The frontier lives in the archive database (``archive.frontier``); this module keeps
-only a small in-memory window of claimed URLs grouped by host. Each host has at most
-one request in flight and a next-allowed start time (``per_host_delay``, raised by
-robots.txt ``Crawl-delay``), while up to ``concurrency`` hosts are fetched in parallel.
+only a small in-memory window of claimed URLs per host. Each host has at most one
+request in flight and a next-allowed start time: ``per_host_delay`` start to start,
+raised by robots.txt ``Crawl-delay``, by ``Retry-After`` and by a backoff that doubles
+with each failure in a row. Up to ``concurrency`` hosts are fetched in parallel, the
+one that has waited longest first.
+
+Failures are sorted in two kinds. Transient ones (timeouts, connection errors, 408,
+429, 5xx) send the URL back to the frontier with a later ``next_attempt_at`` until
+``max_attempts``; a host with ``host_max_failures`` of them in a row is given up for
+the run. Everything else (refused address, too large, redirect loop, 404, bad XML...)
+is recorded at once with its reason. Nothing a server sends can stop the crawl: only
+archive errors (disk, database) do.
+
+Crash safety: a page's links are queued before the page is marked done, and on
+``--resume`` a URL left in-flight that is already in the archive for this crawl is
+not fetched again; its links are re-read from the archived copy.
 """
 
 from __future__ import annotations
@@ -11,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import json
 import re
 import time
 from collections.abc import Callable
@@ -20,18 +32,21 @@ from typing import Any
 
 from archive import Archive
 from archive.errors import ArchiveError, FetchError
-from archive.frontier import FrontierItem
+from archive.frontier import Frontier, FrontierItem
 from archive.types import HttpResponse
 
 from .config import Settings
-from .discovery import links_from_html, looks_like_xml, parse_sitemap_or_feed
+from .discovery import DiscoveryError, links_from_html, looks_like_xml, parse_sitemap_or_feed
 from .extract import Extractor
-from .fetch import Fetcher
+from .fetch import RETRY_STATUSES, Fetcher, parse_retry_after
 from .netguard import check_url
 from .robots import RobotsCache
 from .urls import host_of, normalize_url
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_TRANSIENT_REASONS = frozenset({"timeout", "connection"})
+_CLAIM_PER_HOST = 2
+_REFRESH_SECONDS = 1.0
 
 
 @dataclass
@@ -44,6 +59,8 @@ class CrawlStats:
     unchanged: int = 0
     not_modified: int = 0
     discovered: int = 0
+    retried: int = 0
+    recovered: int = 0
     skipped: collections.Counter[str] = field(default_factory=collections.Counter)
     failed: collections.Counter[str] = field(default_factory=collections.Counter)
 
@@ -59,7 +76,8 @@ class CrawlEvent:
     """Reported to the progress callback after each URL."""
 
     url: str
-    outcome: str  # new | new-version | unchanged | not-modified | skipped | failed | discovered
+    # new | new-version | unchanged | not-modified | skipped | failed | retry | discovered
+    outcome: str
     detail: str = ""
     pending: int = 0
 
@@ -88,6 +106,15 @@ class Scope:
         return not self.allow or any(p.search(url) for p in self.allow)
 
 
+class _Transient(Exception):
+    """A failure worth another attempt later (and a strike against the host)."""
+
+    def __init__(self, reason: str, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
 class Crawler:
     """Crawls seeds into an archive.
 
@@ -114,35 +141,46 @@ class Crawler:
         self.on_event = on_event or (lambda event: None)
         self.stats = CrawlStats()
         self._host_next: dict[str, float] = {}
+        self._host_failures: collections.Counter[str] = collections.Counter()
+        self._abandoned: set[str] = set()
         self._busy: set[str] = set()
         self._queues: dict[str, collections.deque[FrontierItem]] = {}
+        self._hosts: set[str] = set()  # hosts that may have due work
+        self._refreshed = 0.0
+        self._pending = (0, 0.0)
         self._sitemaps_seen: set[str] = set()
         self.crawl_id = 0
         self.scope = Scope([], settings)
 
-    async def run(self, seeds: list[str], *, resume: bool = False) -> CrawlStats:
+    async def run(self, seeds: list[str], *, resume: bool = False,
+                  crawl_id: int | None = None) -> CrawlStats:
         """Crawl until the frontier is empty or ``max_pages`` is reached.
 
         Args:
-            seeds: start URLs (ignored on resume, which reuses the stored crawl).
+            seeds: start URLs; when empty, ``crawl.seeds`` from the settings. Ignored on
+                resume, which reuses the stored crawl's seeds.
             resume: continue the last unfinished crawl of this archive.
+            crawl_id: on resume, this crawl rather than the last unfinished one (a worker
+                draining a shared PostgreSQL frontier).
 
         Raises:
-            ArchiveError: nothing to resume, or the archive cannot be written.
+            ArchiveError: nothing to resume, no seeds, or the archive cannot be written.
         """
         frontier = self.archive.frontier
         if resume:
-            crawl_id = self.archive.last_unfinished_crawl()
+            crawl_id = crawl_id or self.archive.last_unfinished_crawl()
             if crawl_id is None:
                 raise ArchiveError("no unfinished crawl to resume in this archive")
             self.crawl_id = crawl_id
-            row = self.archive.store.conn.execute(
-                "SELECT seeds FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
-            seeds = json.loads(row[0])
-            frontier.requeue_in_flight()
+            seeds = self._crawl_seeds(crawl_id)
+        seeds = list(seeds) or list(self.settings.crawl.seeds)
         normalized = [u for u in (normalize_url(s) for s in seeds) if u]
+        if not normalized:
+            raise ArchiveError("no seed URLs: give some, or set crawl.seeds in config.toml")
         self.scope = Scope(normalized, self.settings)
-        if not resume:
+        if resume:
+            self._recover_in_flight()
+        else:
             self.crawl_id = self.archive.start_crawl(normalized, asdict(self.settings))
             frontier.clear()
             frontier.add([(u, host_of(u), 0, None) for u in normalized], self.crawl_id)
@@ -156,121 +194,266 @@ class Crawler:
             self.archive.finish_crawl(self.crawl_id, self.stats.to_dict())
         return self.stats
 
+    # -- scheduling --------------------------------------------------------------------
+    # The SQLite frontier has per-host operations (claim_host, due_hosts, ...); another
+    # backend gets the common ones (claim, finish, retry_later) and a coarser schedule.
+
+    def _crawl_seeds(self, crawl_id: int) -> list[str]:
+        frontier = self.archive.frontier
+        if isinstance(frontier, Frontier):
+            return frontier.crawl_seeds(crawl_id)
+        seeds: list[str] = getattr(self.archive, "crawl_seeds")(crawl_id)  # noqa: B009
+        return seeds
+
+    def _unclaim(self, urls: list[str]) -> None:
+        frontier = self.archive.frontier
+        if isinstance(frontier, Frontier):
+            frontier.unclaim(urls)
+        else:
+            for url in urls:
+                frontier.retry_later(url, 0, "not started")
+
+    def _refresh_hosts(self) -> None:
+        frontier = self.archive.frontier
+        if isinstance(frontier, Frontier):
+            self._hosts |= frontier.due_hosts()
+            return
+        buffered = sum(len(q) for q in self._queues.values())
+        if buffered < self.settings.crawl.concurrency * 2:
+            for item in frontier.claim(self.settings.crawl.concurrency * 4):
+                self._queues.setdefault(item.host, collections.deque()).append(item)
+                self._hosts.add(item.host)
+
+    def _recover_in_flight(self) -> None:
+        """After a kill: URLs already archived in this crawl are done (their links are
+        re-read from the archive); the others are queued again."""
+        frontier = self.archive.frontier
+        if not isinstance(frontier, Frontier):
+            frontier.requeue_in_flight()
+            return
+        lost = []
+        for item in frontier.in_flight():
+            page = frontier.captured_page(item.url, self.crawl_id)
+            payload = self.archive.latest_payload(page) if page else None
+            if payload is None:
+                lost.append(item.url)
+                continue
+            with contextlib.suppress(Exception):  # a page we cannot parse has no links
+                self._follow_links(item, payload, item.url, None)
+            frontier.finish(item.url, "done")
+            self.stats.recovered += 1
+        frontier.unclaim(lost)
+
     def _release_unstarted(self) -> None:
-        for queue in self._queues.values():
-            for item in queue:
-                self.archive.frontier.retry_later(item.url, 0, "not started")
+        self._unclaim([i.url for q in self._queues.values() for i in q])
         self._queues.clear()
 
     def _limit_reached(self) -> bool:
         limit = self.settings.crawl.max_pages
         return bool(limit) and self.stats.fetched >= limit
 
+    def _next_item(self, host: str) -> FrontierItem | None:
+        queue = self._queues.get(host)
+        frontier = self.archive.frontier
+        if not queue and isinstance(frontier, Frontier):
+            claimed = frontier.claim_host(host, _CLAIM_PER_HOST)
+            if not claimed:
+                self._queues.pop(host, None)
+                return None
+            queue = self._queues[host] = collections.deque(claimed)
+        if not queue:
+            self._queues.pop(host, None)
+            return None
+        return queue.popleft()
+
     async def _loop(self) -> None:
         frontier = self.archive.frontier
         concurrency = self.settings.crawl.concurrency
         running: set[asyncio.Task[None]] = set()
         while True:
-            buffered = sum(len(q) for q in self._queues.values())
-            if buffered < concurrency * 4 and not self._limit_reached():
-                for item in frontier.claim(max(concurrency * 8, 50)):
-                    self._queues.setdefault(item.host, collections.deque()).append(item)
             now = time.monotonic()
-            wake = now + 1.0
-            for host, queue in list(self._queues.items()):
+            if now - self._refreshed >= _REFRESH_SECONDS or not (running or self._hosts):
+                self._refresh_hosts()
+                self._refreshed = now
+            wake = now + _REFRESH_SECONDS
+            # Longest-waiting host first, so no host starves when hosts outnumber slots.
+            for _, host in sorted((self._host_next.get(h, 0.0), h)
+                                  for h in self._hosts - self._busy):
                 if len(running) >= concurrency or self._limit_reached():
                     break
-                if not queue or host in self._busy:
-                    continue
                 ready = self._host_next.get(host, 0.0)
                 if ready > now:
                     wake = min(wake, ready)
+                    break  # sorted: every later host is later still
+                item = self._next_item(host)
+                if item is None:
+                    self._hosts.discard(host)
                     continue
-                item = queue.popleft()
-                if not queue:
-                    del self._queues[host]
                 self._busy.add(host)
                 self.stats.fetched += 1
                 running.add(asyncio.create_task(self._visit(item)))
             if not running:
-                if self._limit_reached() or (not self._queues and frontier.pending() == 0):
+                if self._limit_reached():
                     return
-                if not self._queues:
+                if not self._hosts:
+                    if frontier.pending() == 0:
+                        return
                     due = frontier.next_due()
-                    if due is not None:
-                        await asyncio.sleep(max(0.05, min(due - time.time(), 5.0)))
-                        continue
-                await asyncio.sleep(max(0.01, wake - time.monotonic()))
+                    if due is not None and due > time.time():
+                        await asyncio.sleep(max(0.01, min(due - time.time(), 5.0)))
+                    self._refreshed = 0.0
+                    continue
+                await asyncio.sleep(max(0.001, wake - time.monotonic()))
                 continue
             done, running = await asyncio.wait(
-                running, timeout=max(0.01, wake - time.monotonic()),
+                running, timeout=max(0.001, wake - time.monotonic()),
                 return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 task.result()  # archive errors abort the crawl; everything else is recorded
+
+    # -- politeness --------------------------------------------------------------------
+
+    async def _host_delay(self, url: str) -> float:
+        delay = self.settings.crawl.per_host_delay
+        if self.settings.crawl.respect_robots:
+            with contextlib.suppress(FetchError):
+                delay = max(delay, await self.robots.crawl_delay(url))
+        return delay
 
     async def _visit(self, item: FrontierItem) -> None:
         host = item.host
         start = time.monotonic()
         try:
-            await self._handle(item)
+            start = await self._handle(item, start)
         finally:
-            delay = self.settings.crawl.per_host_delay
-            if self.settings.crawl.respect_robots:
-                with contextlib.suppress(FetchError):
-                    delay = max(delay, await self.robots.crawl_delay(item.url))
-            self._host_next[host] = max(start + delay, time.monotonic())
+            delay = await self._host_delay(item.url)
+            strikes = self._host_failures[host]
+            if strikes:  # a host that keeps failing waits longer each time
+                delay = max(delay, min(self.settings.crawl.host_backoff_max,
+                                       max(delay, 1.0) * 2 ** (strikes - 1)))
+            self._host_next[host] = max(start + delay, self._host_next.get(host, 0.0),
+                                        time.monotonic())
             self._busy.discard(host)
 
+    def _pending_count(self) -> int:
+        _, at = self._pending
+        if time.monotonic() - at > 0.5:
+            self._pending = (self.archive.frontier.pending(), time.monotonic())
+        return self._pending[0]
+
     def _event(self, url: str, outcome: str, detail: str = "") -> None:
-        self.on_event(CrawlEvent(url, outcome, detail, self.archive.frontier.pending()))
+        self.on_event(CrawlEvent(url, outcome, detail, self._pending_count()))
 
     def _fail(self, url: str, reason: str, message: str) -> None:
         self.stats.failed[reason] += 1
-        self.archive.frontier.finish(url, "failed", f"{reason}: {message}")
-        self._event(url, "failed", f"{reason}: {message}")
+        self.archive.frontier.finish(url, "failed", f"{reason}: {message}"[:2000])
+        self._event(url, "failed", f"{reason}: {message}"[:500])
 
-    def _skip(self, url: str, reason: str) -> None:
+    def _skip(self, url: str, reason: str, detail: str = "") -> None:
         self.stats.skipped[reason] += 1
-        self.archive.frontier.finish(url, "skipped", reason)
-        self._event(url, "skipped", reason)
+        self.archive.frontier.finish(url, "skipped", f"{reason} {detail}".strip())
+        self._event(url, "skipped", f"{reason} {detail}".strip())
 
-    async def _handle(self, item: FrontierItem) -> None:
+    def _give_up_host(self, host: str, reason: str, keep: str) -> None:
+        self._abandoned.add(host)
+        frontier = self.archive.frontier
+        if isinstance(frontier, Frontier):
+            closed = frontier.finish_host(host, "skipped", reason, keep=keep)
+        else:  # rows claimed later are skipped one by one in _handle
+            closed = 0
+            for queued in self._queues.get(host, ()):
+                frontier.finish(queued.url, "skipped", reason)
+                closed += 1
+        self._queues.pop(host, None)
+        self._hosts.discard(host)
+        self.stats.skipped[reason] += closed
+
+    def _transient(self, item: FrontierItem, exc: _Transient) -> None:
+        crawl = self.settings.crawl
+        host = item.host
+        self._host_failures[host] += 1
+        if exc.retry_after is not None:
+            self._host_next[host] = max(self._host_next.get(host, 0.0),
+                                        time.monotonic() + exc.retry_after)
+        if item.attempts >= crawl.max_attempts:
+            self._fail(item.url, exc.reason, f"{exc} (after {item.attempts} attempts)")
+        else:
+            wait = crawl.retry_delay * 2 ** (item.attempts - 1)
+            wait = max(wait, exc.retry_after or 0.0)
+            self.archive.frontier.retry_later(item.url, time.time() + wait,
+                                              f"{exc.reason}: {exc}"[:2000])
+            self.stats.retried += 1
+            self._event(item.url, "retry", f"{exc.reason}; again in {wait:.0f}s")
+        if self._host_failures[host] >= crawl.host_max_failures:
+            self._give_up_host(host, "host-unavailable", keep=item.url)
+
+    # -- one URL -----------------------------------------------------------------------
+
+    async def _handle(self, item: FrontierItem, start: float) -> float:
+        """Handle one claimed URL; returns when its page request started."""
         url = item.url
         crawl = self.settings.crawl
+        if item.host in self._abandoned:
+            self._skip(url, "host-unavailable")
+            return start
         try:
             check_url(url, allow_private=self.settings.fetch.allow_private)
-            if crawl.respect_robots and not await self.robots.allowed(url):
-                self._skip(url, "robots")
-                return
-            if crawl.use_sitemaps and crawl.respect_robots:
-                for sitemap in await self.robots.sitemaps(url):
-                    self._queue_sitemap(sitemap, item)
+            if crawl.respect_robots:
+                fetched_robots = not self.robots.is_cached(url)
+                if not await self.robots.allowed(url):
+                    self._skip(url, "robots")
+                    return start
+                delay = await self._host_delay(url)
+                if delay > crawl.max_crawl_delay:
+                    self._skip(url, "crawl-delay", f"({delay:g}s > crawl.max_crawl_delay)")
+                    self._give_up_host(item.host, "crawl-delay", keep=url)
+                    return start
+                if crawl.use_sitemaps:
+                    for sitemap in await self.robots.sitemaps(url):
+                        self._queue_sitemap(sitemap, item)
+                if fetched_robots:  # robots.txt was a request too: keep the pace
+                    await asyncio.sleep(max(0.0, start + delay - time.monotonic()))
+                    start = time.monotonic()
             etag, last_modified = self.archive.store.validators(url)
-            response = await self.fetcher.fetch(url, etag=etag, last_modified=last_modified)
+            response = await self.fetcher.fetch(
+                url, etag=etag, last_modified=last_modified,
+                min_retry_wait=await self._host_delay(url))
+            if response.status in RETRY_STATUSES:
+                raise _Transient(f"http-{response.status}", response.reason or "",
+                                 parse_retry_after(response.header("retry-after")))
         except FetchError as exc:
-            self._fail(url, exc.reason, str(exc))
-            return
+            if exc.reason in _TRANSIENT_REASONS:
+                self._transient(item, _Transient(exc.reason, str(exc)))
+            else:
+                self._fail(url, exc.reason, str(exc))
+            return start
+        except _Transient as exc:
+            self._transient(item, exc)
+            return start
+        self._host_failures.pop(item.host, None)
         if response.status == 304:
+            archived = self.archive.latest_payload(url)
+            if archived is not None:  # unchanged page, but its links still lead somewhere
+                self._follow_links_safely(item, archived, response.url, None)
             self.archive.store_response(response, None, page_url=url, crawl_id=self.crawl_id)
             self.stats.not_modified += 1
             self.archive.frontier.finish(url, "done")
             self._event(url, "not-modified")
-            archived = self.archive.latest_payload(url)
-            if archived is not None:  # unchanged page, but its links still lead somewhere
-                self._follow_links(item, archived, response.url, None)
-            return
-        if not 200 <= response.status < 300:
+        elif not 200 <= response.status < 300:
             self._fail(url, f"http-{response.status}", response.reason or "")
-            return
-        await self._handle_ok(item, response)
+        else:
+            await self._handle_ok(item, response)
+        return start
 
     async def _handle_ok(self, item: FrontierItem, response: HttpResponse) -> None:
         url = item.url
         ctype = (response.content_type or "").split(";")[0].strip().lower()
-        if looks_like_xml(ctype, response.content) and ctype not in _HTML_TYPES:
-            found = parse_sitemap_or_feed(response.content, response.url)
-            if found is None:
-                self._fail(url, "bad-xml", "not a sitemap or feed")
+        if ctype not in _HTML_TYPES and looks_like_xml(ctype, response.content):
+            try:
+                found = await asyncio.to_thread(parse_sitemap_or_feed, response.content,
+                                                response.url)
+            except DiscoveryError as exc:
+                self._fail(url, exc.reason, str(exc))
                 return
             for sitemap in found.sitemaps:
                 self._queue_sitemap(sitemap, item)
@@ -279,13 +462,19 @@ class Crawler:
             self._event(url, "discovered", f"{len(found.pages)} URLs")
             return
         if ctype and ctype not in _HTML_TYPES:
-            self._skip(url, f"not-html ({ctype})")
+            self._skip(url, "not-html", f"({ctype[:80]})")
             return
-        article = await asyncio.to_thread(self.extractor.extract, response.content,
-                                          response.url, response.content_type)
+        try:
+            article = await asyncio.to_thread(self.extractor.extract, response.content,
+                                              response.url, response.content_type)
+        except Exception as exc:  # a parser bug on one hostile page must not end the crawl
+            self.archive.store_response(response, None, page_url=url, crawl_id=self.crawl_id)
+            self._fail(url, "extract-error", f"{type(exc).__name__}: {exc}")
+            return
         page_url = self._page_url(url, article.canonical_url)
         result = self.archive.store_response(response, article, page_url=page_url,
                                              crawl_id=self.crawl_id)
+        self._follow_links_safely(item, response.content, response.url, response.content_type)
         final = normalize_url(response.url)
         if final and final != url:
             self.archive.frontier.add([(final, host_of(final), item.depth, url)], self.crawl_id)
@@ -298,7 +487,13 @@ class Crawler:
         else:
             self.stats.unchanged += 1
         self._event(url, result.outcome, article.title or "")
-        self._follow_links(item, response.content, response.url, response.content_type)
+
+    def _follow_links_safely(self, item: FrontierItem, content: bytes, base_url: str,
+                             content_type: str | None) -> None:
+        try:
+            self._follow_links(item, content, base_url, content_type)
+        except (ValueError, RecursionError, MemoryError) as exc:
+            self._event(item.url, "discovered", f"links unreadable: {exc}")
 
     def _follow_links(self, item: FrontierItem, content: bytes, base_url: str,
                       content_type: str | None) -> None:
@@ -324,10 +519,13 @@ class Crawler:
         if items:
             added = self.archive.frontier.add(items, self.crawl_id)
             self.stats.discovered += added
+            if added:
+                self._hosts |= {h for _, h, _, _ in items} - self._abandoned
 
     def _queue_sitemap(self, url: str, parent: FrontierItem) -> None:
         norm = normalize_url(url)
         if norm and norm not in self._sitemaps_seen and norm in self.scope:
             self._sitemaps_seen.add(norm)
-            self.archive.frontier.add([(norm, host_of(norm), parent.depth, parent.url)],
-                                      self.crawl_id)
+            if self.archive.frontier.add([(norm, host_of(norm), parent.depth, parent.url)],
+                                         self.crawl_id):
+                self._hosts.add(host_of(norm))

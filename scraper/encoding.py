@@ -31,6 +31,10 @@ def _known(name: str | None) -> str | None:
         codec = codecs.lookup(name.strip().lower())
     except LookupError:
         return None
+    # Only real text encodings: "rot13", "base64", "zlib" name bytes-to-bytes codecs that
+    # cannot decode a page, and the HTML standard forbids UTF-7 (script smuggling).
+    if not getattr(codec, "_is_text_encoding", True) or codec.name in ("utf-7", "utf_7"):
+        return None
     # Pages that say latin-1 almost always mean windows-1252 (the HTML standard maps it).
     return "cp1252" if codec.name in ("latin-1", "iso8859-1", "ascii") else codec.name
 

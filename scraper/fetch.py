@@ -28,6 +28,7 @@ from archive.types import HttpResponse
 
 from .config import FetchSettings
 from .netguard import GuardedBackend, Resolver, check_url
+from .urls import MAX_URL_LENGTH
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -54,6 +55,13 @@ def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> floa
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+
+
+def _check_length(target: str, url: str) -> None:
+    if len(target) > MAX_URL_LENGTH:
+        raise BlockedURLError(f"URL of {len(target)} characters is longer than "
+                              f"{MAX_URL_LENGTH}; refusing it", url=url[:200],
+                              reason="url-too-long")
 
 
 class _Decoder:
@@ -151,22 +159,28 @@ class Fetcher:
         await self._client.aclose()
 
     async def fetch(self, url: str, *, etag: str | None = None,
-                    last_modified: str | None = None) -> HttpResponse:
+                    last_modified: str | None = None,
+                    min_retry_wait: float = 0.0) -> HttpResponse:
         """Fetch ``url``, following redirects and retrying transient failures.
 
         Args:
             url: an absolute http(s) URL.
             etag: sent as ``If-None-Match`` (a 304 then comes back as the response).
             last_modified: sent as ``If-Modified-Since``.
+            min_retry_wait: never retry sooner than this (the crawler passes the
+                host's politeness delay, so a retry is just another polite request).
 
         Returns:
-            The final response, whatever its status.
+            The final response, whatever its status. A 429 or 503 whose
+            ``Retry-After`` exceeds ``backoff_max`` is returned at once, not waited
+            for here: the crawler re-queues the URL for that time.
 
         Raises:
             BlockedURLError: refused scheme or address (no connection made).
             TooLargeError: body above ``max_bytes``, raw or decompressed.
             FetchError: timeout, connection failure, redirect loop, bad encoding.
         """
+        _check_length(url, url)
         check_url(url, allow_private=self.settings.allow_private)
         headers = {}
         if etag:
@@ -174,13 +188,14 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         s = self.settings
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            return max(self._wait(state), min_retry_wait)
+
         retrying = tenacity.AsyncRetrying(
             stop=tenacity.stop_after_attempt(s.retries + 1),
-            wait=self._wait,
-            retry=tenacity.retry_if_exception_type(
-                (_RetryableStatus, httpx.TimeoutException, httpx.NetworkError,
-                 httpx.RemoteProtocolError, TimeoutError)
-            ),
+            wait=wait,
+            retry=tenacity.retry_if_exception(self._should_retry),
             sleep=self._sleep,
             reraise=True,
         )
@@ -198,11 +213,17 @@ class Fetcher:
         except (httpx.NetworkError, httpx.RemoteProtocolError, httpcore.ConnectError) as exc:
             raise FetchError(f"connection failed: {exc or type(exc).__name__}", url=url,
                              reason="connection") from exc
-        except httpx.InvalidURL as exc:
+        except (httpx.InvalidURL, UnicodeError) as exc:
             raise BlockedURLError(f"invalid URL: {exc}", url=url, reason="invalid-url") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"HTTP error: {exc}", url=url, reason="http-error") from exc
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _should_retry(self, exc: BaseException) -> bool:
+        if isinstance(exc, _RetryableStatus):
+            return exc.retry_after is None or exc.retry_after <= self.settings.backoff_max
+        return isinstance(exc, httpx.TimeoutException | httpx.NetworkError
+                          | httpx.RemoteProtocolError | TimeoutError)
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         s = self.settings
@@ -223,7 +244,12 @@ class Fetcher:
                 location = response.header("location")
                 if response.status not in _REDIRECTS or not location:
                     break
-                target = urljoin(current, location.strip())
+                try:
+                    target = urljoin(current, location.strip())
+                except ValueError as exc:
+                    raise BlockedURLError(f"invalid redirect Location: {exc}", url=url,
+                                          reason="invalid-url") from exc
+                _check_length(target, url)
                 if target in redirects or target == current:
                     raise FetchError(f"redirect loop at {target}", url=url,
                                      reason="redirect-loop")

@@ -52,11 +52,14 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
         path = "/" + path.lstrip("/")
     if trailing and not path.endswith("/"):
         path += "/"
-    path = quote(unquote(path), safe=_SAFE_PATH)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not _TRACKING.match(k)]
-    query.sort()
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    try:  # lone surrogates and other unencodable text: not a URL we can request
+        path = quote(unquote(path), safe=_SAFE_PATH)
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                 if not _TRACKING.match(k)]
+        query.sort()
+        return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    except UnicodeError:
+        return None
 
 
 def host_of(url: str) -> str:

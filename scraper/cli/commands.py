@@ -36,7 +36,8 @@ def add_commands(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
                        description="Crawl seeds (and what they link to, their sitemaps and "
                        "feeds, within scope) politely into the archive. Re-crawls send "
                        "conditional requests and store only changed pages as new versions.")
-    c.add_argument("seeds", nargs="*", metavar="URL", help="seed URLs")
+    c.add_argument("seeds", nargs="*", metavar="URL",
+                   help="seed URLs (default: crawl.seeds in config.toml)")
     c.add_argument("-i", "--seeds-file", metavar="FILE",
                    help="file with one seed URL per line (# comments allowed); - for stdin")
     c.add_argument("--resume", action="store_true",
@@ -108,8 +109,9 @@ def _version() -> str:
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     seeds = _read_seeds(args)
-    if not seeds and not args.resume:
-        raise ConfigError("give seed URLs, --seeds-file FILE, or --resume")
+    if not seeds and not args.resume and not settings.crawl.seeds:
+        raise ConfigError("give seed URLs, --seeds-file FILE, crawl.seeds in config.toml, "
+                          "or --resume")
     try:
         stats = run_crawl(settings, seeds, resume=args.resume, wait=args.wait, quiet=args.quiet)
     except NewsarchiveError as exc:
