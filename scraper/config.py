@@ -132,11 +132,15 @@ DEFAULT_ATTRIBUTION_PATTERNS: tuple[AttributionPattern, ...] = (
     _p("forum_quote", rf"^{_SRC}\s+(?:said|wrote):$"),
     _p(
         "originally_published",
-        rf"^(?:this (?:article|story|post) )?(?:was )?originally "
-        rf"(?:published|appeared)\s+(?:on|in|at|by)\s+{_SRC}\s*\.?$",
+        rf"^(?:(?:a version of )?this (?:article|story|post|essay|piece) (?:was |has )?)?"
+        rf"(?:was )?(?:originally|first) (?:published|appeared|ran)\s+(?:on|in|at|by)\s+"
+        rf"{_SRC}(?:\s+(?:and|under|as|with)\b.*)?\s*\.?$",
         "article",
     ),
-    _p("republished", rf"^republished (?:from|with permission (?:from|of))\s+{_SRC}\s*\.?$",
+    _p("republished",
+       rf"^(?:this (?:article|story|post|essay|piece) (?:is|was|has been) )?republished "
+       rf"(?:here )?(?:from|with permission (?:from|of))\s+{_SRC}"
+       rf"(?:\s+(?:under|with|as)\b.*)?\s*\.?$",
        "article"),
     _p("reprinted", rf"^reprinted (?:with permission )?(?:from|of)\s+{_SRC}\s*\.?$", "article"),
     _p("source_line", rf"^source:\s+{_SRC}\s*\.?$", "previous"),

@@ -12,6 +12,7 @@ from ..config import ExtractSettings
 from ._dom import parse_html, to_text
 from .attributions import (
     LinePattern,
+    annotate_quote_credits,
     compile_patterns,
     is_attribution_line,
     locate,
@@ -53,6 +54,7 @@ class Extractor:
         """
         root = parse_html(to_text(html, content_type))
         meta = extract_metadata(root, url)
+        annotate_quote_credits(root, url)
         clean_tree(root)  # after metadata, which reads scripts and meta tags
         paragraphs = collect_paragraphs(find_main(root), url)
         paragraphs = drop_boilerplate(
