@@ -30,7 +30,7 @@ from .frontier import Frontier
 from .query import Query, search
 from .settings import ArchiveSettings
 from .store import ArticleStore
-from .types import Article, HttpResponse, Record, SearchHit
+from .types import Article, Attribution, Capture, HttpResponse, Record, SearchHit
 from .warc import WarcFileWriter, read_record
 
 DB_NAME = "archive.sqlite"
@@ -47,7 +47,7 @@ def content_hash(article: Article | None, payload: bytes) -> str:
     if article is None or not (article.body or article.title):
         return "sha256:" + hashlib.sha256(payload).hexdigest()
     key = json.dumps([article.title, article.body, article.published, article.modified,
-                      list(article.authors), [a.to_dict() for a in article.attributions]],
+                      list(article.authors), [_attribution_dict(a) for a in article.attributions]],
                      ensure_ascii=False, sort_keys=True)
     return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
@@ -89,6 +89,7 @@ class Archive:
         self.frontier = Frontier(self.store.conn)
         self._software = software
         self._writer: WarcFileWriter | None = None
+        self._config = ""
         self._lock: IO[str] | None = None
 
     def __enter__(self) -> Archive:
@@ -113,6 +114,8 @@ class Archive:
                     "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
                                   "warc-format/warc-1.1/",
                     "hostname": platform.node(), "operator": self.settings.operator}
+            if self._config:
+                info["config"] = self._config
             self._writer = WarcFileWriter(self.path / WARC_DIR,
                                           max_bytes=self.settings.warc_max_bytes, info=info)
         return self._writer
@@ -147,22 +150,27 @@ class Archive:
                 store.set_validators(page_id, etag, last_modified, now)
             return StoreResult(cap, latest[0] if latest else None, "not-modified")
         digest = "sha1:" + _b32_sha1(response.body)
+        chash = content_hash(article, response.content)
         original = store.original_payload(page_id, digest)
         if original is not None:
-            loc = self.writer.write_revisit(response, digest=digest, refers_to_uri=original[0],
-                                            refers_to_date=original[1])
+            loc = self.writer.write_revisit(response, digest=digest, refers_to_uri=original.url,
+                                            refers_to_date=original.fetched_at,
+                                            refers_to_id=original.record_id)
             kind = "revisit"
         else:
-            loc = self.writer.write_response(response)
+            before = store.latest_version(page_id)
+            new_content = article is not None and (before is None or before[1] != chash)
+            meta = _metadata(article, chash, page_url) if new_content and article else None
+            loc = self.writer.write_response(response, meta)
             kind = "response"
-        chash = content_hash(article, response.content)
         with store.transaction():
             cap = store.add_capture(page_id=page_id, url=response.url, fetched_at=now,
                                     status=response.status, kind=kind,
                                     content_type=response.content_type, payload_digest=digest,
                                     content_hash=chash,
                                     warc=(loc.filename, loc.offset, loc.length),
-                                    crawl_id=crawl_id)
+                                    crawl_id=crawl_id, warc_record_id=loc.record_id,
+                                    revisit_of=original.capture_id if original else None)
             store.set_validators(page_id, etag, last_modified, now)
             latest = store.latest_version(page_id)
             if latest is not None and latest[1] == chash:
@@ -175,7 +183,36 @@ class Archive:
             store.link_capture(cap, version)
         return StoreResult(cap, version, "new-version" if latest else "new")
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Commit many ``store_response`` calls in one transaction (imports, benchmarks).
+
+        Each capture's WARC bytes are still written before its rows, and the rows of the
+        whole batch commit together, so the database never points at missing bytes.
+        """
+        with self.store.transaction():
+            yield
+
+    def set_crawl_config(self, config: dict[str, Any]) -> None:
+        """Record the crawl's settings in the ``warcinfo`` of every WARC file opened
+        from now on (``config`` field, JSON)."""
+        self._config = json.dumps(config, default=str, sort_keys=True, separators=(",", ":"))
+        if self._writer is not None:
+            self._writer.info["config"] = self._config
+
     # -- reading -----------------------------------------------------------------------
+
+    def history(self, url: str) -> History:
+        """Every capture and version of the page at ``url`` (as given, fetched or
+        canonical), oldest first.
+
+        Raises:
+            RecordNotFoundError: nothing archived for that URL.
+        """
+        page_id, page_url = self.store.find_page(url)
+        captures = list(self.store.captures("page_id = ?", (page_id,)))
+        versions = list(self.store.records("v.page_id = ?", (page_id,)))
+        return History(url=page_url, captures=captures, versions=versions)
 
     def record(self, record_id: int) -> Record:
         """One record (article version) by id. Raises ``RecordNotFoundError``."""
@@ -258,6 +295,7 @@ class Archive:
     # -- crawls ------------------------------------------------------------------------
 
     def start_crawl(self, seeds: list[str], settings: dict[str, Any]) -> int:
+        self.set_crawl_config(settings)
         cur = self.store.conn.execute(
             "INSERT INTO crawls(started_at, seeds, settings) VALUES (?, ?, ?)",
             (_now(), json.dumps(seeds), json.dumps(settings, default=str)))
@@ -271,6 +309,38 @@ class Archive:
     def finish_crawl(self, crawl_id: int, stats: dict[str, Any]) -> None:
         self.store.conn.execute("UPDATE crawls SET finished_at = ?, stats = ? WHERE id = ?",
                                 (_now(), json.dumps(stats), crawl_id))
+
+
+@dataclass(frozen=True)
+class History:
+    """A page's captures (every fetch) and versions (every distinct content)."""
+
+    url: str
+    captures: list[Capture]
+    versions: list[Record]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "captures": [c.to_dict() for c in self.captures],
+                "versions": [{"id": v.id, "captured_at": v.captured_at,
+                              "capture_id": v.capture_id, "content_hash": v.content_hash,
+                              "title": v.article.title} for v in self.versions]}
+
+
+def _attribution_dict(a: Attribution) -> dict[str, Any]:
+    # by hand: dataclasses.asdict deep-copies and is the slowest step of an ingest
+    return {"source": a.source, "passage": a.passage, "start": a.start, "end": a.end,
+            "position": a.position, "pattern": a.pattern, "url": a.url}
+
+
+def _metadata(article: Article, chash: str, page_url: str) -> bytes:
+    a = article
+    data = {"page_url": page_url, "content_hash": chash, "url": a.url,
+            "canonical_url": a.canonical_url, "title": a.title, "authors": list(a.authors),
+            "published": a.published, "modified": a.modified, "language": a.language,
+            "site_name": a.site_name, "tags": list(a.tags), "body_chars": len(a.body),
+            "body_sha256": hashlib.sha256(a.body.encode()).hexdigest(),
+            "attributions": [_attribution_dict(x) for x in a.attributions]}
+    return json.dumps({"extracted-article": data}, ensure_ascii=False).encode()
 
 
 def _now() -> str:

@@ -1,4 +1,5 @@
-"""Command handlers that only read an archive: query, show, export.
+"""Command handlers that only read an archive: query, show, export (and, from
+``cli_research``, history, diff, sources, trace, verify).
 
 Registered into the ``newsarchive`` command by ``scraper.cli``; they need nothing from
 the crawler, only the archive's path (``ArchiveSettings``).
@@ -17,11 +18,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .archive import open_archive
-from .export import write_csv, write_jsonl
+from . import cli_research
+from .archive import Archive, open_archive
+from .errors import ArchiveError
+from .export import write_attributions_csv, write_attributions_jsonl, write_csv, write_jsonl
 from .query import HIGHLIGHT, Query
 from .settings import ArchiveSettings
+from .store import sqlite_store
 from .types import Record, SearchHit
+from .wacz import write_wacz
 
 
 def add_commands(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
@@ -56,16 +61,31 @@ def add_commands(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     group.add_argument("--json", action="store_true", help="the record as JSON")
     s.set_defaults(handler=cmd_show)
 
-    e = sub.add_parser("export", parents=parents, help="export records as JSON Lines or CSV",
-                       description="Export every record (newest versions and old ones).")
-    e.add_argument("--format", choices=("jsonl", "csv"), default=None,
+    e = sub.add_parser("export", parents=parents,
+                       help="export records (JSON Lines, CSV, Parquet) or a WACZ",
+                       description="Export every record (newest versions and old ones), or "
+                       "those matching --query, as JSON Lines, CSV or Parquet; or package "
+                       "the WARC captures as a WACZ file for ReplayWeb.page/pywb.")
+    e.add_argument("--format", choices=("jsonl", "csv", "parquet"), default=None,
                    help="output format (default: from -o's extension, else jsonl)")
+    e.add_argument("--parquet", dest="format", action="store_const", const="parquet",
+                   help="same as --format parquet (needs pyarrow: pip install "
+                   "'newsarchive[parquet]')")
+    e.add_argument("--wacz", metavar="FILE",
+                   help="write a WACZ (WARCs, CDXJ index, pages.jsonl, datapackage.json)")
+    e.add_argument("--query", metavar="TEXT",
+                   help="only records matching this full-text query (all their captures "
+                   "for --wacz)")
+    e.add_argument("--attributions", action="store_true",
+                   help="one row per attribution (with its record's id, url, title) instead "
+                   "of one per record")
     e.add_argument("--jsonl", dest="format", action="store_const", const="jsonl",
                    help="same as --format jsonl")
     e.add_argument("--csv", dest="format", action="store_const", const="csv",
                    help="same as --format csv")
     e.add_argument("-o", "--output", help="file to write (atomically); default stdout")
     e.set_defaults(handler=cmd_export)
+    cli_research.add_commands(sub, parents)
 
 
 def _console() -> Console:
@@ -181,15 +201,49 @@ def cmd_show(args: argparse.Namespace, settings: ArchiveSettings) -> int:
     return 0
 
 
+def _selected(arc: Archive, text: str | None) -> list[int] | None:
+    """Record ids matching ``text`` (every version), or None for all."""
+    if not text:
+        return None
+    ids: list[int] = []
+    while True:
+        page = arc.search(Query(text=text, all_versions=True, sort="date", limit=1000,
+                                offset=len(ids)))
+        ids += [h.record.id for h in page]
+        if len(page) < 1000:
+            return ids
+
+
 def cmd_export(args: argparse.Namespace, settings: ArchiveSettings) -> int:
-    fmt = args.format or ("csv" if (args.output or "").endswith(".csv") else "jsonl")
-    writer = write_csv if fmt == "csv" else write_jsonl
     with open_archive(settings.path) as arc:
-        if not args.output:
-            count = writer(arc.records(), sys.stdout)
+        ids = _selected(arc, args.query)
+        if args.wacz:
+            conn = sqlite_store(arc.store, "export --wacz").conn
+            captures = None if ids is None else [
+                int(r[0]) for i in ids
+                for r in conn.execute("SELECT id FROM captures WHERE version_id = ?", (i,))]
+            count = write_wacz(arc, Path(args.wacz), capture_ids=captures)
+            print(f"exported {count} pages to {args.wacz}", file=sys.stderr)
+            return 0
+        records = arc.records() if ids is None else (arc.record(i) for i in sorted(ids))
+        suffix = Path(args.output or "").suffix
+        fmt = args.format or {".csv": "csv", ".parquet": "parquet"}.get(suffix, "jsonl")
+        if fmt == "parquet":
+            if not args.output:
+                raise ArchiveError("--parquet needs -o FILE")
+            from .export import write_parquet
+
+            count = write_parquet(records, Path(args.output), attributions=args.attributions)
         else:
-            count = _write_atomically(Path(args.output), lambda fh: writer(arc.records(), fh))
-            print(f"exported {count} records to {args.output}", file=sys.stderr)
+            if args.attributions:
+                writer = write_attributions_csv if fmt == "csv" else write_attributions_jsonl
+            else:
+                writer = write_csv if fmt == "csv" else write_jsonl
+            if not args.output:
+                writer(records, sys.stdout)
+                return 0
+            count = _write_atomically(Path(args.output), lambda fh: writer(records, fh))
+        print(f"exported {count} rows to {args.output}", file=sys.stderr)
     return 0
 
 

@@ -55,9 +55,9 @@ def search(store: ArticleStore, query: Query) -> list[SearchHit]:
     params: list[Any] = []
     text = query.text.strip()
     if text:
+        # snippets are costly (they re-tokenize the body): made for the page only, below
         select = (
-            "SELECT v.id, bm25(versions_fts, 5.0, 1.0) AS score, "
-            f"snippet(versions_fts, 1, '{HIGHLIGHT[0]}', '{HIGHLIGHT[1]}', '…', 16) AS snip "
+            "SELECT v.id, bm25(versions_fts, 5.0, 1.0) AS score, '' AS snip "
             "FROM versions_fts JOIN versions v ON v.id = versions_fts.rowid "
             "JOIN pages p ON p.id = v.page_id"
         )
@@ -97,6 +97,7 @@ def search(store: ArticleStore, query: Query) -> list[SearchHit]:
     params += [query.limit, query.offset]
     try:
         rows = store.conn.execute(sql, params).fetchall()
+        snippets = _snippets(store, text, [int(r[0]) for r in rows]) if text and rows else {}
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc) or "syntax" in str(exc) or "unterminated" in str(exc):
             raise ArchiveError(
@@ -104,5 +105,14 @@ def search(store: ArticleStore, query: Query) -> list[SearchHit]:
                 "'\"proxy war\"', and quote words like AND/OR/NOT to search for them."
             ) from exc
         raise
-    return [SearchHit(record=store.record(r[0]), snippet=" ".join(str(r[2] or "").split()),
+    return [SearchHit(record=store.record(r[0]),
+                      snippet=" ".join(str(snippets.get(int(r[0]), r[2]) or "").split()),
                       score=-float(r[1])) for r in rows]
+
+
+def _snippets(store: ArticleStore, text: str, ids: list[int]) -> dict[int, str]:
+    marks = ",".join("?" * len(ids))
+    rows = store.conn.execute(
+        f"SELECT rowid, snippet(versions_fts, 1, '{HIGHLIGHT[0]}', '{HIGHLIGHT[1]}', '…', 16) "
+        f"FROM versions_fts WHERE versions_fts MATCH ? AND rowid IN ({marks})", [text, *ids])
+    return {int(r[0]): str(r[1]) for r in rows}

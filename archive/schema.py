@@ -108,6 +108,19 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX frontier_state ON frontier(state, next_attempt_at);
     """,
+    # 2: revisits say which capture holds their payload; WARC record ids; read-side indexes
+    """
+    ALTER TABLE captures ADD COLUMN warc_record_id TEXT;
+    ALTER TABLE captures ADD COLUMN revisit_of INTEGER REFERENCES captures(id);
+    CREATE INDEX captures_version ON captures(version_id);
+    CREATE INDEX captures_file ON captures(warc_file, warc_offset);
+    CREATE INDEX versions_captured ON versions(captured_at);
+    CREATE INDEX versions_hash ON versions(content_hash);
+    """,
+    # 3: the crawler claims URLs host by host (politeness), so index the frontier by host
+    """
+    CREATE INDEX IF NOT EXISTS frontier_host ON frontier(host, state, next_attempt_at);
+    """,
 )
 
 

@@ -40,6 +40,7 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: index pages of large archives
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn, str(path))
     except sqlite3.DatabaseError as exc:
@@ -105,25 +106,29 @@ class ArticleStore:
             (page_id,)).fetchone()
         return (int(row[0]), str(row[1])) if row else None
 
-    def original_payload(self, page_id: int, digest: str) -> tuple[str, str] | None:
-        """URL and time of the first full capture of this page with this payload digest."""
+    def original_payload(self, page_id: int, digest: str) -> OriginalCapture | None:
+        """The first full capture of this page with this payload digest, if any."""
         row = self.conn.execute(
-            "SELECT url, fetched_at FROM captures WHERE page_id = ? AND payload_digest = ? "
-            "AND kind = 'response' ORDER BY id LIMIT 1", (page_id, digest)).fetchone()
-        return (str(row[0]), str(row[1])) if row else None
+            "SELECT id, url, fetched_at, warc_record_id FROM captures WHERE page_id = ? "
+            "AND payload_digest = ? AND kind = 'response' ORDER BY id LIMIT 1",
+            (page_id, digest)).fetchone()
+        if row is None:
+            return None
+        return OriginalCapture(int(row[0]), str(row[1]), str(row[2]), row[3])
 
     # -- writing -----------------------------------------------------------------------
 
     def add_capture(self, *, page_id: int, url: str, fetched_at: str, status: int, kind: str,
                     content_type: str | None, payload_digest: str | None,
                     content_hash: str | None, warc: tuple[str, int, int] | None,
-                    crawl_id: int | None) -> int:
+                    crawl_id: int | None, warc_record_id: str | None = None,
+                    revisit_of: int | None = None) -> int:
         cur = self.conn.execute(
             "INSERT INTO captures(page_id, url, fetched_at, status, kind, content_type, "
-            "payload_digest, content_hash, warc_file, warc_offset, warc_length, crawl_id) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "payload_digest, content_hash, warc_file, warc_offset, warc_length, crawl_id, "
+            "warc_record_id, revisit_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (page_id, url, fetched_at, status, kind, content_type, payload_digest, content_hash,
-             *(warc or (None, None, None)), crawl_id))
+             *(warc or (None, None, None)), crawl_id, warc_record_id, revisit_of))
         return int(cur.lastrowid or 0)
 
     def add_version(self, *, page_id: int, capture_id: int, captured_at: str,
@@ -179,11 +184,33 @@ class ArticleStore:
         row = self.conn.execute("SELECT * FROM captures WHERE id = ?", (capture_id,)).fetchone()
         if row is None:
             raise RecordNotFoundError(f"no capture with id {capture_id}")
-        return Capture(id=row["id"], url=row["url"], fetched_at=row["fetched_at"],
-                       status=row["status"], kind=row["kind"], content_type=row["content_type"],
-                       payload_digest=row["payload_digest"], warc_file=row["warc_file"],
-                       warc_offset=row["warc_offset"], warc_length=row["warc_length"],
-                       version_id=row["version_id"])
+        return capture_from_row(row)
+
+    def captures(self, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[Capture]:
+        """Iterate captures in id order, optionally filtered by a SQL ``where``."""
+        sql = "SELECT * FROM captures" + (f" WHERE {where}" if where else "") + " ORDER BY id"
+        for row in self.conn.execute(sql, params):
+            yield capture_from_row(row)
+
+    def find_page(self, url: str) -> tuple[int, str]:
+        """The page (id, normalised URL) for a URL as given, fetched, or canonical.
+
+        Raises:
+            RecordNotFoundError: nothing archived under that URL.
+        """
+        stripped = url.strip()
+        candidates = [stripped, stripped.rstrip("/"), stripped + "/"]
+        for sql in ("SELECT id, url FROM pages WHERE url = ?",
+                    "SELECT p.id, p.url FROM captures c JOIN pages p ON p.id = c.page_id "
+                    "WHERE c.url = ? LIMIT 1",
+                    "SELECT p.id, p.url FROM versions v JOIN pages p ON p.id = v.page_id "
+                    "WHERE v.canonical_url = ? LIMIT 1"):
+            for candidate in candidates:
+                row = self.conn.execute(sql, (candidate,)).fetchone()
+                if row:
+                    return int(row[0]), str(row[1])
+        raise RecordNotFoundError(f"nothing archived for {url} "
+                                  "(find URLs with `newsarchive query --json`)")
 
     def _record(self, row: sqlite3.Row) -> Record:
         article = Article(
@@ -209,16 +236,56 @@ _RECORD_SQL = (
 )
 
 
+def capture_from_row(row: sqlite3.Row) -> Capture:
+    return Capture(id=row["id"], url=row["url"], fetched_at=row["fetched_at"],
+                   status=row["status"], kind=row["kind"], content_type=row["content_type"],
+                   payload_digest=row["payload_digest"], warc_file=row["warc_file"],
+                   warc_offset=row["warc_offset"], warc_length=row["warc_length"],
+                   version_id=row["version_id"], content_hash=row["content_hash"],
+                   revisit_of=row["revisit_of"], warc_record_id=row["warc_record_id"])
+
+
+@dataclass(frozen=True)
+class OriginalCapture:
+    """The capture that holds a payload which later revisits point at."""
+
+    capture_id: int
+    url: str
+    fetched_at: str
+    record_id: str | None
+
+
 class _Tx:
+    """One IMMEDIATE transaction; nested inside another it becomes a savepoint, so a
+    batch of captures commits once (``Archive.batch``) while each stays all-or-nothing."""
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.nested = False
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.nested = self.conn.in_transaction
+        self.conn.execute("SAVEPOINT capture" if self.nested else "BEGIN IMMEDIATE")
         return self.conn
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
-        if exc_type is None:
+        if self.nested:
+            if exc_type is not None:
+                self.conn.execute("ROLLBACK TO capture")
+            self.conn.execute("RELEASE capture")
+        elif exc_type is None:
             self.conn.execute("COMMIT")
         else:
             self.conn.execute("ROLLBACK")
+
+
+def sqlite_store(store: object, feature: str) -> ArticleStore:
+    """``store`` as a SQLite store, for features that read SQLite directly.
+
+    Raises:
+        ArchiveError: the archive lives in another database.
+    """
+    if not isinstance(store, ArticleStore):
+        raise ArchiveError(f"{feature} works on SQLite archives only for now; "
+                           "export the archive to a directory first")
+    return store

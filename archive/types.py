@@ -92,6 +92,12 @@ class Capture:
     warc_offset: int | None
     warc_length: int | None
     version_id: int | None = None
+    content_hash: str | None = None
+    revisit_of: int | None = None  # for a revisit: the capture whose record holds the payload
+    warc_record_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True, kw_only=True)

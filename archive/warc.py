@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -36,6 +37,32 @@ class WarcLocation:
     offset: int
     length: int
     payload_digest: str | None
+    record_id: str | None = None
+
+
+class _Members:
+    """Serialises records, each as its own gzip member (level 6: warcio's level 9 costs
+    twice the time for a percent of size), into one buffer appended with one write."""
+
+    def __init__(self) -> None:
+        self._plain = io.BytesIO()
+        self.writer = WARCWriter(self._plain, gzip=False, warc_version="1.1")
+        self._out = io.BytesIO()
+
+    def add(self, record: Any) -> int:
+        """Serialise ``record``; returns the length of its gzip member."""
+        self._plain.seek(0)
+        self._plain.truncate()
+        self.writer.write_record(record)
+        member = zlib.compress(self._plain.getvalue(), 6, wbits=zlib.MAX_WBITS + 16)
+        self._out.write(member)
+        return len(member)
+
+    def tell(self) -> int:
+        return self._out.tell()
+
+    def getvalue(self) -> bytes:
+        return self._out.getvalue()
 
 
 def _warc_date(iso: str) -> str:
@@ -81,14 +108,26 @@ class WarcFileWriter:
                 continue
         self._file, self._name = fh, name
         writer, buf = self._buffer()
-        writer.write_record(writer.create_warcinfo_record(name, self.info))
-        self._append(buf.getvalue())
+        buf.add(writer.create_warcinfo_record(name, self.info))
+        try:
+            self._append(buf.getvalue())
+        except WarcError:
+            # a file without its warcinfo is not worth keeping: drop it whole
+            fh.close()
+            self._file = None
+            (self.directory / name).unlink(missing_ok=True)
+            raise
         return fh
 
+    @property
+    def filename(self) -> str:
+        """The file being written (relative to the WARC directory); '' before the first."""
+        return self._name
+
     @staticmethod
-    def _buffer() -> tuple[WARCWriter, io.BytesIO]:
-        buf = io.BytesIO()
-        return WARCWriter(buf, gzip=True, warc_version="1.1"), buf
+    def _buffer() -> tuple[WARCWriter, _Members]:
+        members = _Members()
+        return members.writer, members
 
     def _append(self, data: bytes) -> int:
         fh = self._file
@@ -124,34 +163,57 @@ class WarcFileWriter:
             warc_headers_dict={"WARC-Date": _warc_date(response.fetched_at),
                                "WARC-Concurrent-To": concurrent_to})
 
-    def write_response(self, response: HttpResponse) -> WarcLocation:
-        """Write a response record and its request record; return the response's place."""
+    def write_response(self, response: HttpResponse,
+                       metadata: bytes | None = None) -> WarcLocation:
+        """Write a response record, its request record and, when given, a ``metadata``
+        record (JSON, e.g. what was extracted) about it, in one append.
+
+        Returns:
+            Where the response record lives.
+
+        Raises:
+            WarcError: the write failed (the file is cut back to its last whole record).
+        """
         self._open()
         writer, buf = self._buffer()
         record = writer.create_warc_record(
             response.url, "response", payload=io.BytesIO(response.body),
             length=len(response.body), http_headers=self._http_headers(response),
             warc_headers_dict={"WARC-Date": _warc_date(response.fetched_at)})
-        writer.write_record(record)
-        length = buf.tell()
+        length = buf.add(record)
         record_id = record.rec_headers.get_header("WARC-Record-ID")
-        writer.write_record(self._request_record(writer, response, record_id))
+        buf.add(self._request_record(writer, response, record_id))
+        if metadata is not None:
+            buf.add(self._metadata_record(writer, response, record_id, metadata))
         start = self._append(buf.getvalue())
         return WarcLocation(self._name, start, length,
-                            record.rec_headers.get_header("WARC-Payload-Digest"))
+                            record.rec_headers.get_header("WARC-Payload-Digest"), record_id)
+
+    @staticmethod
+    def _metadata_record(writer: WARCWriter, response: HttpResponse, refers_to: str,
+                         payload: bytes) -> Any:
+        return writer.create_warc_record(
+            response.url, "metadata", payload=io.BytesIO(payload), length=len(payload),
+            warc_content_type="application/json",
+            warc_headers_dict={"WARC-Date": _warc_date(response.fetched_at),
+                               "WARC-Refers-To": refers_to,
+                               "WARC-Concurrent-To": refers_to})
 
     def write_revisit(self, response: HttpResponse, *, digest: str, refers_to_uri: str,
-                      refers_to_date: str) -> WarcLocation:
+                      refers_to_date: str, refers_to_id: str | None = None) -> WarcLocation:
         """Write a revisit record: same payload as an earlier capture, not stored again."""
         self._open()
         writer, buf = self._buffer()
+        extra = {"WARC-Date": _warc_date(response.fetched_at)}
+        if refers_to_id:
+            extra["WARC-Refers-To"] = refers_to_id
         record = writer.create_revisit_record(
             response.url, digest, refers_to_uri, _warc_date(refers_to_date),
-            http_headers=self._http_headers(response),
-            warc_headers_dict={"WARC-Date": _warc_date(response.fetched_at)})
-        writer.write_record(record)
+            http_headers=self._http_headers(response), warc_headers_dict=extra)
+        buf.add(record)
         start = self._append(buf.getvalue())
-        return WarcLocation(self._name, start, buf.tell(), digest)
+        return WarcLocation(self._name, start, buf.tell(), digest,
+                            record.rec_headers.get_header("WARC-Record-ID"))
 
     def write_metadata(self, uri: str, payload: bytes, content_type: str) -> WarcLocation:
         """Write a ``metadata`` record (e.g. the extracted article as JSON)."""
@@ -159,7 +221,7 @@ class WarcFileWriter:
         writer, buf = self._buffer()
         record = writer.create_warc_record(uri, "metadata", payload=io.BytesIO(payload),
                                            length=len(payload), warc_content_type=content_type)
-        writer.write_record(record)
+        buf.add(record)
         start = self._append(buf.getvalue())
         return WarcLocation(self._name, start, buf.tell(), None)
 
@@ -173,16 +235,24 @@ class WarcFileWriter:
                 self._file = None
 
 
-def read_record(path: Path, offset: int) -> tuple[dict[str, str], bytes]:
+def read_record(path: Path, offset: int, *, check_digests: bool = True
+                ) -> tuple[dict[str, str], bytes]:
     """Read the WARC record at ``offset``: its WARC headers and its decoded payload.
 
+    Args:
+        path: the WARC file.
+        offset: where the record's gzip member starts.
+        check_digests: fail when the block or payload digest does not match the bytes.
+
     Raises:
-        WarcError: missing file, bad offset, or a truncated/corrupt record.
+        WarcError: missing file, bad offset, a digest mismatch, or a truncated/corrupt
+            record.
     """
     try:
         with path.open("rb") as fh:
             fh.seek(offset)
-            for record in ArchiveIterator(fh):
+            for record in ArchiveIterator(fh, check_digests="raise" if check_digests
+                                          else False):
                 headers = dict(record.rec_headers.headers)
                 payload = record.content_stream().read()
                 return headers, payload

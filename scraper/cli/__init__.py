@@ -16,9 +16,10 @@ from archive.errors import NewsarchiveError
 
 from .. import __version__
 from . import commands
+from . import importer as importer_cli
 from .options import settings_from_args, settings_parser
 
-_ARCHIVE_COMMANDS = {"query", "show", "export"}
+_ARCHIVE_COMMANDS = {"query", "show", "export", "history", "diff", "sources", "trace", "verify"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parents = [settings_parser()]
     commands.add_commands(sub, parents)
     archive_cli.add_commands(sub, parents)
+    importer_cli.add_command(sub, parents)
     return parser
 
 

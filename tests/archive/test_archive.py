@@ -62,12 +62,17 @@ def test_versions_and_revisits(tmp_path: Path) -> None:
         assert not_modified.outcome == "not-modified"
         kinds = [r[0] for r in arc.store.conn.execute("SELECT kind FROM captures ORDER BY id")]
         assert kinds == ["response", "revisit", "response", "not-modified"]
+        # the database says which capture holds a revisit's payload
+        revisit_of = [r[0] for r in arc.store.conn.execute(
+            "SELECT revisit_of FROM captures ORDER BY id")]
+        assert revisit_of == [None, first.capture_id, None, None]
         arc.close()
     types = []
     for path in sorted((tmp_path / "warc").iterdir()):
         with path.open("rb") as fh:
             types += [r.rec_type for r in ArchiveIterator(fh)]
-    assert types == ["warcinfo", "response", "request", "revisit", "response", "request"]
+    assert types == ["warcinfo", "response", "request", "metadata", "revisit", "response",
+                     "request", "metadata"]
 
 
 def test_query_filters(tmp_path: Path) -> None:

@@ -1,0 +1,186 @@
+"""Package an archive (or some of its captures) as a WACZ file, for ReplayWeb.page/pywb.
+
+A WACZ 1.1.1 file is a ZIP holding ``archive/*.warc.gz``, a CDXJ index
+(``indexes/index.cdxj``), the page list (``pages/pages.jsonl``) and
+``datapackage.json`` listing every file with its size and SHA-256. Whole WARC files are
+copied as they are; a selection (``capture_ids``) is written to one new WARC file with a
+``warcinfo`` record, each selected record copied byte for byte, and the original
+response of every selected revisit, so replay can resolve it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+
+from .archive import WARC_DIR, Archive
+from .errors import ArchiveError
+from .store import sqlite_store
+from .warc import _Members
+
+WACZ_VERSION = "1.1.1"
+
+
+def surt(url: str) -> str:
+    """The SURT form of a URL used as CDXJ key: ``org,example)/path?query``."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    key = ",".join(reversed(host.split("."))) if host else ""
+    if parts.port and parts.port not in (80, 443):
+        key += f":{parts.port}"
+    path = (parts.path or "/").lower()
+    return key + ")" + path + (f"?{parts.query.lower()}" if parts.query else "")
+
+
+def cdxj_lines(data: bytes | Path, filename: str) -> list[str]:
+    """CDXJ index lines for the response, revisit and resource records of a WARC."""
+    out = []
+    stream = data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
+    with stream as fh:
+        it = ArchiveIterator(fh)
+        for record in it:
+            rec_type = record.rec_type
+            if rec_type not in ("response", "revisit", "resource"):
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI") or ""
+            date = record.rec_headers.get_header("WARC-Date") or ""
+            stamp = "".join(ch for ch in date if ch.isdigit())[:14]
+            entry: dict[str, Any] = {"url": url}
+            if record.http_headers is not None and rec_type != "resource":
+                entry["mime"] = (record.http_headers.get_header("Content-Type") or
+                                 "").split(";")[0].strip() or "unk"
+                entry["status"] = record.http_headers.get_statuscode()
+            else:
+                entry["mime"] = record.rec_headers.get_header("Content-Type") or "unk"
+            digest = record.rec_headers.get_header("WARC-Payload-Digest")
+            if digest:
+                entry["digest"] = digest
+            if rec_type == "revisit":
+                entry["mime"] = "warc/revisit"
+            it.read_to_end(record)
+            entry.update(length=str(it.get_record_length()),
+                         offset=str(it.get_record_offset()), filename=filename)
+            out.append(f"{surt(url)} {stamp} {json.dumps(entry)}")
+    return out
+
+
+def _selection(archive: Archive, capture_ids: Iterable[int]) -> bytes:
+    conn = sqlite_store(archive.store, "export --wacz").conn
+    wanted = set(capture_ids)
+    originals = {int(r[0]) for cid in list(wanted) for r in conn.execute(
+        "SELECT revisit_of FROM captures WHERE id = ? AND revisit_of IS NOT NULL", (cid,))}
+    rows = conn.execute(
+        "SELECT id, warc_file, warc_offset, warc_length FROM captures WHERE warc_file IS NOT "
+        "NULL ORDER BY fetched_at, id").fetchall()
+    members = _Members()
+    members.add(members.writer.create_warcinfo_record(
+        "data.warc.gz", {"software": "newsarchive", "description": "selected captures"}))
+    out = io.BytesIO(members.getvalue())
+    for cid, name, offset, length in rows:
+        if cid not in wanted and cid not in originals:
+            continue
+        with (archive.path / WARC_DIR / name).open("rb") as fh:
+            fh.seek(offset)
+            out.write(fh.read(length))
+    return out.getvalue()
+
+
+def write_wacz(archive: Archive, target: Path, *, capture_ids: Iterable[int] | None = None,
+               title: str = "newsarchive export") -> int:
+    """Write a WACZ file atomically; returns the number of pages in it.
+
+    Args:
+        archive: the archive to package.
+        target: the ``.wacz`` file to write.
+        capture_ids: only these captures (default: every WARC file, whole).
+        title: the collection's title in ``datapackage.json``.
+
+    Raises:
+        ArchiveError: the target cannot be written.
+    """
+    conn = sqlite_store(archive.store, "export --wacz").conn
+    if capture_ids is None:
+        warcs = [(p.name, p) for p in sorted((archive.path / WARC_DIR).glob("*.warc.gz"))]
+        cap_filter = ""
+        params: list[int] = []
+    else:
+        ids = sorted(set(capture_ids))
+        warcs = [("data.warc.gz", _selection(archive, ids))]  # type: ignore[list-item]
+        cap_filter = f"AND c.id IN ({','.join('?' * len(ids))})" if ids else "AND 0"
+        params = ids
+    pages = conn.execute(
+        "SELECT c.url, c.fetched_at, v.title, v.id FROM captures c LEFT JOIN versions v "
+        f"ON v.id = c.version_id WHERE c.kind = 'response' AND c.status < 300 {cap_filter} "
+        "AND (c.content_type LIKE 'text/html%' OR c.content_type IS NULL) "
+        "ORDER BY c.fetched_at, c.id", params).fetchall()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        resources: list[dict[str, Any]] = []
+        index: list[str] = []
+        with zipfile.ZipFile(tmp, "w") as zf:
+            for name, source in warcs:
+                path = f"archive/{name}"
+                digest = hashlib.sha256()
+                size = 0
+                with zf.open(zipfile.ZipInfo(path, _zip_time()), "w", force_zip64=True) as out:
+                    chunks = _chunks(source)
+                    for chunk in chunks:
+                        digest.update(chunk)
+                        size += len(chunk)
+                        out.write(chunk)
+                resources.append({"name": name, "path": path,
+                                  "hash": f"sha256:{digest.hexdigest()}", "bytes": size})
+                index += cdxj_lines(source, name)
+            lines = [json.dumps({"format": "json-pages-1.0", "id": "pages",
+                                 "title": "All Pages"})]
+            lines += [json.dumps({"id": f"capture-{i}", "url": url, "ts": fetched,
+                                  "title": t or url, **({"record_id": vid} if vid else {})},
+                                 ensure_ascii=False)
+                      for i, (url, fetched, t, vid) in enumerate(pages)]
+            for path, text in (("indexes/index.cdxj", "\n".join(sorted(index)) + "\n"),
+                               ("pages/pages.jsonl", "\n".join(lines) + "\n")):
+                data = text.encode()
+                zf.writestr(zipfile.ZipInfo(path, _zip_time()), data, zipfile.ZIP_DEFLATED)
+                resources.append({"name": Path(path).name, "path": path,
+                                  "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                                  "bytes": len(data)})
+            package = {"profile": "data-package", "wacz_version": WACZ_VERSION, "title": title,
+                       "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                       "software": "newsarchive", "mainPageURL": pages[0][0] if pages else None,
+                       "resources": resources}
+            zf.writestr("datapackage.json", json.dumps(package, indent=2), zipfile.ZIP_DEFLATED)
+        Path(tmp).replace(target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ArchiveError(f"cannot write {target}: {exc}") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(pages)
+
+
+def _chunks(source: Path | bytes) -> Iterable[bytes]:
+    if isinstance(source, bytes):
+        yield source
+        return
+    with source.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            yield chunk
+
+
+def _zip_time() -> tuple[int, int, int, int, int, int]:
+    now = dt.datetime.now()
+    return (now.year, now.month, now.day, now.hour, now.minute, now.second)
