@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from .backend import DEFAULT_FILES, is_database_url, open_backend, sqlite_path
 from .errors import ArchiveError, WarcError
 from .frontier import Frontier
 from .query import Query, search
@@ -74,10 +75,13 @@ class Archive:
 
     def __init__(self, path: str | Path, settings: ArchiveSettings | None = None, *,
                  create: bool = False, software: str = "newsarchive") -> None:
-        self.path = Path(path)
+        self.location = sqlite_path(str(path))
+        database = is_database_url(self.location)  # postgresql://: WARC files go elsewhere
         self.settings = settings or ArchiveSettings(path=str(path))
+        self.path = Path(self.settings.warc_root or DEFAULT_FILES) if database \
+            else Path(self.location)
         db = self.path / DB_NAME
-        if not db.exists():
+        if not database and not db.exists():
             if not create:
                 raise ArchiveError(f"no archive at {self.path} (expected {db}); "
                                    "run `newsarchive crawl` or pass --archive PATH")
@@ -85,8 +89,9 @@ class Archive:
                 (self.path / WARC_DIR).mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise ArchiveError(f"cannot create archive at {self.path}: {exc}") from exc
-        self.store = ArticleStore(db)
-        self.frontier = Frontier(self.store.conn)
+        self.store, self.frontier = open_backend(self.location, db, create=create)
+        if database and create:
+            (self.path / WARC_DIR).mkdir(parents=True, exist_ok=True)
         self._software = software
         self._writer: WarcFileWriter | None = None
         self._config = ""
@@ -224,7 +229,11 @@ class Archive:
 
     def search(self, query: Query) -> list[SearchHit]:
         """Full-text search with filters; see :class:`archive.query.Query`."""
-        return search(self.store, query)
+        if isinstance(self.store, ArticleStore):
+            return search(self.store, query)
+        from .pgquery import search as pg_search
+
+        return pg_search(self.store, query)
 
     def raw(self, record_id: int) -> bytes:
         """The archived payload of a record, exactly as fetched (transfer- and
@@ -242,10 +251,7 @@ class Archive:
 
     def latest_payload(self, page_url: str) -> bytes | None:
         """The last full payload archived for a page (a 304 re-uses it for links)."""
-        row = self.store.conn.execute(
-            "SELECT c.warc_file, c.warc_offset FROM captures c JOIN pages p ON p.id = c.page_id "
-            "WHERE p.url = ? AND c.kind = 'response' ORDER BY c.id DESC LIMIT 1",
-            (page_url,)).fetchone()
+        row = self.store.latest_response_location(page_url)
         if row is None:
             return None
         return read_record(self.path / WARC_DIR / row[0], int(row[1]))[1]
@@ -296,19 +302,23 @@ class Archive:
 
     def start_crawl(self, seeds: list[str], settings: dict[str, Any]) -> int:
         self.set_crawl_config(settings)
-        cur = self.store.conn.execute(
-            "INSERT INTO crawls(started_at, seeds, settings) VALUES (?, ?, ?)",
-            (_now(), json.dumps(seeds), json.dumps(settings, default=str)))
-        return int(cur.lastrowid or 0)
+        return self.store.start_crawl(seeds, settings)
 
     def last_unfinished_crawl(self) -> int | None:
-        row = self.store.conn.execute(
-            "SELECT id FROM crawls WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1").fetchone()
-        return int(row[0]) if row else None
+        return self.store.last_unfinished_crawl()
+
+    def crawl_seeds(self, crawl_id: int) -> list[str]:
+        """The seeds a crawl was started with."""
+        return self.store.crawl_seeds(crawl_id)
+
+    def use_crawl(self, crawl_id: int) -> None:
+        """Claim only this crawl's URLs from now on. A SQLite frontier holds one crawl;
+        a shared PostgreSQL one holds every crawl that workers are draining."""
+        if not isinstance(self.frontier, Frontier):
+            self.frontier.use_crawl(crawl_id)
 
     def finish_crawl(self, crawl_id: int, stats: dict[str, Any]) -> None:
-        self.store.conn.execute("UPDATE crawls SET finished_at = ?, stats = ? WHERE id = ?",
-                                (_now(), json.dumps(stats), crawl_id))
+        self.store.finish_crawl(crawl_id, stats)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ queries and exports wait for each other instead of failing with "database is loc
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -224,6 +225,37 @@ class ArticleStore:
                       captured_at=row["captured_at"], capture_id=row["capture_id"],
                       content_hash=row["content_hash"], article=article)
 
+    def latest_response_location(self, page_url: str) -> tuple[str, int] | None:
+        """WARC file and offset of the last full payload archived for a page."""
+        row = self.conn.execute(
+            "SELECT c.warc_file, c.warc_offset FROM captures c JOIN pages p ON p.id = c.page_id "
+            "WHERE p.url = ? AND c.kind = 'response' ORDER BY c.id DESC LIMIT 1",
+            (page_url,)).fetchone()
+        return (str(row[0]), int(row[1])) if row else None
+
+    # -- crawls ------------------------------------------------------------------------
+
+    def start_crawl(self, seeds: list[str], settings: dict[str, Any]) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO crawls(started_at, seeds, settings) VALUES (?, ?, ?)",
+            (_now(), json.dumps(seeds), json.dumps(settings, default=str)))
+        return int(cur.lastrowid or 0)
+
+    def last_unfinished_crawl(self) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM crawls WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1").fetchone()
+        return int(row[0]) if row else None
+
+    def crawl_seeds(self, crawl_id: int) -> list[str]:
+        row = self.conn.execute("SELECT seeds FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
+        if row is None:
+            raise ArchiveError(f"no crawl {crawl_id} in {self.path}")
+        return list(json.loads(row[0]))
+
+    def finish_crawl(self, crawl_id: int, stats: dict[str, Any]) -> None:
+        self.conn.execute("UPDATE crawls SET finished_at = ?, stats = ? WHERE id = ?",
+                          (_now(), json.dumps(stats), crawl_id))
+
     def counts(self) -> dict[str, int]:
         out = {}
         for table in ("pages", "captures", "versions", "attributions"):
@@ -289,3 +321,7 @@ def sqlite_store(store: object, feature: str) -> ArticleStore:
         raise ArchiveError(f"{feature} works on SQLite archives only for now; "
                            "export the archive to a directory first")
     return store
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

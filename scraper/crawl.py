@@ -179,9 +179,11 @@ class Crawler:
             raise ArchiveError("no seed URLs: give some, or set crawl.seeds in config.toml")
         self.scope = Scope(normalized, self.settings)
         if resume:
+            self.archive.use_crawl(self.crawl_id)
             self._recover_in_flight()
         else:
             self.crawl_id = self.archive.start_crawl(normalized, asdict(self.settings))
+            self.archive.use_crawl(self.crawl_id)
             frontier.clear()
             frontier.add([(u, host_of(u), 0, None) for u in normalized], self.crawl_id)
         try:

@@ -15,7 +15,7 @@ from archive import cli as archive_cli
 from archive.errors import NewsarchiveError
 
 from .. import __version__
-from . import commands
+from . import commands, worker
 from . import importer as importer_cli
 from .options import settings_from_args, settings_parser
 
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parents = [settings_parser()]
     commands.add_commands(sub, parents)
     archive_cli.add_commands(sub, parents)
+    worker.add_commands(sub, parents)
     importer_cli.add_command(sub, parents)
     return parser
 

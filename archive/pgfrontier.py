@@ -1,0 +1,317 @@
+"""The crawl frontier shared by many workers in PostgreSQL.
+
+Same operations as :class:`archive.frontier.Frontier`, made safe for workers on many
+machines:
+
+- **Claims** lock due rows with ``SELECT ... FOR UPDATE SKIP LOCKED``, so concurrent
+  workers never claim one row twice and never wait on each other.
+- **Politeness across workers**: each host has a row in ``hosts``. A claim takes at most
+  one URL per host and *holds* the host until that URL is finished; finishing sets the
+  host's ``next_allowed_at`` to the database clock plus the crawl's delay. Two requests
+  to one host, from any workers, are therefore at least the delay apart.
+- **Leases**: a claim (and the host it holds) lasts ``lease`` seconds; a background
+  thread renews this worker's leases while it lives. A killed worker stops renewing,
+  and its URLs are claimed again once the lease runs out.
+- **Once per crawl**: rows are unique per ``(crawl_id, url)`` and only ``queued`` (or
+  lease-expired ``in-flight``) rows are claimable, so a URL is fetched once per crawl.
+
+Times are epoch seconds on the database's clock, so workers' clocks need not agree.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from .frontier import FrontierItem
+from .pgstore import PgArticleStore
+
+LEASE_SECONDS = 30.0  # how long a dead worker's claims stay blocked
+_NOW = "extract(epoch FROM clock_timestamp())"
+# rows this worker may update: its own claims, unclaimed rows (redirect targets), and
+# claims whose lease ran out (recovering a dead worker's URLs)
+_MINE = f"(claimed_by IS NULL OR claimed_by = %s OR lease_until < {_NOW})"
+_POLL = 0.1  # seconds an idle worker waits before looking for work others may have queued
+
+
+class PgFrontier:
+    """Queue operations on the shared ``frontier`` and ``hosts`` tables.
+
+    Usage::
+
+        frontier = PgFrontier(store)
+        frontier.use_crawl(crawl_id, delay=1.0)
+        for item in frontier.claim(50):
+            ...
+            frontier.finish(item.url, "done")
+
+    Args:
+        store: the archive's PostgreSQL store (its connection pool is shared).
+        lease: seconds a claim lasts without renewal.
+    """
+
+    def __init__(self, store: PgArticleStore, *, lease: float = LEASE_SECONDS) -> None:
+        self.store = store
+        self.worker = store.worker
+        self.lease = lease
+        self.crawl_id: int | None = None
+        self.delay = 0.0
+        self._claimed: dict[str, str] = {}  # url -> host, for URLs this worker holds
+        self._stop = threading.Event()
+        self._keeper: threading.Thread | None = None
+        store.on_close(self.close)
+
+    def use_crawl(self, crawl_id: int, delay: float | None = None) -> None:
+        """Work on this crawl's URLs from now on, ``delay`` seconds apart per host."""
+        self.crawl_id = crawl_id
+        if delay is None:
+            row = self.store._one("SELECT settings::json #>> '{crawl,per_host_delay}' "
+                                  "FROM crawls WHERE id = ?", (crawl_id,))
+            delay = float(row[0]) if row and row[0] is not None else 0.0
+        self.delay = delay
+
+    def _crawl(self) -> int:
+        if self.crawl_id is None:
+            raise RuntimeError("PgFrontier.use_crawl(crawl_id) must be called first")
+        return self.crawl_id
+
+    def clear(self) -> None:
+        """Nothing to forget: each crawl has its own rows, and other crawls' rows are
+        other workers' work."""
+
+    def add(self, items: Iterable[tuple[str, str, int, str | None]], crawl_id: int | None
+            ) -> int:
+        """Queue ``(url, host, depth, source_url)`` items not seen in this crawl yet."""
+        rows = list(items)
+        crawl = crawl_id if crawl_id is not None else self._crawl()
+        if not rows:
+            return 0
+        with self.store.transaction() as conn:
+            hosts = sorted({h for _, h, _, _ in rows})  # sorted: no deadlock between workers
+            conn.execute(b"INSERT INTO hosts(host) SELECT unnest(%s::text[]) "
+                         b"ON CONFLICT (host) DO NOTHING", (hosts,))
+            cur = conn.execute(
+                b"INSERT INTO frontier(crawl_id, url, host, depth, source_url) "
+                b"SELECT %s, * FROM unnest(%s::text[], %s::text[], %s::int[], %s::text[]) "
+                b"ON CONFLICT (crawl_id, url) DO NOTHING",
+                (crawl, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
+                 [r[3] for r in rows]))
+            return cur.rowcount
+
+    def requeue_in_flight(self) -> int:
+        """Queue again the URLs whose lease ran out (their worker died)."""
+        row = self.store._one(
+            f"WITH r AS (UPDATE frontier SET state = 'queued', claimed_by = NULL, "
+            f"lease_until = NULL WHERE state = 'in-flight' AND lease_until < {_NOW} "
+            f"RETURNING 1) SELECT count(*) FROM r")
+        return int(row[0]) if row else 0
+
+    def claim(self, limit: int, now: float | None = None, *, host: str | None = None
+              ) -> list[FrontierItem]:
+        """Claim up to ``limit`` due URLs, at most one per free host, for this worker.
+
+        A URL whose lease ran out but which its dead worker had already archived in this
+        crawl is marked done instead of being returned, so it is not fetched twice.
+
+        Args:
+            limit: most URLs (= most hosts) to claim.
+            now: accepted for compatibility and ignored: the database clock decides.
+            host: claim only from this host.
+        """
+        crawl = self._crawl()
+        only_host = "AND h.host = %s" if host is not None else ""
+        due = (f"(f.state = 'queued' AND f.next_attempt_at <= {_NOW}) OR "
+               f"(f.state = 'in-flight' AND f.lease_until < {_NOW})")
+        with self.store.transaction() as conn:
+            hosts = [str(r[0]) for r in conn.execute(
+                f"SELECT h.host FROM hosts h WHERE h.next_allowed_at <= {_NOW} "
+                f"AND (h.held_until IS NULL OR h.held_until < {_NOW}) "
+                f"AND EXISTS (SELECT 1 FROM frontier f WHERE f.crawl_id = %s "
+                f"AND f.host = h.host AND ({due})) {only_host} "
+                f"ORDER BY h.next_allowed_at LIMIT %s FOR NO KEY UPDATE SKIP LOCKED".encode(),
+                (crawl, *([host] if host is not None else []), limit))]
+            if not hosts:
+                return []
+            rows = conn.execute(
+                f"UPDATE frontier SET state = 'in-flight', attempts = attempts + 1, "
+                f"claimed_by = %s, lease_until = {_NOW} + %s WHERE id IN ("
+                f" SELECT pick.id FROM unnest(%s::text[]) AS hh(host), LATERAL ("
+                f"  SELECT f.id FROM frontier f WHERE f.crawl_id = %s AND f.host = hh.host "
+                f"  AND ({due}) ORDER BY f.next_attempt_at, f.id LIMIT 1"
+                f"  FOR NO KEY UPDATE SKIP LOCKED) pick)"
+                f" RETURNING url, host, depth, attempts, source_url, id".encode(),
+                (self.worker, self.lease, hosts, crawl)).fetchall()
+            archived = {int(r[0]) for r in conn.execute(
+                b"SELECT f.id FROM frontier f WHERE f.id = ANY(%s) AND f.attempts > 1 "
+                b"AND EXISTS (SELECT 1 FROM captures c WHERE c.crawl_id = f.crawl_id "
+                b"AND c.url = f.url)", ([r[5] for r in rows],))}
+            if archived:  # its worker died after archiving it, before marking it done
+                conn.execute(b"UPDATE frontier SET state = 'done', claimed_by = NULL, "
+                             b"lease_until = NULL WHERE id = ANY(%s)", (list(archived),))
+                rows = [r for r in rows if int(r[5]) not in archived]
+            taken = [str(r[1]) for r in rows]
+            conn.execute(b"UPDATE hosts SET held_by = NULL, held_until = NULL "
+                         b"WHERE host = ANY(%s)", (sorted(set(hosts) - set(taken)),))
+            conn.execute(f"UPDATE hosts SET held_by = %s, held_until = {_NOW} + %s, "
+                         f"delay = %s WHERE host = ANY(%s)".encode(),
+                         (self.worker, self.lease, self.delay, taken))
+        items = [FrontierItem(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        for item in items:
+            self._claimed[item.url] = item.host
+        if items:
+            self._start_keeper()
+        return items
+
+    def next_due(self) -> float | None:
+        """When a claim may next succeed (epoch seconds), or ``None`` if this crawl has
+        nothing queued or in flight. A host another worker holds, or URLs other workers
+        are fetching (they may queue more), mean: look again in a moment."""
+        soon = f"{_NOW} + {_POLL}"
+        row = self.store._one(
+            f"SELECT min(CASE WHEN f.state = 'in-flight' THEN {soon} ELSE greatest("
+            f"f.next_attempt_at, h.next_allowed_at, CASE WHEN h.held_until > {_NOW} "
+            f"THEN {soon} ELSE 0 END) END) FROM frontier f JOIN hosts h ON h.host = f.host "
+            f"WHERE f.crawl_id = ? AND f.state IN ('queued', 'in-flight')", (self._crawl(),))
+        return float(row[0]) if row and row[0] is not None else None
+
+    def finish(self, url: str, state: str, error: str | None = None) -> None:
+        """Record the outcome of a URL and free its host until ``now + delay``."""
+        host = self._claimed.pop(url, None)
+        with self.store.transaction() as conn:
+            conn.execute(f"UPDATE frontier SET state = %s, last_error = %s, claimed_by = NULL, "
+                         f"lease_until = NULL WHERE crawl_id = %s AND url = %s AND {_MINE}"
+                         .encode(),
+                         (state, error, self._crawl(), url, self.worker))
+            if host is not None:
+                self._release(conn, host, fetched=True)
+
+    def retry_later(self, url: str, at: float, error: str) -> None:
+        """Queue a claimed URL again for ``at`` (epoch seconds; 0 = at once)."""
+        host = self._claimed.pop(url, None)
+        with self.store.transaction() as conn:
+            conn.execute(f"UPDATE frontier SET state = 'queued', next_attempt_at = %s, "
+                         f"last_error = %s, claimed_by = NULL, lease_until = NULL "
+                         f"WHERE crawl_id = %s AND url = %s AND {_MINE}".encode(),
+                         (at, error, self._crawl(), url, self.worker))
+            if host is not None:
+                self._release(conn, host, fetched=error != "not started")
+
+    def _release(self, conn: Any, host: str, *, fetched: bool) -> None:
+        if fetched:
+            conn.execute(f"UPDATE hosts SET held_by = NULL, held_until = NULL, "
+                         f"next_allowed_at = greatest(next_allowed_at, {_NOW} + delay) "
+                         f"WHERE host = %s AND held_by = %s".encode(), (host, self.worker))
+        else:
+            conn.execute(b"UPDATE hosts SET held_by = NULL, held_until = NULL "
+                         b"WHERE host = %s AND held_by = %s", (host, self.worker))
+
+    # -- host-by-host claiming (the same operations as the SQLite frontier) -------------
+
+    def due_hosts(self, now: float | None = None) -> set[str]:
+        """Hosts of this crawl with a due URL that no worker holds and that may be
+        requested now."""
+        with self.store.connection() as conn:
+            return {str(r[0]) for r in conn.execute(
+                f"SELECT DISTINCT f.host FROM frontier f JOIN hosts h ON h.host = f.host "
+                f"WHERE f.crawl_id = %s AND h.next_allowed_at <= {_NOW} "
+                f"AND (h.held_until IS NULL OR h.held_until < {_NOW}) AND ("
+                f"(f.state = 'queued' AND f.next_attempt_at <= {_NOW}) OR "
+                f"(f.state = 'in-flight' AND f.lease_until < {_NOW}))".encode(),
+                (self._crawl(),))}
+
+    def claim_host(self, host: str, limit: int, now: float | None = None
+                   ) -> list[FrontierItem]:
+        """Claim a due URL of one host (one at a time: the host is held until it is
+        finished, which is what keeps workers polite to it)."""
+        return self.claim(1, now, host=host) if limit > 0 else []
+
+    def unclaim(self, urls: Iterable[str]) -> None:
+        """Put claimed but never started URLs back, without counting an attempt."""
+        for url in urls:
+            host = self._claimed.pop(url, None)
+            with self.store.transaction() as conn:
+                conn.execute(f"UPDATE frontier SET state = 'queued', claimed_by = NULL, "
+                             f"lease_until = NULL, attempts = greatest(attempts - 1, 0) "
+                             f"WHERE crawl_id = %s AND url = %s AND state = 'in-flight' "
+                             f"AND {_MINE}".encode(),
+                             (self._crawl(), url, self.worker))
+                if host is not None:
+                    self._release(conn, host, fetched=False)
+
+    def finish_host(self, host: str, state: str, error: str, *, keep: str | None = None
+                    ) -> int:
+        """Close every waiting URL of ``host`` in this crawl (a host given up); URLs other
+        workers are fetching right now are left to them. Returns how many were closed."""
+        with self.store.connection() as conn:
+            cur = conn.execute(
+                f"UPDATE frontier SET state = %s, last_error = %s WHERE crawl_id = %s "
+                f"AND host = %s AND url IS DISTINCT FROM %s AND (state = 'queued' OR "
+                f"(state = 'in-flight' AND (claimed_by = %s OR lease_until < {_NOW})))".encode(),
+                (state, error, self._crawl(), host, keep, self.worker))
+            return cur.rowcount
+
+    def in_flight(self) -> list[FrontierItem]:
+        """URLs of this crawl claimed by workers that stopped (their lease ran out)."""
+        with self.store.connection() as conn:
+            rows = conn.execute(
+                f"SELECT url, host, depth, attempts, source_url FROM frontier "
+                f"WHERE crawl_id = %s AND state = 'in-flight' AND lease_until < {_NOW} "
+                f"ORDER BY id".encode(), (self._crawl(),)).fetchall()
+        return [FrontierItem(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def captured_page(self, url: str, crawl_id: int) -> str | None:
+        """The page URL under which ``url`` was archived in this crawl, if it was."""
+        row = self.store._one(
+            "SELECT p.url FROM captures c JOIN pages p ON p.id = c.page_id "
+            "WHERE c.crawl_id = ? AND (c.url = ? OR p.url = ?) LIMIT 1", (crawl_id, url, url))
+        return str(row[0]) if row else None
+
+    def crawl_seeds(self, crawl_id: int) -> list[str]:
+        """The seeds a crawl was started with."""
+        return self.store.crawl_seeds(crawl_id)
+
+    def counts(self) -> dict[str, int]:
+        with self.store.connection() as conn:
+            return {str(r[0]): int(r[1]) for r in conn.execute(
+                b"SELECT state, count(*) FROM frontier WHERE crawl_id = %s GROUP BY state",
+                (self._crawl(),))}
+
+    def pending(self) -> int:
+        """URLs of this crawl queued or being fetched (by any worker)."""
+        row = self.store._one("SELECT count(*) FROM frontier WHERE crawl_id = ? "
+                              "AND state IN ('queued', 'in-flight')", (self._crawl(),))
+        return int(row[0]) if row else 0
+
+    # -- leases ------------------------------------------------------------------------
+
+    def renew(self) -> None:
+        """Extend the leases of everything this worker holds."""
+        with self.store.transaction() as conn:
+            conn.execute(f"UPDATE frontier SET lease_until = {_NOW} + %s "
+                         f"WHERE claimed_by = %s AND state = 'in-flight'".encode(),
+                         (self.lease, self.worker))
+            conn.execute(f"UPDATE hosts SET held_until = {_NOW} + %s "
+                         f"WHERE held_by = %s".encode(), (self.lease, self.worker))
+
+    def _start_keeper(self) -> None:
+        if self._keeper is None or not self._keeper.is_alive():
+            self._stop.clear()
+            self._keeper = threading.Thread(target=self._keep, name="lease-keeper",
+                                            daemon=True)
+            self._keeper.start()
+
+    def _keep(self) -> None:
+        while not self._stop.wait(self.lease / 3):
+            try:
+                self.renew()
+            except Exception:  # a lost connection: the pool reconnects; try next round
+                time.sleep(0.1)
+
+    def close(self) -> None:
+        """Stop renewing leases (claims still held run out after the lease)."""
+        self._stop.set()
+        if self._keeper is not None:
+            self._keeper.join(timeout=5)
+            self._keeper = None

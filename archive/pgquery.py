@@ -1,0 +1,132 @@
+"""Full-text search on PostgreSQL (tsvector + GIN), mirroring :func:`archive.query.search`.
+
+The query text takes the same syntax as on SQLite (FTS5): words (all must match),
+``"exact phrase"``, ``prefix*``, ``OR``, ``NOT`` and parentheses. It is translated to a
+``tsquery`` here, so a search means the same on both backends; ranking is ``ts_rank``
+with titles weighted above bodies, as BM25 is on SQLite.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import ArchiveError
+from .pgstore import PgArticleStore
+from .query import HIGHLIGHT, Query
+from .types import SearchHit
+
+_TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+|"')
+_WORD = re.compile(r"\w+")
+
+
+def to_tsquery(text: str) -> str:
+    """Translate FTS5-style query text into ``to_tsquery('simple', ...)`` syntax.
+
+    Raises:
+        ArchiveError: unbalanced quotes or parentheses, or an operator without operand.
+    """
+    out: list[str] = []
+    need_operand = True
+    depth = 0
+    for token in _TOKEN.findall(text):
+        if token == '"':
+            raise _invalid(text, "unterminated string")
+        if token == "(":
+            if not need_operand:
+                out.append("&")
+            out.append("(")
+            depth += 1
+            continue
+        if token == ")":
+            if need_operand or depth == 0:
+                raise _invalid(text, "unbalanced parentheses")
+            out.append(")")
+            depth -= 1
+            continue
+        if token in ("OR", "AND", "NOT"):
+            if need_operand and token != "NOT":
+                raise _invalid(text, f"{token} needs a word before it")
+            if token == "NOT":
+                out += (["&"] if not need_operand else []) + ["!"]
+            else:
+                out.append("|" if token == "OR" else "&")
+            need_operand = True
+            continue
+        prefix = token.endswith("*") and not token.startswith('"')
+        words = _WORD.findall(token)
+        if not words:
+            continue
+        if not need_operand:
+            out.append("&")
+        lexemes = [f"'{w.lower()}'" for w in words]
+        if prefix:
+            lexemes[-1] += ":*"
+        out.append("(" + " <-> ".join(lexemes) + ")" if len(lexemes) > 1 else lexemes[0])
+        need_operand = False
+    if depth or (need_operand and out):
+        raise _invalid(text, "incomplete query")
+    return " ".join(out)
+
+
+def _invalid(text: str, why: str) -> ArchiveError:
+    return ArchiveError(f"invalid search {text!r}: {why}. Put phrases in double quotes, e.g. "
+                        "'\"proxy war\"', and quote words like AND/OR/NOT to search for them.")
+
+
+def search(store: PgArticleStore, query: Query) -> list[SearchHit]:
+    """Run ``query``; hits carry the record, a highlighted snippet and the rank.
+
+    Raises:
+        ArchiveError: invalid query syntax (the message shows how to quote).
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    text = query.text.strip()
+    tsquery = to_tsquery(text) if text else ""
+    if tsquery:
+        select = ("SELECT v.id, ts_rank(v.search, q) AS score, "
+                  f"ts_headline('simple', v.body, q, 'StartSel={HIGHLIGHT[0]}, "
+                  f"StopSel={HIGHLIGHT[1]}, MaxWords=16, MinWords=8, FragmentDelimiter=…, "
+                  "MaxFragments=1') AS snip "
+                  "FROM versions v JOIN pages p ON p.id = v.page_id, "
+                  "to_tsquery('simple', %s) q")
+        params.append(tsquery)
+        where.append("v.search @@ q")
+    else:
+        select = ("SELECT v.id, 0.0 AS score, substr(v.body, 1, 160) AS snip FROM versions v "
+                  "JOIN pages p ON p.id = v.page_id")
+    if not query.all_versions:
+        where.append("v.id = (SELECT max(id) FROM versions WHERE page_id = v.page_id)")
+    if query.site:
+        where.append("(p.site = %s OR p.site LIKE %s)")
+        site = query.site.lower().removeprefix("www.")
+        params += [site, f"%.{site}"]
+    if query.since:
+        where.append("substr(v.published, 1, 10) >= %s")
+        params.append(query.since[:10])
+    if query.until:
+        where.append("substr(v.published, 1, 10) <= %s")
+        params.append(query.until[:10])
+    if query.source:
+        where.append("EXISTS (SELECT 1 FROM attributions a WHERE a.version_id = v.id "
+                     "AND lower(a.source) = lower(%s))")
+        params.append(query.source.strip())
+    if query.author:
+        where.append("v.authors ILIKE %s")
+        params.append(f"%{query.author}%")
+    if query.language:
+        where.append("(lower(v.language) = lower(%s) OR v.language ILIKE %s)")
+        params += [query.language, f"{query.language}-%"]
+    sql = select + (" WHERE " + " AND ".join(where) if where else "")
+    if query.sort == "date" or not tsquery:
+        sql += " ORDER BY v.published IS NULL, v.published DESC, v.id DESC"
+    else:
+        sql += " ORDER BY score DESC, v.id"
+    sql += " LIMIT %s OFFSET %s"
+    params += [query.limit, query.offset]
+    with store.connection() as conn:
+        rows = conn.execute(sql.encode(), params).fetchall()
+    return [SearchHit(record=store.record(int(r[0])),
+                      snippet=" ".join(str(r[2] or "").split()), score=float(r[1]))
+            for r in rows]

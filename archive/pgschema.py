@@ -1,0 +1,159 @@
+"""The PostgreSQL schema, as numbered migrations applied in order when an archive opens.
+
+The same concepts as :mod:`archive.schema` (pages, captures, versions, attributions,
+crawls, frontier), plus what sharing a database between workers needs: a ``hosts``
+table with each host's next allowed request time and the worker holding it, and claim
+leases on frontier rows. ``schema_version`` holds the number of migrations applied; a
+database whose version is higher than ``len(MIGRATIONS)`` was written by a newer
+newsarchive and is refused rather than misread. Migrations run under an advisory lock,
+so workers starting together apply each one exactly once.
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+from .errors import SchemaVersionError
+
+# Any constant works; it only has to be the same in every newsarchive process.
+MIGRATION_LOCK = 0x6E657773  # "news"
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: records, full-text search, crawls, shared frontier, per-host politeness
+    """
+    CREATE TABLE pages (
+        id BIGSERIAL PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        site TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_checked TEXT,
+        etag TEXT,
+        last_modified TEXT
+    );
+    CREATE TABLE versions (
+        id BIGSERIAL PRIMARY KEY,
+        page_id BIGINT NOT NULL REFERENCES pages(id),
+        capture_id BIGINT NOT NULL,
+        captured_at TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        fetched_url TEXT,
+        canonical_url TEXT,
+        title TEXT,
+        authors TEXT NOT NULL DEFAULT '[]',
+        published TEXT,
+        modified TEXT,
+        language TEXT,
+        site_name TEXT,
+        description TEXT,
+        image TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        body TEXT NOT NULL DEFAULT '',
+        signals TEXT NOT NULL DEFAULT '{}',
+        -- title weighs more than body, as bm25(5.0, 1.0) does on SQLite
+        search tsvector GENERATED ALWAYS AS (
+            setweight(to_tsvector('simple', coalesce(title, '')), 'A')
+            || setweight(to_tsvector('simple', body), 'D')) STORED
+    );
+    CREATE INDEX versions_page ON versions(page_id, captured_at);
+    CREATE INDEX versions_published ON versions(published);
+    CREATE INDEX versions_captured ON versions(captured_at);
+    CREATE INDEX versions_hash ON versions(content_hash);
+    CREATE INDEX versions_search ON versions USING GIN (search);
+    CREATE TABLE captures (
+        id BIGSERIAL PRIMARY KEY,
+        page_id BIGINT NOT NULL REFERENCES pages(id),
+        url TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        content_type TEXT,
+        payload_digest TEXT,
+        content_hash TEXT,
+        warc_file TEXT,
+        warc_offset BIGINT,
+        warc_length BIGINT,
+        version_id BIGINT REFERENCES versions(id),
+        crawl_id BIGINT,
+        warc_record_id TEXT,
+        revisit_of BIGINT REFERENCES captures(id),
+        worker TEXT                    -- host:pid that wrote the WARC file
+    );
+    CREATE INDEX captures_page ON captures(page_id, fetched_at);
+    CREATE INDEX captures_digest ON captures(payload_digest);
+    CREATE INDEX captures_version ON captures(version_id);
+    CREATE INDEX captures_file ON captures(warc_file, warc_offset);
+    CREATE INDEX captures_crawl_url ON captures(crawl_id, url);
+    CREATE TABLE attributions (
+        id BIGSERIAL PRIMARY KEY,
+        version_id BIGINT NOT NULL REFERENCES versions(id),
+        position INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        url TEXT,
+        passage TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        pattern TEXT NOT NULL
+    );
+    CREATE INDEX attributions_version ON attributions(version_id, position);
+    CREATE INDEX attributions_source ON attributions(lower(source));
+    CREATE TABLE crawls (
+        id BIGSERIAL PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        seeds TEXT NOT NULL DEFAULT '[]',
+        settings TEXT NOT NULL DEFAULT '{}',
+        stats TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE hosts (
+        host TEXT PRIMARY KEY,
+        next_allowed_at DOUBLE PRECISION NOT NULL DEFAULT 0,  -- epoch seconds, DB clock
+        delay DOUBLE PRECISION NOT NULL DEFAULT 0,
+        held_by TEXT,                  -- the worker fetching from this host now
+        held_until DOUBLE PRECISION    -- its lease; after it, the host is free again
+    );
+    CREATE TABLE frontier (
+        id BIGSERIAL PRIMARY KEY,
+        crawl_id BIGINT NOT NULL REFERENCES crawls(id),
+        url TEXT NOT NULL,
+        host TEXT NOT NULL REFERENCES hosts(host),
+        depth INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'queued',   -- queued | in-flight | done | failed | skipped
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at DOUBLE PRECISION NOT NULL DEFAULT 0,
+        last_error TEXT,
+        source_url TEXT,
+        claimed_by TEXT,
+        lease_until DOUBLE PRECISION,
+        UNIQUE (crawl_id, url)         -- one URL is fetched once per crawl
+    );
+    CREATE INDEX frontier_due ON frontier(crawl_id, host, next_attempt_at)
+        WHERE state IN ('queued', 'in-flight');
+    CREATE INDEX frontier_claims ON frontier(claimed_by) WHERE state = 'in-flight';
+    """,
+)
+
+
+def migrate(conn: psycopg.Connection[tuple[object, ...]], where: str) -> None:
+    """Bring the schema up to date, or refuse a newer one.
+
+    Args:
+        conn: an autocommit connection.
+        where: the database, for messages (password already removed).
+
+    Raises:
+        SchemaVersionError: the database was written by a newer newsarchive.
+    """
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+        if row is None:
+            conn.execute("INSERT INTO schema_version VALUES (0)")
+        version = int(str(row[0])) if row else 0
+        if version > len(MIGRATIONS):
+            raise SchemaVersionError(
+                f"{where} has schema version {version}, newer than this newsarchive knows "
+                f"({len(MIGRATIONS)}). Upgrade newsarchive to read it.")
+        for number in range(version, len(MIGRATIONS)):
+            conn.execute(MIGRATIONS[number].encode())
+            conn.execute("UPDATE schema_version SET version = %s", (number + 1,))
