@@ -47,16 +47,18 @@ def _responses(fh: IO[bytes], name: str) -> Iterator[HttpResponse]:
     offset = 0
     try:
         for record in it:
-            offset = it.get_record_offset()
             if record.rec_type == "request" and record.http_headers is not None:
                 target = record.rec_headers.get_header("WARC-Concurrent-To") or ""
                 requests[target] = tuple(record.http_headers.headers)
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
             body = record.raw_stream.read()  # payload as stored (still content-encoded)
-            if record.raw_stream.limit:
+            offset = it.get_record_offset()  # (reads the record to its end: after the body)
+            # a record cut in its body leaves bytes owed; cut in its headers, no length
+            missing = getattr(record.raw_stream, "limit", 0)
+            if missing > 0 or record.length is None:
                 raise WarcError(f"{name}: record at offset {offset} is cut short; the file "
                                 "is truncated (`warcio check` shows where)")
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
             http = record.http_headers
             try:
                 content = _decode(body, http)
@@ -83,7 +85,11 @@ def _decode(body: bytes, http: Any) -> bytes:
     chunked = "chunked" in (http.get_header("Transfer-Encoding") or "").lower()
     decomp = encoding if encoding in ("gzip", "deflate", "br") else None
     reader_cls = ChunkedDataReader if chunked else BufferedReader
-    return bytes(reader_cls(io.BytesIO(body), decomp_type=decomp).read())
+    reader = reader_cls(io.BytesIO(body), decomp_type=decomp)
+    out = []
+    while block := reader.read(1 << 16):
+        out.append(block)
+    return b"".join(out)
 
 
 def _check_wacz(zf: zipfile.ZipFile, name: str) -> list[str]:

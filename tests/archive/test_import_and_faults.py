@@ -1,0 +1,164 @@
+"""Importing other tools' WARC/WACZ files, and corrupt inputs: truncated WARC, wrong
+digest, newer schema, disk full during a WARC write. Every one ends in one clear line on
+stderr and a non-zero exit, never a traceback, and the archive stays valid."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive import open_archive
+from archive.errors import WarcError
+from archive.reader import iter_responses
+from tests.conftest import REPO, run_cli
+
+DATA = REPO / "tests" / "data" / "warc"
+
+
+def _err(result: subprocess.CompletedProcess[bytes]) -> str:
+    assert b"Traceback" not in result.stderr, result.stderr.decode()
+    return result.stderr.decode()
+
+
+def test_reader_decodes_chunked_and_gzip_bodies() -> None:
+    wget = list(iter_responses(DATA / "wget.warc.gz"))
+    assert [r.status for r in wget] == [200, 200]
+    assert wget[0].content.lstrip().lower().startswith(b"<!doctype html")
+    pywb = list(iter_responses(DATA / "pywb.warc.gz"))
+    assert len(pywb) == 1 and b"shared enemy" in pywb[0].content.lower()
+
+
+def test_import_other_tools_makes_them_searchable(tmp_path: Path) -> None:
+    arc = str(tmp_path / "arc")
+    files = [str(DATA / n) for n in ("wget.warc.gz", "pywb.warc.gz", "browsertrix.wacz")]
+    result = run_cli("import", *files, "--json", "--archive", arc)
+    assert result.returncode == 0, _err(result)
+    stats = json.loads(result.stdout)
+    assert stats["responses"] == 5 and stats["skipped"] == 1  # the PNG
+    assert stats["new"] == 2  # two pages, from two hosts each
+    found = run_cli("query", "ceasefire", "--json", "--archive", arc)
+    assert found.returncode == 0 and b"vienna" in found.stdout.lower()
+    verify = run_cli("verify", "--archive", arc)
+    assert verify.returncode == 0, _err(verify)
+
+
+@pytest.mark.parametrize(("name", "needle"), [("truncated.warc.gz", "cut short"),
+                                              ("bad-digest.warc.gz", "digest")])
+def test_import_corrupt_warc(tmp_path: Path, name: str, needle: str) -> None:
+    result = run_cli("import", str(DATA / name), "--archive", str(tmp_path / "arc"))
+    assert result.returncode == 1
+    assert needle in _err(result) and name in _err(result)
+    with pytest.raises(WarcError):
+        list(iter_responses(DATA / name))
+
+
+def test_import_missing_and_non_warc_files(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.warc"
+    junk.write_bytes(b"this is not a WARC file\n" * 10)
+    result = run_cli("import", str(tmp_path / "nope.warc.gz"), str(junk),
+                     "--archive", str(tmp_path / "arc"))
+    assert result.returncode == 1
+    assert "nope.warc.gz" in _err(result) and "junk.warc" in _err(result)
+
+
+def test_wacz_with_a_wrong_digest_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    bad = tmp_path / "bad.wacz"
+    with zipfile.ZipFile(DATA / "browsertrix.wacz") as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.endswith(".warc.gz"):
+                data = data[:-1] + bytes([data[-1] ^ 1])
+            dst.writestr(item, data)
+    result = run_cli("import", str(bad), "--archive", str(tmp_path / "arc"))
+    assert result.returncode == 1 and "sha256" in _err(result)
+
+
+@pytest.fixture
+def small_archive(tmp_path: Path) -> Path:
+    arc = tmp_path / "arc"
+    assert run_cli("import", str(DATA / "browsertrix.wacz"), "--archive", str(arc)).returncode == 0
+    return arc
+
+
+@pytest.mark.parametrize("command", [["query", "ceasefire"], ["show", "1"], ["verify"],
+                                     ["history", "https://x.example/"], ["sources"],
+                                     ["import", str(DATA / "wget.warc.gz")]])
+def test_newer_schema_is_refused_by_every_command(small_archive: Path, command: list[str]
+                                                  ) -> None:
+    with sqlite3.connect(small_archive / "archive.sqlite") as conn:
+        conn.execute("PRAGMA user_version = 99")
+    result = run_cli(*command, "--archive", str(small_archive))
+    assert result.returncode == 1
+    assert "newer" in _err(result) and len(result.stderr.splitlines()) == 1
+
+
+def test_show_raw_of_a_corrupted_record_fails_cleanly(small_archive: Path) -> None:
+    with open_archive(small_archive) as arc:
+        capture = arc.store.capture(arc.record(1).capture_id)
+    warc = small_archive / "warc" / (capture.warc_file or "")
+    data = bytearray(warc.read_bytes())
+    data[(capture.warc_offset or 0) + 60] ^= 0xFF
+    warc.write_bytes(bytes(data))
+    result = run_cli("show", "1", "--raw", "--archive", str(small_archive))
+    assert result.returncode == 1 and "verify" in _err(result)
+    assert run_cli("show", "1", "--archive", str(small_archive)).returncode == 0  # DB intact
+    assert run_cli("verify", "--archive", str(small_archive)).returncode == 1
+    shutil.rmtree(small_archive / "warc")
+    result = run_cli("show", "1", "--raw", "--archive", str(small_archive))
+    assert result.returncode == 1 and "missing" in _err(result)
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    (tmp_path / "archive.sqlite").write_bytes(b"garbage" * 1000)
+    for command in (["query", "x"], ["verify"], ["show", "1"]):
+        result = run_cli(*command, "--archive", str(tmp_path))
+        assert result.returncode == 1 and "database" in _err(result)
+
+
+_DISK_FULL = """
+import os, resource, signal, sys
+from pathlib import Path
+from archive import Archive, Article, HttpResponse
+from archive.errors import WarcError
+def resp(i, size):
+    body = b"<p>" + os.urandom(size) + b"</p>"  # incompressible: the WARC grows by size
+    return HttpResponse(url=f"https://n.example/{i}", requested_url="x", status=200, reason="OK",
+        http_version="HTTP/1.1", headers=(("Content-Type", "text/html"),), request_headers=(),
+        body=body, content=body, fetched_at="2026-01-01T00:00:00+00:00")
+with Archive(sys.argv[1], create=True) as arc:
+    arc.store_response(resp(0, 10), Article(title="t0", body="small"), page_url="https://n.example/0")
+    arc.store_response(resp(1, 10), Article(title="t1", body="small too"), page_url="https://n.example/1")
+    arc.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = max(p.stat().st_size for p in Path(sys.argv[1]).rglob("*") if p.is_file())
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size + 65536, resource.RLIM_INFINITY))
+    try:
+        arc.store_response(resp(2, 300_000), Article(title="big", body="x"), page_url="https://n.example/2")
+    except WarcError as exc:
+        print("ERROR", exc)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    arc.store_response(resp(3, 10), Article(title="t3", body="after"), page_url="https://n.example/3")
+"""
+
+
+def test_disk_full_during_a_warc_write_leaves_a_valid_archive(tmp_path: Path) -> None:
+    arc = tmp_path / "arc"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", _DISK_FULL, str(arc)], env=env,
+                          capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert "ERROR" in done.stdout.decode() and "disk space" in done.stdout.decode()
+    with open_archive(arc) as archive:
+        assert [r.article.title for r in archive.records()] == ["t0", "t1", "t3"]
+        assert all(archive.raw(r.id) for r in archive.records())
+    result = run_cli("verify", "--archive", str(arc))
+    assert result.returncode == 0, _err(result) + result.stdout.decode()
