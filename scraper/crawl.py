@@ -332,7 +332,7 @@ class Crawler:
             strikes = self._host_failures[host]
             if strikes:  # a host that keeps failing waits longer each time
                 delay = max(delay, min(self.settings.crawl.host_backoff_max,
-                                       max(delay, 1.0) * 2 ** (strikes - 1)))
+                                       (delay or 1.0) * 2 ** (strikes - 1)))
             self._host_next[host] = max(start + delay, self._host_next.get(host, 0.0),
                                         time.monotonic())
             self._busy.discard(host)
@@ -414,7 +414,7 @@ class Crawler:
                     for sitemap in await self.robots.sitemaps(url):
                         self._queue_sitemap(sitemap, item)
                 if fetched_robots:  # robots.txt was a request too: keep the pace
-                    await asyncio.sleep(max(0.0, start + delay - time.monotonic()))
+                    await asyncio.sleep(delay)
                     start = time.monotonic()
             etag, last_modified = self.archive.store.validators(url)
             response = await self.fetcher.fetch(
@@ -471,6 +471,8 @@ class Crawler:
                                               response.url, response.content_type)
         except Exception as exc:  # a parser bug on one hostile page must not end the crawl
             self.archive.store_response(response, None, page_url=url, crawl_id=self.crawl_id)
+            self._follow_links_safely(item, response.content, response.url,
+                                      response.content_type)
             self._fail(url, "extract-error", f"{type(exc).__name__}: {exc}")
             return
         page_url = self._page_url(url, article.canonical_url)

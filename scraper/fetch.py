@@ -269,7 +269,16 @@ class Fetcher:
         limit = self.settings.max_bytes
         fetched_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         request = self._client.build_request("GET", url, headers=headers)
-        resp = await self._client.send(request, stream=True)
+        try:
+            resp = await self._client.send(request, stream=True)
+        except httpx.RemoteProtocolError as exc:
+            if "location header" not in str(exc).lower():
+                raise
+            # httpx parses Location itself; a junk or 100 KB one is the page's fault,
+            # not the connection's, so it is not retried.
+            raise BlockedURLError(f"unusable redirect: {exc}", url=requested,
+                                  reason="url-too-long" if "too long" in str(exc)
+                                  else "invalid-url") from exc
         try:
             length = resp.headers.get("content-length", "")
             if length.isdigit() and int(length) > limit:

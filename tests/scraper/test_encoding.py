@@ -1,0 +1,36 @@
+"""Decoding order: BOM, HTTP header, <meta charset>, detection; junk names ignored."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.encoding import decode_html, detect_encoding
+
+
+def test_bom_wins_over_header_and_meta() -> None:
+    data = b"\xef\xbb\xbf<meta charset=shift_jis>caf\xc3\xa9"
+    assert detect_encoding(data, "text/html; charset=iso-8859-1") == "utf-8"
+    assert decode_html(data).endswith("café")
+
+
+def test_header_then_meta_then_detection() -> None:
+    assert detect_encoding(b"<meta charset=koi8-r>x", "text/html; charset=utf-8") == "utf-8"
+    assert detect_encoding(b"<meta charset=koi8-r>x", "text/html") == "koi8-r"
+    assert detect_encoding(b"caf\xc3\xa9") == "utf-8"
+    assert "café" in decode_html("naïve café résumé".encode("cp1252") * 20)
+
+
+def test_latin1_label_means_windows_1252() -> None:
+    assert decode_html(b"\x93quoted\x94", "text/html; charset=ISO-8859-1") == "\u201cquoted\u201d"
+
+
+@pytest.mark.parametrize("name", ["rot13", "base64", "zlib", "hex", "utf-7", "no-such-thing",
+                                  "x" * 500])
+def test_names_that_are_not_text_encodings_are_ignored(name: str) -> None:
+    assert detect_encoding(b"plain ascii", f"text/html; charset={name}") == "utf-8"
+    assert decode_html(b"<meta charset=" + name.encode() + b">plain") .endswith("plain")
+
+
+def test_invalid_bytes_never_raise() -> None:
+    assert "\ufffd" in decode_html(b"\xfd ok \xc3", "text/html; charset=utf-8")
+    assert decode_html(b"\xff\xfeo\x00k\x00") == "ok"  # a UTF-16 BOM is believed
