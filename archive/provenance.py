@@ -147,7 +147,11 @@ def trace_passage(store: ArticleStore, passage: str, *, min_similarity: float = 
             continue  # rows come oldest first: the page's first matching version wins
         match = _match(str(body), wanted, k, len(tokens))
         if match and match[0] >= min_similarity:
-            best[page_id] = (int(version_id), str(captured_at), *match)
+            # captures are not stored in time order (imports of older WARCs come later)
+            first = store.conn.execute("SELECT min(fetched_at) FROM captures WHERE "
+                                       "version_id = ?", (version_id,)).fetchone()[0]
+            best[page_id] = (int(version_id), str(min(first or captured_at, captured_at)),
+                             *match)
     ordered = sorted(best.values(), key=lambda m: (m[1], m[0]))[:limit]
     hits = []
     for version_id, captured_at, similarity, start, end in ordered:
