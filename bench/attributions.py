@@ -126,7 +126,9 @@ def load_extractor(stub: bool) -> Callable[[str, str | None], Any]:
             attributions: tuple[Any, ...] = ()
 
         return lambda _html, _url: _Empty()
-    if str(ROOT) not in sys.path:
+    # The repository root goes first: a script run puts bench/ at sys.path[0], and a
+    # module there (bench/archive.py) would shadow our ``archive`` package.
+    if sys.path[:1] != [str(ROOT)]:
         sys.path.insert(0, str(ROOT))
     from scraper.extract import extract_article
 

@@ -210,7 +210,9 @@ def load_ours(stub: bool) -> Extractor:
     """Our extractor, or the stub with ``--ours-stub``."""
     if stub:
         return Extractor("ours", FIELDS, _stub_extract, "stub", "development stub")
-    if str(ROOT) not in sys.path:
+    # The repository root goes first: a script run puts bench/ at sys.path[0], and a
+    # module there (bench/archive.py) would shadow our ``archive`` package.
+    if sys.path[:1] != [str(ROOT)]:
         sys.path.insert(0, str(ROOT))
     from scraper.extract import extract_article
 

@@ -8,6 +8,7 @@ last the visible text.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -322,6 +323,28 @@ def _strip_site(title: str, site: str | None, known_only: bool = False) -> str:
     return " - ".join(kept) if kept else title
 
 
+def _prefer_visible_date(meta: Metadata, found: tuple[str, bool] | None) -> None:
+    """Readers (and archivists) go by the date printed under the headline: structured
+    data is often a template's stamp. An "Updated ..." line, though, does not replace
+    a structured publication date, and nor does a date a time zone away from it."""
+    if not found:
+        return
+    visible, updated = found
+    if meta.published:
+        known = meta.published[:10]
+        if updated or _days_apart(known, visible[:10]) <= 1 or \
+                (meta.modified or "")[:10] == visible[:10]:
+            return
+    meta.published, meta.signals["published"] = visible, "visible"
+
+
+def _days_apart(a: str, b: str) -> int:
+    try:
+        return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days)
+    except ValueError:
+        return 99
+
+
 def _date_from_text(root: lxml.html.HtmlElement) -> str | None:
     for el in root.xpath(
         '//*[contains(@class,"date") or contains(@class,"time") or contains(@id,"date")'
@@ -332,6 +355,62 @@ def _date_from_text(root: lxml.html.HtmlElement) -> str | None:
             found = parse_date(text)
             if found:
                 return found
+    return None
+
+
+_UPDATED_ONLY = re.compile(r"\b(?:updated|modified|edited|revised)\b", re.IGNORECASE)
+_NEAR_CHARS = 500  # how far from the headline a visible date may sit...
+_NEAR_NODES = 15  # ...in characters and in text pieces
+
+
+def _headline(root: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlElement | None:
+    h1s = list(root.iter("h1"))
+    if not title:
+        return h1s[0] if len(h1s) == 1 else None
+    for h in h1s:
+        if _similar(norm_space(h.text_content()), title):
+            return h
+    title_l = title.lower()
+    for h in root.iter("h2", "h3"):
+        if norm_space(h.text_content()).lower() == title_l:
+            return h
+    return None
+
+
+def _texts(nodes: list[Any]) -> Iterator[str]:
+    for node in nodes:
+        parent = node.getparent()
+        owner = parent.getparent() if node.is_tail and parent is not None else parent
+        if owner is not None and owner.tag in ("script", "style", "noscript", "template"):
+            continue
+        text = norm_space(str(node))
+        if text:
+            yield text
+
+
+def _visible_date(root: lxml.html.HtmlElement, title: str | None) -> tuple[str, bool] | None:
+    """The date a reader sees beside the headline ("By X · March 2, 2024"), if any.
+
+    Text after the headline is read first (bylines and datelines sit under it), then the
+    line just above it (kickers such as "News | 2 March 2024").
+    """
+    h1 = _headline(root, title)
+    if h1 is None:
+        return None
+    windows = (
+        list(_texts(h1.xpath("following::text()[position() <= 80]"))),
+        list(_texts(h1.xpath("preceding::text()[position() <= 12]")))[::-1],
+    )
+    for texts in windows:
+        seen, before = 0, ""
+        for text in texts[:_NEAR_NODES]:
+            if seen > _NEAR_CHARS:
+                break
+            found = parse_date(text)
+            if found:
+                return found, bool(_UPDATED_ONLY.search(before + " " + text))
+            seen += len(text)
+            before = text
     return None
 
 
@@ -350,6 +429,7 @@ def extract_metadata(root: lxml.html.HtmlElement, url: str | None = None) -> Met
     _from_meta(root, meta)
     _from_elements(root, meta, url)
     _title_from_page(root, meta)
+    _prefer_visible_date(meta, _visible_date(root, meta.title))
     meta.offer("published", date_from_url(url), "url")
     if not meta.published:
         meta.offer("published", _date_from_text(root), "text")
