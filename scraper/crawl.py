@@ -333,8 +333,9 @@ class Crawler:
             if strikes:  # a host that keeps failing waits longer each time
                 delay = max(delay, min(self.settings.crawl.host_backoff_max,
                                        (delay or 1.0) * 2 ** (strikes - 1)))
-            self._host_next[host] = max(start + delay, self._host_next.get(host, 0.0),
-                                        time.monotonic())
+            # Start to start, from when the last request (retries included) was written
+            # to the socket, so a busy event loop cannot squeeze two requests together.
+            self._host_next[host] = max(start + delay, self._host_next.get(host, 0.0))
             self._busy.discard(host)
 
     def _pending_count(self) -> int:
@@ -417,9 +418,13 @@ class Crawler:
                     await asyncio.sleep(delay)
                     start = time.monotonic()
             etag, last_modified = self.archive.store.validators(url)
-            response = await self.fetcher.fetch(
-                url, etag=etag, last_modified=last_modified,
-                min_retry_wait=await self._host_delay(url))
+            sent = [start]
+            try:
+                response = await self.fetcher.fetch(
+                    url, etag=etag, last_modified=last_modified,
+                    min_retry_wait=await self._host_delay(url), on_send=sent.append)
+            finally:
+                start = sent[-1]
             if response.status in RETRY_STATUSES:
                 raise _Transient(f"http-{response.status}", response.reason or "",
                                  parse_retry_after(response.header("retry-after")))

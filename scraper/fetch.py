@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import email.utils
 import random
+import time
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -160,7 +161,8 @@ class Fetcher:
 
     async def fetch(self, url: str, *, etag: str | None = None,
                     last_modified: str | None = None,
-                    min_retry_wait: float = 0.0) -> HttpResponse:
+                    min_retry_wait: float = 0.0,
+                    on_send: Callable[[float], None] | None = None) -> HttpResponse:
         """Fetch ``url``, following redirects and retrying transient failures.
 
         Args:
@@ -169,6 +171,9 @@ class Fetcher:
             last_modified: sent as ``If-Modified-Since``.
             min_retry_wait: never retry sooner than this (the crawler passes the
                 host's politeness delay, so a retry is just another polite request).
+            on_send: called with ``time.monotonic()`` each time request headers are
+                written to the socket (every attempt and redirect): the crawler paces
+                a host from the last one, as the server sees it.
 
         Returns:
             The final response, whatever its status. A 429 or 503 whose
@@ -202,7 +207,7 @@ class Fetcher:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._follow(url, headers)
+                    return await self._follow(url, headers, on_send)
         except _RetryableStatus as exc:
             return exc.response
         except BlockedURLError as exc:
@@ -235,12 +240,13 @@ class Fetcher:
             return min(max(exc.retry_after, 0.0), s.backoff_max)
         return float(backoff)
 
-    async def _follow(self, url: str, headers: dict[str, str]) -> HttpResponse:
+    async def _follow(self, url: str, headers: dict[str, str],
+                      on_send: Callable[[float], None] | None = None) -> HttpResponse:
         redirects: list[str] = []
         current = url
         async with asyncio.timeout(self.settings.total_timeout):
             while True:
-                response = await self._get(current, headers, url, tuple(redirects))
+                response = await self._get(current, headers, url, tuple(redirects), on_send)
                 location = response.header("location")
                 if response.status not in _REDIRECTS or not location:
                     break
@@ -265,10 +271,20 @@ class Fetcher:
         return response
 
     async def _get(self, url: str, headers: dict[str, str], requested: str,
-                   redirects: tuple[str, ...]) -> HttpResponse:
+                   redirects: tuple[str, ...],
+                   on_send: Callable[[float], None] | None = None) -> HttpResponse:
         limit = self.settings.max_bytes
         fetched_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        request = self._client.build_request("GET", url, headers=headers)
+        extensions: dict[str, Any] = {}
+        if on_send is not None:
+            async def trace(event: str, info: dict[str, Any]) -> None:
+                if event == "http11.send_request_headers.started":
+                    on_send(time.monotonic())
+
+            extensions["trace"] = trace
+            on_send(time.monotonic())  # transports without tracing: the call time
+        request = self._client.build_request("GET", url, headers=headers,
+                                             extensions=extensions)
         try:
             resp = await self._client.send(request, stream=True)
         except httpx.RemoteProtocolError as exc:
