@@ -26,6 +26,8 @@ def _popen(*args: str) -> subprocess.Popen[bytes]:
 
 @pytest.mark.parametrize("processes", [2, 4])
 def test_concurrent_crawls_without_wait_refuse_cleanly(tmp_path: Path, processes: int) -> None:
+    """One crawl runs; the others exit 75 with 'another crawl (pid N) is running'; the archive
+    passes integrity_check."""
     arc = tmp_path / "arc"
     with GeneratedSite(pages=40, latency=0.02) as site:
         procs = [_popen("crawl", site.url("/"), "--archive", str(arc), *FLAGS)
@@ -45,6 +47,7 @@ def test_concurrent_crawls_without_wait_refuse_cleanly(tmp_path: Path, processes
 
 
 def test_waiting_crawls_run_one_after_another(tmp_path: Path) -> None:
+    """With --wait, crawls queue behind each other and all complete; no duplicate records."""
     arc = tmp_path / "arc"
     with GeneratedSite(pages=30, latency=0.01) as site:
         procs = [_popen("crawl", site.url("/"), "--archive", str(arc), "--wait", "60", *FLAGS)
@@ -60,6 +63,7 @@ def test_waiting_crawls_run_one_after_another(tmp_path: Path) -> None:
 
 
 def test_queries_and_exports_during_a_crawl(tmp_path: Path) -> None:
+    """query and export succeed while a crawl writes; no 'database is locked'."""
     arc = tmp_path / "arc"
     with GeneratedSite(pages=80, latency=0.02) as site:
         first = _popen("crawl", site.url("/a/0.html"), "--archive", str(arc), "--max-depth", "0",

@@ -30,6 +30,8 @@ def _run(args: list[str], limited: bool) -> subprocess.CompletedProcess[bytes]:
 
 
 def test_file_size_limit_during_crawl(tmp_path: Path) -> None:
+    """A one-line error and exit 1; the archive passes integrity_check, every record reads
+    back, and --resume completes."""
     arc = tmp_path / "arc"
     with GeneratedSite(pages=60, size=20) as site:
         full = _run(["crawl", site.url("/"), "--archive", str(arc), *FLAGS], limited=True)

@@ -47,6 +47,8 @@ def _warc_records_readable(arc_dir: Path) -> None:
 
 
 def test_kill9_at_twenty_moments_then_resume(tmp_path: Path) -> None:
+    """After each kill the WARC files hold only whole records the DB points at; --resume
+    completes with every served page archived exactly once."""
     arc = tmp_path / "arc"
     rng = random.Random(1234)
     with GeneratedSite(pages=PAGES, latency=0.03) as site:

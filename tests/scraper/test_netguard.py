@@ -24,6 +24,7 @@ PRIVATE = ["http://127.0.0.1/", "http://127.8.9.10/", "http://10.0.0.1/", "http:
 
 @pytest.mark.parametrize("url", PRIVATE)
 def test_private_targets_refused_with_reason(url: str) -> None:
+    """Refused before connecting, reason private-address (unless fetch.allow_private)."""
     from archive.errors import BlockedURLError
 
     with pytest.raises(BlockedURLError) as info:
@@ -36,6 +37,7 @@ def test_private_targets_refused_with_reason(url: str) -> None:
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://x.org/", "javascript:alert(1)",
                                  "data:text/html,hi", "gopher://x.org/"])
 def test_other_schemes_refused(url: str) -> None:
+    """Refused before connecting, reason scheme."""
     from archive.errors import BlockedURLError
 
     with pytest.raises(BlockedURLError) as info:
@@ -44,6 +46,7 @@ def test_other_schemes_refused(url: str) -> None:
 
 
 def test_public_addresses() -> None:
+    """Public addresses pass the guard; private, loopback, link-local and ULA do not."""
     assert is_public_address("93.184.216.34") and is_public_address("2606:4700::1111")
     assert not is_public_address("100.64.0.1")  # carrier-grade NAT is not public either
 

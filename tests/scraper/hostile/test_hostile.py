@@ -181,6 +181,8 @@ def test_gzip_sitemap_of_one_gigabyte(server: HostileServer, hostile_settings: S
                                   "/sitemap/nested.xml"])
 def test_odd_but_harmless_pages_end_cleanly(server: HostileServer, hostile_settings: Settings,
                                             archive: Archive, path: str) -> None:
+    """Archived, or failed with a documented reason (extract-error, bad-xml, not-a-sitemap);
+    never a crash."""
     url = server.url(path)
     _crawl(hostile_settings, archive, url)
     state, error = _outcome(archive, url)
@@ -191,12 +193,14 @@ def test_odd_but_harmless_pages_end_cleanly(server: HostileServer, hostile_setti
 
 def test_charset_declarations_that_are_not_text_encodings(
         server: HostileServer, hostile_settings: Settings, archive: Archive) -> None:
+    """A charset such as rot13 or base64 is ignored and the page decodes as text."""
     _crawl(hostile_settings, archive, server.url("/charset/transform"))
     assert [r.article.title for r in archive.records()] == ["t"]
 
 
 def test_ten_thousand_links_are_capped(server: HostileServer, hostile_settings: Settings,
                                        archive: Archive) -> None:
+    """Only the first 5,000 links of a page are queued."""
     deep = dataclasses.replace(hostile_settings, crawl=dataclasses.replace(
         hostile_settings.crawl, max_depth=1, max_pages=1))
     stats = _crawl(deep, archive, server.url("/links"))
@@ -207,6 +211,7 @@ def test_ten_thousand_links_are_capped(server: HostileServer, hostile_settings: 
 def test_invalid_unicode_in_links_and_headers(server: HostileServer,
                                               hostile_settings: Settings,
                                               archive: Archive) -> None:
+    """Broken links are dropped or recorded as invalid-url; the good link is still crawled."""
     deep = dataclasses.replace(hostile_settings, crawl=dataclasses.replace(
         hostile_settings.crawl, max_depth=1))
     stats = _crawl(deep, archive, server.url("/bad-unicode-links"))
@@ -219,11 +224,13 @@ def test_invalid_unicode_in_links_and_headers(server: HostileServer,
 
 def test_bad_location_header(server: HostileServer, hostile_settings: Settings,
                              archive: Archive) -> None:
+    """A redirect to an undecodable Location ends as a recorded outcome."""
     _crawl(hostile_settings, archive, server.url("/bad-location"))
     state, error = _outcome(archive, server.url("/bad-location"))
     assert state in ("done", "failed") and (state == "done" or error), error
 
 
 def test_gzip_bomb_helper_is_what_it_claims() -> None:
+    """Self-check: the 1 GB gzip fixture really inflates to zeros and is under 2 MB."""
     head = gzip.GzipFile(fileobj=__import__("io").BytesIO(GZIP_BOMB_1GB)).read(10 * MB)
     assert head == b"\0" * (10 * MB) and len(GZIP_BOMB_1GB) < 2 * MB
