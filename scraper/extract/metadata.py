@@ -414,6 +414,76 @@ def _visible_date(root: lxml.html.HtmlElement, title: str | None) -> tuple[str, 
     return None
 
 
+_BY_ALONE = re.compile(r"^(?:(?:written|posted|published|reviewed)\s+)?by\s*:?$", re.IGNORECASE)
+_BY_LINE = re.compile(
+    r"^(?:(?:written|posted|published)\s+)?by\s*:?\s+(?P<name>[^\d|•·]+?)"
+    r"(?:\s*(?:[|•·,]|\s-\s|\bon\b|\bupdated\b|\bpublished\b|\d)|$)",
+    re.IGNORECASE,
+)
+_AUTHOR_HREF = re.compile(r"/(?:authors?|people|staff|writers?|contributors?|profiles?|team)/",
+                          re.IGNORECASE)
+
+
+_NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w.'’-]*|van|von|der|de|da|del|di|le|la|bin|and|&)$")
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.replace(",", " ").split()
+    return 0 < len(words) <= 8 and words[0][:1].isupper() and not text.endswith(".") and \
+        all(_NAME_WORD.match(w) for w in words)
+
+
+def _visible_byline(h1: lxml.html.HtmlElement) -> list[str]:
+    """The author a reader sees beside the headline ("By Jane Roe", a link to
+    /author/jane-roe), when there is one."""
+    nodes = h1.xpath("following::text()[position() <= 40]")
+    texts: list[tuple[str, Any]] = []
+    for node in nodes:
+        parent = node.getparent()
+        if parent is not None and node.is_tail:
+            parent = parent.getparent()
+        if parent is None or parent.tag in ("script", "style", "noscript", "template"):
+            continue
+        text = norm_space(str(node))
+        if text:
+            texts.append((text, node))
+    for i, (text, node) in enumerate(texts[:_NEAR_NODES]):
+        if _BY_ALONE.match(text) and i + 1 < len(texts):
+            name = texts[i + 1][0]
+            if _looks_like_name(name):
+                return _authors([name])
+        match = _BY_LINE.match(text)
+        if match and len(text) < 120 and _looks_like_name(match["name"]):
+            return _authors([match["name"]])
+        parent = node.getparent()
+        if not node.is_tail and parent is not None and parent.tag == "a" and \
+                _AUTHOR_HREF.search(parent.get("href", "")) and _looks_like_name(text):
+            return _authors([text])
+    for i, (text, _node) in enumerate(texts[:_NEAR_NODES]):
+        # "Jane Roe · March 2, 2024": a bare name right before the dateline.
+        if 2 <= len(text.split()) <= 4 and "," not in text and not _BY_ALONE.match(text) \
+                and _looks_like_name(text) and \
+                any(parse_date(t) for t, _ in texts[i + 1:i + 4]):
+            return _authors([text])
+    return []
+
+
+def _prefer_visible_byline(meta: Metadata, root: lxml.html.HtmlElement) -> None:
+    """A byline under the headline names the writer; structured data often names the
+    publisher, a CMS login or a handle instead."""
+    h1 = _headline(root, meta.title)
+    if h1 is None:
+        return
+    site = (meta.site_name or "").lower()
+    weak = not meta.authors or meta.signals.get("authors") == "byline" or all(
+        " " not in a or a.lower() == site for a in meta.authors)
+    if not weak:
+        return
+    names = _visible_byline(h1)
+    if names and names != meta.authors:
+        meta.authors, meta.signals["authors"] = names, "visible"
+
+
 def extract_metadata(root: lxml.html.HtmlElement, url: str | None = None) -> Metadata:
     """Read metadata from a parsed page.
 
@@ -430,6 +500,7 @@ def extract_metadata(root: lxml.html.HtmlElement, url: str | None = None) -> Met
     _from_elements(root, meta, url)
     _title_from_page(root, meta)
     _prefer_visible_date(meta, _visible_date(root, meta.title))
+    _prefer_visible_byline(meta, root)
     meta.offer("published", date_from_url(url), "url")
     if not meta.published:
         meta.offer("published", _date_from_text(root), "text")

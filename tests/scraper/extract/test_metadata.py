@@ -44,3 +44,38 @@ def test_date_a_time_zone_away_keeps_structured_value() -> None:
 
 def test_url_date_followed_by_slug_punctuation() -> None:
     assert date_from_url("https://ex.org/articles/2025-12-15+Rust+backend") == "2025-12-15"
+
+
+def _byline_page(ld_author: str | None, line: str) -> str:
+    ld = (
+        '<script type="application/ld+json">{"@type": "Article", "headline": "Rain returns",'
+        f' "author": {{"@type": "Organization", "name": "{ld_author}"}}}}</script>'
+        if ld_author else ""
+    )
+    return (
+        f"<html><head>{ld}<meta property='og:site_name' content='Valley News'></head><body>"
+        f"<h1>Rain returns</h1><div>{line}</div>"
+        "<p>The first storm of the season arrived on Tuesday, filling reservoirs.</p>"
+        "</body></html>"
+    )
+
+
+def test_visible_byline_fills_missing_author() -> None:
+    art = extract_article(_byline_page(None, "<span>By</span> <a href='/x'>Ann Lee</a>"))
+    assert art.authors == ("Ann Lee",)
+    assert art.signals["authors"] == "visible"
+
+
+def test_name_beside_dateline_is_the_author() -> None:
+    art = extract_article(_byline_page(None, "<span>Ann Lee</span><span>July 3, 2025</span>"))
+    assert art.authors == ("Ann Lee",)
+
+
+def test_visible_byline_beats_publisher_named_as_author() -> None:
+    art = extract_article(_byline_page("Valley News", "Written by: Ann Lee | July 3, 2025"))
+    assert art.authors == ("Ann Lee",)
+
+
+def test_prose_after_by_is_not_an_author() -> None:
+    art = extract_article(_byline_page(None, "Made by printing one of our several examples."))
+    assert art.authors == ()
