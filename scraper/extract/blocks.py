@@ -73,8 +73,20 @@ def _is_block(el: lxml.html.HtmlElement) -> bool:
     return el.tag in BLOCK_TAGS
 
 
-def _has_block_descendant(el: lxml.html.HtmlElement) -> bool:
-    return any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in el.iterdescendants())
+def _block_holders(root: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """Elements with a block element somewhere below them, in one pass over the tree
+    (asking each element separately is quadratic on deep pages)."""
+    holders: set[lxml.html.HtmlElement] = set()
+    for el in root.iter():
+        if not (isinstance(el.tag, str) and el.tag in BLOCK_TAGS):
+            continue
+        for anc in el.iterancestors():
+            if anc in holders:
+                break
+            holders.add(anc)
+            if anc is root:
+                break
+    return holders
 
 
 class _Collector:
@@ -84,6 +96,7 @@ class _Collector:
         self._pieces: list[str] = []
         self._links: list[tuple[str, str]] = []
         self._link_chars = 0
+        self.holders: set[lxml.html.HtmlElement] = set()
 
     def add_inline(self, el: lxml.html.HtmlElement) -> None:
         text = el.text_content()
@@ -115,7 +128,7 @@ class _Collector:
             ctag = child.tag if isinstance(child.tag, str) else ""
             if ctag == "br":
                 self.flush(tag, quote)
-            elif ctag and (_is_block(child) or _has_block_descendant(child)):
+            elif ctag and (_is_block(child) or child in self.holders):
                 self.flush(tag, quote)
                 self.walk(child, quote, depth + 1)
                 self.flush(ctag, quote)
@@ -144,6 +157,7 @@ def collect_paragraphs(
         for anc in reversed(list(el.iterancestors())):
             if is_quote_container(anc):
                 quote = Quote(anc, quote, anc.get("data-author"), anc.get("cite"))
+        collector.holders = _block_holders(el)
         collector.walk(el, quote)
         collector.flush(el.tag if isinstance(el.tag, str) else "div", quote)
     return collector.out
