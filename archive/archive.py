@@ -89,7 +89,8 @@ class Archive:
                 (self.path / WARC_DIR).mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise ArchiveError(f"cannot create archive at {self.path}: {exc}") from exc
-        self.store, self.frontier = open_backend(self.location, db, create=create)
+        self.store, self.frontier = open_backend(self.location, db, create=create,
+                                                 warc_dir=self.path / WARC_DIR)
         if database and create:
             (self.path / WARC_DIR).mkdir(parents=True, exist_ok=True)
         self._software = software

@@ -10,6 +10,8 @@ so the ``postgres`` extra (psycopg) is needed only by those who use it.
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
@@ -45,7 +47,21 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def open_backend(location: str, db: Path, *, create: bool
+def database_errors() -> tuple[type[Exception], ...]:
+    """The database drivers' own exceptions, for the CLI to turn into one-line messages.
+
+    psycopg's are included only once it has been imported (by opening a PostgreSQL
+    archive): before that, it cannot have raised anything.
+    """
+    errors: list[type[Exception]] = [sqlite3.Error]
+    for module, name in (("psycopg", "Error"), ("psycopg_pool", "PoolTimeout")):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            errors.append(getattr(loaded, name))
+    return tuple(errors)
+
+
+def open_backend(location: str, db: Path, *, create: bool, warc_dir: Path | None = None
                  ) -> tuple[ArticleStore | PgArticleStore, Frontier | PgFrontier]:
     """Open the store and frontier for an archive location.
 
@@ -53,6 +69,7 @@ def open_backend(location: str, db: Path, *, create: bool
         location: the ``--archive`` value.
         db: the SQLite database file (used when ``location`` is not a database URL).
         create: set up a missing PostgreSQL schema (SQLite creates files on its own).
+        warc_dir: where this process writes WARC files (PostgreSQL records absolute paths).
 
     Raises:
         ArchiveError: the database cannot be opened, or (PostgreSQL) holds no archive
@@ -65,5 +82,5 @@ def open_backend(location: str, db: Path, *, create: bool
     from .pgfrontier import PgFrontier
     from .pgstore import PgArticleStore
 
-    pg = PgArticleStore(location, create=create)
+    pg = PgArticleStore(location, create=create, warc_dir=warc_dir)
     return pg, PgFrontier(pg)

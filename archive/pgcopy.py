@@ -1,7 +1,8 @@
 """Copy a SQLite archive into PostgreSQL (``newsarchive migrate --from --to``).
 
 Rows keep their ids, so record ids printed by ``query`` stay valid, and WARC files are
-copied beside them (the database points at them by file name). Columns are matched by
+copied to the new archive's WARC directory (the database points at them by absolute
+path). Columns are matched by
 name, so an archive made by an older newsarchive copies too: what it lacks stays empty.
 The crawl frontier is not copied: finish or abandon a crawl before moving its archive.
 """
@@ -72,6 +73,10 @@ def copy_archive(source: Path, target: PgArticleStore, warc_root: Path) -> CopyR
                 report.rows[table] = count
                 pg.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                            f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table}".encode())
+            # captures point at their WARC file by absolute path, where it is copied to
+            pg.execute(b"UPDATE captures SET warc_file = %s || '/' || warc_file "
+                       b"WHERE warc_file IS NOT NULL AND warc_file NOT LIKE '/%%'",
+                       (str((warc_root / WARC_DIR).resolve()),))
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"cannot read {db}: {exc}") from exc
     finally:

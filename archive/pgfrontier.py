@@ -50,6 +50,12 @@ class PgFrontier:
     Args:
         store: the archive's PostgreSQL store (its connection pool is shared).
         lease: seconds a claim lasts without renewal.
+
+    Attributes:
+        per_host: URLs claimed per host at once. The host stays held until the last is
+            finished; the crawler spaces its own requests to a host it holds.
+        max_hosts: most hosts this worker holds at once (``None``: no limit), so one
+            worker does not hoard hosts that others could be fetching from.
     """
 
     def __init__(self, store: PgArticleStore, *, lease: float = LEASE_SECONDS) -> None:
@@ -58,7 +64,10 @@ class PgFrontier:
         self.lease = lease
         self.crawl_id: int | None = None
         self.delay = 0.0
+        self.per_host = 1
+        self.max_hosts: int | None = None
         self._claimed: dict[str, str] = {}  # url -> host, for URLs this worker holds
+        self._fetched: set[str] = set()  # held hosts this worker has sent a request to
         self._stop = threading.Event()
         self._keeper: threading.Thread | None = None
         store.on_close(self.close)
@@ -110,17 +119,21 @@ class PgFrontier:
 
     def claim(self, limit: int, now: float | None = None, *, host: str | None = None
               ) -> list[FrontierItem]:
-        """Claim up to ``limit`` due URLs, at most one per free host, for this worker.
+        """Claim due URLs from up to ``limit`` free hosts, holding those hosts.
 
         A URL whose lease ran out but which its dead worker had already archived in this
         crawl is marked done instead of being returned, so it is not fetched twice.
 
         Args:
-            limit: most URLs (= most hosts) to claim.
+            limit: most hosts to claim from (``per_host`` URLs each).
             now: accepted for compatibility and ignored: the database clock decides.
             host: claim only from this host.
         """
         crawl = self._crawl()
+        if self.max_hosts is not None:
+            limit = min(limit, self.max_hosts - len(set(self._claimed.values())))
+            if limit <= 0:
+                return []
         only_host = "AND h.host = %s" if host is not None else ""
         due = (f"(f.state = 'queued' AND f.next_attempt_at <= {_NOW}) OR "
                f"(f.state = 'in-flight' AND f.lease_until < {_NOW})")
@@ -139,10 +152,10 @@ class PgFrontier:
                 f"claimed_by = %s, lease_until = {_NOW} + %s WHERE id IN ("
                 f" SELECT pick.id FROM unnest(%s::text[]) AS hh(host), LATERAL ("
                 f"  SELECT f.id FROM frontier f WHERE f.crawl_id = %s AND f.host = hh.host "
-                f"  AND ({due}) ORDER BY f.next_attempt_at, f.id LIMIT 1"
+                f"  AND ({due}) ORDER BY f.next_attempt_at, f.id LIMIT %s"
                 f"  FOR NO KEY UPDATE SKIP LOCKED) pick)"
                 f" RETURNING url, host, depth, attempts, source_url, id".encode(),
-                (self.worker, self.lease, hosts, crawl)).fetchall()
+                (self.worker, self.lease, hosts, crawl, self.per_host)).fetchall()
             archived = {int(r[0]) for r in conn.execute(
                 b"SELECT f.id FROM frontier f WHERE f.id = ANY(%s) AND f.attempts > 1 "
                 b"AND EXISTS (SELECT 1 FROM captures c WHERE c.crawl_id = f.crawl_id "
@@ -157,7 +170,8 @@ class PgFrontier:
             conn.execute(f"UPDATE hosts SET held_by = %s, held_until = {_NOW} + %s, "
                          f"delay = %s WHERE host = ANY(%s)".encode(),
                          (self.worker, self.lease, self.delay, taken))
-        items = [FrontierItem(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        items = sorted((FrontierItem(r[0], r[1], r[2], r[3], r[4]) for r in rows),
+                       key=lambda i: (i.host, i.attempts))  # RETURNING order is unspecified
         for item in items:
             self._claimed[item.url] = item.host
         if items:
@@ -199,7 +213,14 @@ class PgFrontier:
                 self._release(conn, host, fetched=error != "not started")
 
     def _release(self, conn: Any, host: str, *, fetched: bool) -> None:
+        """Free a host once this worker holds no more of its URLs; if it sent the host
+        a request meanwhile, the next request (by anyone) waits ``delay`` from now."""
         if fetched:
+            self._fetched.add(host)
+        if host in self._claimed.values():
+            return
+        if host in self._fetched:
+            self._fetched.discard(host)
             conn.execute(f"UPDATE hosts SET held_by = NULL, held_until = NULL, "
                          f"next_allowed_at = greatest(next_allowed_at, {_NOW} + delay) "
                          f"WHERE host = %s AND held_by = %s".encode(), (host, self.worker))

@@ -127,6 +127,8 @@ def search(store: PgArticleStore, query: Query) -> list[SearchHit]:
     params += [query.limit, query.offset]
     with store.connection() as conn:
         rows = conn.execute(sql.encode(), params).fetchall()
+    joined = f"{HIGHLIGHT[1]} {HIGHLIGHT[0]}"  # «proxy» «war» → «proxy war», as FTS5 marks
     return [SearchHit(record=store.record(int(r[0])),
-                      snippet=" ".join(str(r[2] or "").split()), score=float(r[1]))
+                      snippet=" ".join(str(r[2] or "").split()).replace(joined, " "),
+                      score=float(r[1]))
             for r in rows]

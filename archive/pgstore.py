@@ -18,6 +18,7 @@ import os
 import platform
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import psycopg
@@ -63,18 +64,29 @@ class PgArticleStore:
         create: set up the schema in an empty database; readers pass ``False`` and get an
             :class:`ArchiveError` for a database without an archive.
         pool_max: most connections this process opens.
+        warc_dir: where this process writes WARC files. Captures record their file by
+            absolute path, so any machine that mounts it there reads it back.
 
     Raises:
         ArchiveError: the server cannot be reached, or holds no archive.
         SchemaVersionError: written by a newer newsarchive.
     """
 
-    def __init__(self, url: str, *, create: bool = False, pool_max: int = POOL_MAX) -> None:
+    def __init__(self, url: str, *, create: bool = False, pool_max: int = POOL_MAX,
+                 warc_dir: Path | None = None) -> None:
         self.url = url
+        self.warc_dir = (warc_dir or Path("newsarchive-data", "warc")).resolve()
         self.where = redact(url)
         self.worker = worker_name()
         self._local = threading.local()
         self._closers: list[Callable[[], None]] = []
+        try:  # once directly, so a wrong URL fails fast with the server's own reason
+            psycopg.connect(url, connect_timeout=int(CONNECT_TIMEOUT)).close()
+        except psycopg.Error as exc:
+            reason = " ".join(str(exc).split())
+            raise ArchiveError(f"cannot connect to {self.where}: {reason}. Check that the "
+                               "server runs and the URL (user, password, host, port, "
+                               "database)") from exc
         self.pool: ConnectionPool[Conn] = ConnectionPool(
             url, min_size=1, max_size=pool_max, kwargs={"autocommit": True}, open=False,
             name="newsarchive")
@@ -212,9 +224,15 @@ class PgArticleStore:
             "warc_record_id, revisit_of, worker) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
             "RETURNING id",
             (page_id, url, fetched_at, status, kind, content_type, payload_digest, content_hash,
-             *(warc or (None, None, None)), crawl_id, warc_record_id, revisit_of, self.worker))
+             *(self._locate(warc) or (None, None, None)), crawl_id, warc_record_id, revisit_of,
+             self.worker))
         assert row is not None
         return int(row[0])
+
+    def _locate(self, warc: tuple[str, int, int] | None) -> tuple[str, int, int] | None:
+        if warc is None:
+            return None
+        return str(self.warc_dir / warc[0]), warc[1], warc[2]  # absolute: a path stays as is
 
     def add_version(self, *, page_id: int, capture_id: int, captured_at: str,
                     content_hash: str, article: Article) -> int:

@@ -110,6 +110,10 @@ def run_worker(settings: Settings, *, follow: bool = False, poll: float = 5.0,
         assert isinstance(frontier, PgFrontier)
         if lease is not None:
             frontier.lease = lease
+        # hold about as many hosts as this worker fetches from at once, plus a buffer:
+        # enough to stay busy, without hoarding hosts that other workers could fetch from.
+        # One URL per host at a time, so the database spaces every request to a host.
+        frontier.max_hosts = 2 * settings.crawl.concurrency
         while True:
             for crawl_id in store.unfinished_crawls():
                 crawl_settings = settings_for_crawl(settings, store.crawl_settings(crawl_id))

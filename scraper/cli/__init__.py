@@ -7,11 +7,11 @@ Exit codes: 0 success; 1 a user-facing error (one line on stderr, no traceback);
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from collections.abc import Sequence
 
 from archive import cli as archive_cli
+from archive.backend import database_errors
 from archive.errors import NewsarchiveError
 
 from .. import __version__
@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsarchiveError as exc:
         print(f"newsarchive: error: {exc}", file=sys.stderr)
         return 1
-    except sqlite3.Error as exc:  # the database refused a write: full disk, I/O error, ...
+    except database_errors() as exc:  # the database refused: full disk, I/O error, ...
         print(f"newsarchive: error: archive database: {exc}. If the disk is full, free space "
               "and run again (a crawl continues with --resume).", file=sys.stderr)
         return 1

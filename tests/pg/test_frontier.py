@@ -49,6 +49,23 @@ def test_one_url_per_host_and_held_until_finished(store: PgArticleStore) -> None
     assert a.pending() == 5 and a.counts() == {"done": 1, "in-flight": 3, "queued": 2}
 
 
+def test_several_urls_per_host_hold_it_until_the_last_is_done(store: PgArticleStore) -> None:
+    crawl = _seed(store, hosts=3, per_host=3)
+    a, b = _worker(store, "a", crawl, delay=0.3), _worker(store, "b", crawl)
+    a.per_host, a.max_hosts = 2, 2
+    items = a.claim(10)
+    assert len(items) == 4 and len({i.host for i in items}) == 2  # max_hosts
+    assert a.claim(10) == []  # already holds its two hosts
+    assert [i.host for i in b.claim(10)] == ["h2.test"]
+    first, second = [i for i in items if i.host == items[0].host]
+    a.finish(first.url, "done")
+    assert b.due_hosts() == set()  # still held by a
+    a.finish(second.url, "done")
+    assert b.due_hosts() == set()  # free, but not before the delay
+    time.sleep(0.35)
+    assert b.due_hosts() == {first.host}
+
+
 def test_delay_applies_across_workers(store: PgArticleStore) -> None:
     crawl = _seed(store, hosts=1, per_host=3)
     a, b = _worker(store, "a", crawl, delay=0.3), _worker(store, "b", crawl, delay=0.3)
