@@ -1,0 +1,41 @@
+"""Main-content choice: split article bodies, hidden and swallowed articles."""
+
+from __future__ import annotations
+
+from scraper.extract import extract_article
+
+_PARA = (
+    "The council voted on Tuesday to extend the library's opening hours, citing a "
+    "rise in students who use its reading rooms during the exam season, officials said."
+)
+
+
+def test_article_split_over_builder_boxes_is_taken_whole() -> None:
+    boxes = "".join(
+        f"<section class='row'><div class='col'><div class='text-block'><p>{i} {_PARA}</p>"
+        f"<p>{_PARA}</p></div></div></section>"
+        for i in range(4)
+    )
+    html = f"<html><body><nav><a href='/'>Home</a></nav><main>{boxes}</main></body></html>"
+    body = extract_article(html).body
+    for i in range(4):
+        assert f"{i} The council" in body
+
+
+def test_hidden_streaming_box_holding_the_article_is_kept() -> None:
+    paras = "".join(f"<p>{_PARA}</p>" for _ in range(5))
+    html = f"<html><body><div hidden id='S:0'><article>{paras}</article></div></body></html>"
+    assert "The council voted" in extract_article(html).body
+
+
+def test_unclosed_menu_button_does_not_swallow_the_article() -> None:
+    paras = "".join(f"<p>{_PARA}</p>" for _ in range(5))
+    html = f"<html><body><button class='menu'>Menu<div><article>{paras}</article></div>"
+    assert "The council voted" in extract_article(html).body
+
+
+def test_small_hidden_box_is_still_dropped() -> None:
+    paras = "".join(f"<p>{_PARA}</p>" for _ in range(5))
+    html = (f"<html><body><article>{paras}<div hidden><p>Secret promo text here for "
+            "subscribers only.</p></div></article></body></html>")
+    assert "Secret promo" not in extract_article(html).body
