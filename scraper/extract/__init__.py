@@ -67,6 +67,11 @@ class Extractor:
             offsets.append((pos, pos + len(para.text)))
             pos += len(para.text) + 2
         body = "\n\n".join(p.text for p in kept)
+        if not body and meta.description:
+            # Script-rendered pages (Discourse, SPA shells) ship no text in the markup;
+            # their description is the opening of the post, better than nothing.
+            body = meta.description
+            meta.signals["body"] = "description"
         return _article(meta, url, body, tuple(locate(found, offsets, body)))
 
 

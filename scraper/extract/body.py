@@ -214,11 +214,15 @@ def find_main(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     while parent is not None and parent.tag not in ("body", "html") and \
             final.get(parent, 0) > final[top] * 0.9:
         top, parent = parent, parent.getparent()
-    top = _widen(top, body)
+    good = _good_text(body)
+    top = _widen(top, body, good)
     final.setdefault(top, 0.0)
     repeated = _repeated_posts(top)
     if repeated:
         return repeated
+    posts = _post_list(body, good)
+    if posts and sum(good.get(p, 0) for p in posts) >= 1.2 * good.get(top, 0):
+        return posts
     parent = top.getparent()
     if parent is None:
         return [top]
@@ -263,10 +267,10 @@ def _good_text(body: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
     return good
 
 
-def _widen(top: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def _widen(top: lxml.html.HtmlElement, body: lxml.html.HtmlElement,
+           good: dict[lxml.html.HtmlElement, int]) -> lxml.html.HtmlElement:
     """Page builders split one article over many boxes; climb to the ancestor that
     holds them all, as long as that ancestor is still mostly reading text."""
-    good = _good_text(body)
     base = good.get(top, 0)
     best, node = top, top
     for _ in range(6):
@@ -294,6 +298,43 @@ _POST_CLASS = re.compile(
     re.IGNORECASE,
 )
 _POST_ID = re.compile(r"^(?:post|p|msg|message|reply|comment|answer)[-_]?\d+$", re.IGNORECASE)
+
+
+def _post_key(el: lxml.html.HtmlElement) -> tuple[str, ...] | None:
+    if el.get("itemprop") in ("comment", "suggestedAnswer", "acceptedAnswer"):
+        return (el.tag, "itemprop")
+    if _POST_ID.match(el.get("id", "")):
+        return (el.tag, "id")
+    classes = tuple(sorted(c for c in el.get("class", "").split() if _POST_CLASS.search(c)))
+    return (el.tag, *classes) if classes else None
+
+
+def _post_list(body: lxml.html.HtmlElement,
+               good: dict[lxml.html.HtmlElement, int]) -> list[lxml.html.HtmlElement]:
+    """The largest run of sibling post boxes (a thread's posts, whole: author line and
+    date included), or ``[]`` when the page has none."""
+    best: list[lxml.html.HtmlElement] = []
+    best_total = 0
+    for parent in body.iter():
+        if not isinstance(parent.tag, str) or len(parent) < 2 or good.get(parent, 0) < 200:
+            continue
+        groups: dict[tuple[str, ...], list[lxml.html.HtmlElement]] = {}
+        for child in parent:
+            if isinstance(child.tag, str):
+                key = _post_key(child)
+                if key:
+                    groups.setdefault(key, []).append(child)
+        for members in groups.values():
+            held = sorted(good.get(m, 0) for m in members)
+            if len(members) < 2 or held[len(held) // 2] < POST_MIN_TEXT:
+                continue
+            total = sum(held)
+            if total > best_total:
+                best, best_total = members, total
+    return best
+
+
+POST_MIN_TEXT = 80  # median reading text of a post box, in characters
 
 
 def _signature(el: lxml.html.HtmlElement) -> tuple[str, str]:

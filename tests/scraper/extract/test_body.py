@@ -39,3 +39,25 @@ def test_small_hidden_box_is_still_dropped() -> None:
     html = (f"<html><body><article>{paras}<div hidden><p>Secret promo text here for "
             "subscribers only.</p></div></article></body></html>")
     assert "Secret promo" not in extract_article(html).body
+
+
+def test_thread_takes_every_post_box_whole() -> None:
+    posts = "".join(
+        f"<div class='post' id='post-{i}'><div class='wrap'><div class='meta'>"
+        f"<span class='who'>user{i}</span></div><div class='inner'><div class='text'>"
+        f"<p>Reply {i}: {_PARA}</p></div></div></div></div>"
+        for i in range(3)
+    )
+    html = (f"<html><body><div class='thread'>{posts}</div>"
+            "<div class='sidebar-box'><p>Unrelated box.</p></div></body></html>")
+    body = extract_article(html).body
+    for i in range(3):
+        assert f"Reply {i}:" in body
+
+
+def test_script_rendered_page_falls_back_to_description() -> None:
+    html = ("<html><head><meta name='description' content='I have nothing smart in my "
+            "flat yet; where should I start?'></head><body><div id='app'></div></body></html>")
+    art = extract_article(html)
+    assert art.body.startswith("I have nothing smart")
+    assert art.signals["body"] == "description"
