@@ -67,9 +67,16 @@ _BOILER_LINE = re.compile(
     r"(?:sign up|subscribe) (?:for|to) (?:our|the)|all rights reserved|copyright ©|©\s*\d{4}|"
     r"we use cookies|this (?:site|website) uses cookies|advertisement$|"
     r"click here to|follow us on|log ?in to (?:reply|comment)|"
-    r"your email address will not be published|required fields are marked)",
+    r"your email address will not be published|required fields are marked|"
+    # forum profile boxes, affiliate buttons, widgets still loading
+    r"(?:joined|messages|reaction score|points|posts|registered|trophies|solutions|"
+    r"likes? received|\d[\d,.]*k? likes?|likes?)\s*:?\s*[\d,.\-/ ]*$|"
+    r"table of contents$|(?:check|see|view) (?:the )?(?:latest )?price (?:at|on)\b|"
+    r"best prices today|loading\b.{0,20}\.\.\.$|\d+ (?:seconds?|minutes?|hours?|days?|"
+    r"weeks?|months?|years?) ago$)",
     re.IGNORECASE,
 )
+_WORD = re.compile(r"[^\W_]")
 _TERMINAL_HEADING = re.compile(
     r"^(?:other articles|related(?: articles| posts| stories| content| news)?|"
     r"(?:\d+ )?comments?|leave a (?:comment|reply)|you (?:may|might) also like|"
@@ -414,8 +421,8 @@ def drop_boilerplate(
             if len(text) < 150 or para.link_density > 0.3:
                 continue
             after_terminal = False
-        if is_boilerplate_line(text):
-            continue
+        if is_boilerplate_line(text) or not _WORD.search(text):
+            continue  # furniture, or no word at all (zero-width joiners, star ratings)
         if title_l and text.lower() == title_l and para.tag in ("h1", "h2", "div", "p"):
             continue
         if para.link_density > 0.6 and len(text) < 300 and para.quote is None:

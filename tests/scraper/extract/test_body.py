@@ -61,3 +61,11 @@ def test_script_rendered_page_falls_back_to_description() -> None:
     art = extract_article(html)
     assert art.body.startswith("I have nothing smart")
     assert art.signals["body"] == "description"
+
+
+def test_forum_profile_lines_and_wordless_lines_are_dropped() -> None:
+    html = (f"<html><body><article><p>{_PARA}</p><p>Joined</p><p>Messages: 1,204</p>"
+            f"<p>Reaction score</p><p>\u200d</p><p>★★★★★</p><p>{_PARA}</p></article>"
+            "</body></html>")
+    body = extract_article(html).body
+    assert body == f"{_PARA}\n\n{_PARA}"
