@@ -20,6 +20,7 @@ import lxml.html
 
 from ._dom import norm_space
 from .blocks import Paragraph
+from .dates import MONTH_NAMES, parse_date
 
 _REMOVE_TAGS = (
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
@@ -77,6 +78,23 @@ _BOILER_LINE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")
+_BYLINE = re.compile(
+    r"^(?:(?:written|posted|reported|words)\s+)?by:?\s+[A-Z][\w.'’-]*"
+    r"(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|da|van|von|der|le|la))*\s*(?:[|,•·].{0,60})?$"
+)
+_CAPTION = re.compile(
+    r"^(?:(?:photo|image|picture|video)s?(?: by| credit)?|credit|caption)\s*(?::.{0,60})?$",
+    re.IGNORECASE,
+)
+_DATELINE_WORDS = MONTH_NAMES | {
+    "published", "updated", "posted", "modified", "last", "on", "at", "am", "pm", "a.m.",
+    "p.m.", "et", "est", "edt", "ct", "cst", "cdt", "pt", "pst", "pdt", "mt", "mst", "mdt",
+    "utc", "gmt", "bst", "cet", "cest", "ist", "aest", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat",
+    "sun", "st", "nd", "rd", "th", "of", "the",
+}
+
+
 _TERMINAL_HEADING = re.compile(
     r"^(?:other articles|related(?: articles| posts| stories| content| news)?|"
     r"(?:\d+ )?comments?|leave a (?:comment|reply)|you (?:may|might) also like|"
@@ -85,6 +103,14 @@ _TERMINAL_HEADING = re.compile(
     r"about the author|most (?:read|popular|viewed))\s*:?$",
     re.IGNORECASE,
 )
+
+
+def _is_dateline(text: str) -> bool:
+    """A line that only says when ("Updated 5:27 am CST, Wednesday, November 20, 2019")."""
+    if len(text) > 100 or not parse_date(text):
+        return False
+    words = re.findall(r"[^\W\d_][\w.]*", text.lower())
+    return all(w.rstrip(".") in _DATELINE_WORDS or w in _DATELINE_WORDS for w in words)
 
 
 def _attrs(el: lxml.html.HtmlElement) -> str:
@@ -423,6 +449,9 @@ def drop_boilerplate(
             after_terminal = False
         if is_boilerplate_line(text) or not _WORD.search(text):
             continue  # furniture, or no word at all (zero-width joiners, star ratings)
+        if len(text) < 120 and (_BYLINE.match(text) or _CAPTION.match(text)
+                                or _is_dateline(text)):
+            continue  # the byline, dateline and photo credits are metadata, not body
         if title_l and text.lower() == title_l and para.tag in ("h1", "h2", "div", "p"):
             continue
         if para.link_density > 0.6 and len(text) < 300 and para.quote is None:

@@ -31,6 +31,7 @@ for _num, _names in enumerate(
     for _name in _names.split():
         _MONTHS[_name] = _num
 
+MONTH_NAMES = frozenset(_MONTHS)  # every month name and abbreviation parse_date reads
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _ISO = re.compile(
     r"(?P<y>(?:19|20)\d\d)-(?P<m>\d\d?)-(?P<d>\d\d?)"

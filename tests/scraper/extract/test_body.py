@@ -69,3 +69,12 @@ def test_forum_profile_lines_and_wordless_lines_are_dropped() -> None:
             "</body></html>")
     body = extract_article(html).body
     assert body == f"{_PARA}\n\n{_PARA}"
+
+
+def test_byline_dateline_and_photo_credit_lines_are_not_body() -> None:
+    html = (f"<html><body><article><p>By Jane Roe | Special to the Herald</p>"
+            "<p>Updated 5:27 am CST, Wednesday, November 20, 2019</p>"
+            f"<p>Photo: Hau Dinh, AP</p><p>{_PARA}</p>"
+            "<p>The match is on March 3, 2024 at Wembley.</p></article></body></html>")
+    body = extract_article(html).body
+    assert body == f"{_PARA}\n\nThe match is on March 3, 2024 at Wembley."
