@@ -79,7 +79,7 @@ _BOILER_LINE = re.compile(
 )
 _WORD = re.compile(r"[^\W_]")
 _BYLINE = re.compile(
-    r"^(?:(?:written|posted|reported|words)\s+)?by:?\s+[A-Z][\w.'’-]*"
+    r"^(?i:(?:written|posted|reported|words)\s+)?(?i:by):?\s+[A-Z][\w.'’-]*"
     r"(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|da|van|von|der|le|la))*\s*(?:[|,•·].{0,60})?$"
 )
 _CAPTION = re.compile(
