@@ -5,10 +5,10 @@ machines:
 
 - **Claims** lock due rows with ``SELECT ... FOR UPDATE SKIP LOCKED``, so concurrent
   workers never claim one row twice and never wait on each other.
-- **Politeness across workers**: each host has a row in ``hosts``. A claim takes at most
-  one URL per host and *holds* the host until that URL is finished; finishing sets the
-  host's ``next_allowed_at`` to the database clock plus the crawl's delay. Two requests
-  to one host, from any workers, are therefore at least the delay apart.
+- **Politeness across workers**: each host has a row in ``hosts``. A claim takes one
+  URL per host (``per_host``) and *holds* the host until it is finished; finishing sets
+  the host's ``next_allowed_at`` to the database clock plus the crawl's delay. Two
+  requests to one host, from any workers, are therefore at least the delay apart.
 - **Leases**: a claim (and the host it holds) lasts ``lease`` seconds; a background
   thread renews this worker's leases while it lives. A killed worker stops renewing,
   and its URLs are claimed again once the lease runs out.

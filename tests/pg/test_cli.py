@@ -1,13 +1,19 @@
 """The commands against PostgreSQL: a plain crawl, query and show, migrate from SQLite,
-and the worker's refusal of a SQLite archive."""
+seed-only crawls drained by workers (once, or following), and clear errors."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import psycopg
+
 from scraper.demo import SiteServer
-from tests.conftest import SEED_PATH, run_cli
+from tests.conftest import REPO, SEED_PATH, run_cli
 
 
 def _crawl(site: SiteServer, archive: str, *extra: str) -> None:
@@ -67,3 +73,29 @@ def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
     result = run_cli("query", "--archive", "postgresql://nobody@127.0.0.1:1/none")
     assert result.returncode == 1
     assert result.stderr.decode().count("\n") == 1 and b"cannot connect" in result.stderr
+
+
+def test_follow_worker_picks_up_a_crawl_queued_later(site: SiteServer, pg_url: str,
+                                                     tmp_path: Path) -> None:
+    assert run_cli("migrate", "--to", pg_url).returncode == 0
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "scraper", "worker", "--follow", "--poll", "0.2", "-q",
+         "--archive", pg_url, "--archive-warc-root", str(tmp_path), "--allow-private"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        assert worker.poll() is None  # nothing to do yet, and still waiting
+        seeded = run_cli("crawl", "--seed-only", site.url(SEED_PATH), "--archive", pg_url,
+                         "--delay", "0", "--max-depth", "0")
+        assert seeded.returncode == 0
+        deadline = time.monotonic() + 30
+        with psycopg.connect(pg_url) as conn:
+            while conn.execute("SELECT count(*) FROM crawls WHERE finished_at IS NULL"
+                               ).fetchone() != (0,):
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert worker.poll() is None  # --follow: keeps polling after the crawl is done
+    finally:
+        worker.kill()
+        worker.wait()
