@@ -161,6 +161,10 @@ def clean_tree(root: lxml.html.HtmlElement) -> None:
             p_len = _p_text(el)
             if p_len >= 300 and _link_density(el, p_len) < 0.3:
                 continue
+            # Blogger's "widget Blog" holds the post as <br>-separated text, no <p>.
+            text_len = len(el.text_content())
+            if text_len >= 0.25 * total and _link_density(el, text_len) < 0.3:
+                continue
         _drop(el)
     for header in list(root.iter("header")):
         # A page header holds navigation and the title, never body paragraphs.

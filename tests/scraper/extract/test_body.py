@@ -78,3 +78,10 @@ def test_byline_dateline_and_photo_credit_lines_are_not_body() -> None:
             "<p>The match is on March 3, 2024 at Wembley.</p></article></body></html>")
     body = extract_article(html).body
     assert body == f"{_PARA}\n\nThe match is on March 3, 2024 at Wembley."
+
+
+def test_blogger_widget_holding_the_post_is_kept() -> None:
+    text = "<br>".join(f"Line {i}: {_PARA}" for i in range(4))
+    html = ("<html><body><div class='nav-links'><a href='/'>Home</a></div>"
+            f"<div class='widget Blog'><div class='post-body'>{text}</div></div></body></html>")
+    assert "Line 3:" in extract_article(html).body
