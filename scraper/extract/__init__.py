@@ -20,6 +20,7 @@ from .attributions import (
 )
 from .blocks import collect_paragraphs
 from .body import clean_tree, drop_boilerplate, find_main
+from .language import detect_language
 from .metadata import Metadata, extract_metadata
 
 __all__ = ["Extractor", "extract_article"]
@@ -72,6 +73,8 @@ class Extractor:
             # their description is the opening of the post, better than nothing.
             body = meta.description
             meta.signals["body"] = "description"
+        if not meta.language:
+            meta.offer("language", detect_language(body), "langid")
         return _article(meta, url, body, tuple(locate(found, offsets, body)))
 
 

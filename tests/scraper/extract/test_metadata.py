@@ -79,3 +79,17 @@ def test_visible_byline_beats_publisher_named_as_author() -> None:
 def test_prose_after_by_is_not_an_author() -> None:
     art = extract_article(_byline_page(None, "Made by printing one of our several examples."))
     assert art.authors == ()
+
+
+def test_language_guessed_from_body_when_page_declares_none() -> None:
+    para = ("Le conseil municipal a voté mardi la prolongation des horaires de la "
+            "bibliothèque, en raison du nombre croissant d'étudiants qui utilisent ses salles.")
+    art = extract_article(f"<html><body><article><p>{para}</p><p>{para}</p></article></body></html>")
+    assert art.language == "fr"
+    assert art.signals["language"] == "langid"
+
+
+def test_declared_language_wins_over_the_guess() -> None:
+    para = "The council voted on Tuesday to extend the library's opening hours. " * 5
+    art = extract_article(f"<html lang='de'><body><p>{para}</p></body></html>")
+    assert art.language == "de"
