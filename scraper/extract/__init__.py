@@ -19,7 +19,7 @@ from .attributions import (
     split_attributions,
 )
 from .blocks import collect_paragraphs
-from .body import clean_tree, drop_boilerplate, find_main
+from .body import clean_tree, drop_boilerplate, find_main, is_discussion
 from .language import detect_language
 from .metadata import Metadata, extract_metadata
 
@@ -56,7 +56,8 @@ class Extractor:
         root = parse_html(to_text(html, content_type))
         meta = extract_metadata(root, url)
         annotate_quote_credits(root, url)
-        clean_tree(root)  # after metadata, which reads scripts and meta tags
+        discussion = is_discussion(root, url)
+        clean_tree(root, discussion)  # after metadata, which reads scripts and meta tags
         paragraphs = collect_paragraphs(find_main(root), url)
         paragraphs = drop_boilerplate(
             paragraphs, meta.title, lambda p: is_attribution_line(p, self._patterns)

@@ -117,8 +117,39 @@ def _attrs(el: lxml.html.HtmlElement) -> str:
     return f"{el.get('class', '')} {el.get('id', '')}"
 
 
-def clean_tree(root: lxml.html.HtmlElement) -> None:
-    """Remove elements that are never article text, in place."""
+_DISCUSSION_URL = re.compile(
+    r"/(?:threads?|forums?|t|comments|discussions?|showthread(?:\.php)?|"
+    r"viewtopic(?:\.php)?|boards?)(?:/|\?|\.|$)|\bforums?\b|"
+    r"^https?://(?:community|discuss|forums?|talk)\.",
+    re.IGNORECASE,
+)
+_DISCUSSION_LD = re.compile(r'"@type"\s*:\s*"DiscussionForumPosting"')
+_FORUM_SOFTWARE = re.compile(
+    r"vbulletin|xenforo|phpbb|discourse|mybb|simple machines|invision|vanilla|nodebb|flarum",
+    re.IGNORECASE,
+)
+_COMMENT_HINT = re.compile(r"comments?|community|disqus|remark|repl(?:y|ies)|respond",
+                           re.IGNORECASE)
+
+
+def is_discussion(root: lxml.html.HtmlElement, url: str | None) -> bool:
+    """True for forum threads and Q&A pages, whose replies are the content."""
+    if url and _DISCUSSION_URL.search(url):
+        return True
+    for script in root.iter("script"):
+        if script.get("type") == "application/ld+json" and _DISCUSSION_LD.search(
+                script.text or ""):
+            return True
+    return any(_FORUM_SOFTWARE.search(m.get("content", ""))
+               for m in root.iter("meta") if m.get("name", "").lower() == "generator")
+
+
+def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
+    """Remove elements that are never article text, in place.
+
+    On a ``discussion`` page, boxes named for comments and replies are the content
+    and stay.
+    """
     for el in list(root.iter("noscript")):
         # Some sites (Discourse) serve the whole page to crawlers inside <noscript>.
         if el.getparent() is not None and len(el.text_content()) > 500 and \
@@ -150,6 +181,8 @@ def clean_tree(root: lxml.html.HtmlElement) -> None:
                 _drop(el)
             continue
         attrs = _attrs(el)
+        if discussion:
+            attrs = _COMMENT_HINT.sub(" ", attrs)
         if not attrs.strip() or _MAYBE.search(attrs):
             continue
         hard = _UNLIKELY.search(attrs)

@@ -85,3 +85,11 @@ def test_blogger_widget_holding_the_post_is_kept() -> None:
     html = ("<html><body><div class='nav-links'><a href='/'>Home</a></div>"
             f"<div class='widget Blog'><div class='post-body'>{text}</div></div></body></html>")
     assert "Line 3:" in extract_article(html).body
+
+
+def test_replies_are_content_on_a_forum_thread_but_not_under_an_article() -> None:
+    replies = "".join(f"<div class='comment'><p>Reply {i}: {_PARA}</p></div>" for i in range(3))
+    html = (f"<html><body><article><p>{_PARA}</p><p>{_PARA}</p></article>"
+            f"<div class='comments'>{replies}</div></body></html>")
+    assert "Reply 1:" not in extract_article(html, "https://news.example/2024/05/story").body
+    assert "Reply 1:" in extract_article(html, "https://example.org/threads/123-help").body
