@@ -73,8 +73,9 @@ _BOILER_LINE = re.compile(
     r"(?:joined|messages|reaction score|points|posts|registered|trophies|solutions|"
     r"likes? received|\d[\d,.]*k? likes?|likes?)\s*:?\s*[\d,.\-/ ]*$|"
     r"table of contents$|(?:check|see|view) (?:the )?(?:latest )?price (?:at|on)\b|"
-    r"best prices today|loading\b.{0,20}\.\.\.$|\d+ (?:seconds?|minutes?|hours?|days?|"
-    r"weeks?|months?|years?) ago$)",
+    r"best prices today|loading\b.{0,20}\.\.\.$|back to (?:the )?gallery|"
+    r"(?:image|photo|slide) \d+ (?:of|/) \d+$|(?:view|open|launch) (?:the )?gallery|"
+    r"\d+ (?:seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago$)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")
@@ -470,12 +471,15 @@ def drop_boilerplate(
     ``keep`` protects paragraphs (attribution lines, which are often a lone link).
     """
     out: list[Paragraph] = []
+    seen: set[str] = set()
+    quoting = False
     title_l = (title or "").lower()
     after_terminal = False
     for para in paragraphs:
         text = para.text
         if keep(para):
             out.append(para)
+            quoting = True
             continue
         if _TERMINAL_HEADING.match(text) and len(text) < 60:
             after_terminal = True
@@ -493,5 +497,10 @@ def drop_boilerplate(
             continue
         if para.link_density > 0.6 and len(text) < 300 and para.quote is None:
             continue
+        if 40 <= len(text) < 160 and para.quote is None and not quoting:
+            if text in seen:
+                continue  # gallery captions repeated; quoted text (after a credit) may repeat
+            seen.add(text)
+        quoting = False
         out.append(para)
     return out

@@ -65,10 +65,10 @@ def test_script_rendered_page_falls_back_to_description() -> None:
 
 def test_forum_profile_lines_and_wordless_lines_are_dropped() -> None:
     html = (f"<html><body><article><p>{_PARA}</p><p>Joined</p><p>Messages: 1,204</p>"
-            f"<p>Reaction score</p><p>\u200d</p><p>★★★★★</p><p>{_PARA}</p></article>"
-            "</body></html>")
+            f"<p>Reaction score</p><p>\u200d</p><p>★★★★★</p><p>Second: {_PARA}</p>"
+            "</article></body></html>")
     body = extract_article(html).body
-    assert body == f"{_PARA}\n\n{_PARA}"
+    assert body == f"{_PARA}\n\nSecond: {_PARA}"
 
 
 def test_byline_dateline_and_photo_credit_lines_are_not_body() -> None:
@@ -93,3 +93,13 @@ def test_replies_are_content_on_a_forum_thread_but_not_under_an_article() -> Non
             f"<div class='comments'>{replies}</div></body></html>")
     assert "Reply 1:" not in extract_article(html, "https://news.example/2024/05/story").body
     assert "Reply 1:" in extract_article(html, "https://example.org/threads/123-help").body
+
+
+def test_repeated_captions_and_gallery_chrome_appear_once_or_not_at_all() -> None:
+    caption = "U.S. Defense Secretary Mark Esper, left, meets his counterpart in Hanoi."
+    html = (f"<html><body><article><p>{_PARA}</p><p>{caption}</p><p>{caption}</p>"
+            f"<p>Back to Gallery</p><p>Image 2 of 5</p><p>{_PARA} Again.</p></article>"
+            "</body></html>")
+    body = extract_article(html).body
+    assert body.count(caption) == 1
+    assert "Gallery" not in body and "Image 2" not in body

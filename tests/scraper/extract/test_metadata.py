@@ -84,7 +84,8 @@ def test_prose_after_by_is_not_an_author() -> None:
 def test_language_guessed_from_body_when_page_declares_none() -> None:
     para = ("Le conseil municipal a voté mardi la prolongation des horaires de la "
             "bibliothèque, en raison du nombre croissant d'étudiants qui utilisent ses salles.")
-    art = extract_article(f"<html><body><article><p>{para}</p><p>{para}</p></article></body></html>")
+    html = f"<html><body><article><p>{para}</p><p>Encore : {para}</p></article></body></html>"
+    art = extract_article(html)
     assert art.language == "fr"
     assert art.signals["language"] == "langid"
 
