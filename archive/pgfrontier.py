@@ -222,11 +222,21 @@ class PgFrontier:
         if host in self._fetched:
             self._fetched.discard(host)
             conn.execute(f"UPDATE hosts SET held_by = NULL, held_until = NULL, "
-                         f"next_allowed_at = greatest(next_allowed_at, {_NOW} + delay) "
+                         f"released_at = {_NOW}, next_allowed_at = greatest(next_allowed_at, "
+                         f"{_NOW} + greatest(delay, min_delay)) "
                          f"WHERE host = %s AND held_by = %s".encode(), (host, self.worker))
         else:
             conn.execute(b"UPDATE hosts SET held_by = NULL, held_until = NULL "
                          b"WHERE host = %s AND held_by = %s", (host, self.worker))
+
+    def set_host_delay(self, host: str, seconds: float) -> None:
+        """Space every worker's requests to ``host`` at least ``seconds`` apart from now on
+        (its robots.txt ``Crawl-delay``, or a backoff after failures); also pushes back
+        the next request if the host was released less than ``seconds`` ago."""
+        self.store._one(
+            "UPDATE hosts SET min_delay = ?, next_allowed_at = greatest(next_allowed_at, "
+            "released_at + ?) WHERE host = ? AND min_delay IS DISTINCT FROM ? RETURNING 1",
+            (seconds, seconds, host, seconds))
 
     # -- host-by-host claiming (the same operations as the SQLite frontier) -------------
 

@@ -130,6 +130,11 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE state IN ('queued', 'in-flight');
     CREATE INDEX frontier_claims ON frontier(claimed_by) WHERE state = 'in-flight';
     """,
+    # 2: a host's own delay (robots Crawl-delay, failure backoff), shared by all workers
+    """
+    ALTER TABLE hosts ADD COLUMN min_delay DOUBLE PRECISION NOT NULL DEFAULT 0;
+    ALTER TABLE hosts ADD COLUMN released_at DOUBLE PRECISION NOT NULL DEFAULT 0;
+    """,
 )
 
 

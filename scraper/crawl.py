@@ -336,6 +336,8 @@ class Crawler:
             # Start to start, from when the last request (retries included) was written
             # to the socket, so a busy event loop cannot squeeze two requests together.
             self._host_next[host] = max(start + delay, self._host_next.get(host, 0.0))
+            if not isinstance(self.archive.frontier, Frontier):  # shared: pace all workers
+                self.archive.frontier.set_host_delay(host, delay)
             self._busy.discard(host)
 
     def _pending_count(self) -> int:

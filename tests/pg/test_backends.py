@@ -138,6 +138,23 @@ def test_newer_schema_refused_postgres(pg_url: str) -> None:
         open_archive(pg_url)
 
 
+def test_older_schema_is_migrated_on_open(pg_url: str) -> None:
+    import psycopg
+
+    from archive.pgschema import MIGRATIONS
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # as the first release left it
+        conn.execute(b"CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        conn.execute(b"INSERT INTO schema_version VALUES (1)")
+        conn.execute(MIGRATIONS[0].encode())
+    with open_archive(pg_url) as arc:
+        assert arc.search(Query()) == []
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute(b"SELECT version FROM schema_version").fetchone() == \
+            (len(MIGRATIONS),)
+        assert conn.execute(b"SELECT min_delay FROM hosts").fetchall() == []
+
+
 def test_unreachable_server_is_one_clear_error(tmp_path: Path) -> None:
     import socket
 

@@ -78,6 +78,19 @@ def test_delay_applies_across_workers(store: PgArticleStore) -> None:
     assert len(b.claim(5)) == 1
 
 
+def test_a_hosts_own_delay_binds_every_worker(store: PgArticleStore) -> None:
+    crawl = _seed(store, hosts=1, per_host=3)
+    a, b = _worker(store, "a", crawl), _worker(store, "b", crawl)
+    [item] = a.claim(5)
+    a.finish(item.url, "done")
+    a.set_host_delay(item.host, 0.4)  # robots.txt Crawl-delay, read after the fetch
+    assert b.claim(5) == []
+    time.sleep(0.45)
+    [item] = b.claim(5)
+    b.finish(item.url, "done")  # the crawl's delay is 0, the host's own 0.4 still holds
+    assert a.claim(5) == []
+
+
 def test_concurrent_claims_never_overlap(store: PgArticleStore) -> None:
     crawl = _seed(store, hosts=40, per_host=5)
     claimed: list[list[str]] = []
