@@ -250,6 +250,29 @@ def _link_density(el: lxml.html.HtmlElement, text_len: int) -> float:
     return link_len / max(1, text_len)
 
 
+# The text right under the headline starts the article: its score gets this bonus
+# (worth a few rich paragraphs; 10 changed nothing, 25 helped forums and precision).
+LEDE_BONUS = 25.0
+
+
+def _lede(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The first real paragraph after the page's only ``<h1>``, where articles start;
+    it tips the choice away from comment lists and teaser boxes of similar weight."""
+    h1s = list(body.iter("h1"))
+    if len(h1s) != 1:
+        return None
+    seen_h1 = False
+    for el in body.iter():
+        if el is h1s[0]:
+            seen_h1 = True
+        elif seen_h1 and el.tag in _SCORED_TAGS and not any(
+                isinstance(c.tag, str) and c.tag in _CONTAINERS for c in el):
+            text = norm_space(el.text_content())
+            if len(text) >= 150 and _link_density(el, len(text)) < 0.2:
+                return el
+    return None
+
+
 def find_main(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """The element(s) holding the article text, in document order.
 
@@ -259,6 +282,7 @@ def find_main(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     if body is None:
         body = root
     scores: dict[lxml.html.HtmlElement, float] = {}
+    lede = _lede(body)
     for el in body.iter(*_SCORED_TAGS):
         if el.tag == "div" and any(
             isinstance(c.tag, str) and c.tag in ("p", "div", "section", "article", "table",
@@ -270,6 +294,8 @@ def find_main(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         if len(text) < 25:
             continue
         score = 1 + text.count(",") + text.count("،") + text.count("、") + min(len(text) / 100, 3)
+        if el is lede:
+            score += LEDE_BONUS
         for level, anc in enumerate(el.iterancestors()):
             if level > 3 or not isinstance(anc.tag, str) or anc.tag == "html":
                 break

@@ -103,3 +103,12 @@ def test_repeated_captions_and_gallery_chrome_appear_once_or_not_at_all() -> Non
     body = extract_article(html).body
     assert body.count(caption) == 1
     assert "Gallery" not in body and "Image 2" not in body
+
+
+def test_text_under_the_headline_tips_the_choice() -> None:
+    story = "".join(f"<p>Story {i}: {_PARA}</p>" for i in range(3))
+    other = "".join(f"<p>Other {i}: {_PARA}</p>" for i in range(3))
+    html = (f"<html><body><h1>Library hours extended</h1><div class='a'>{story}</div>"
+            f"<div class='b'>{other}</div></body></html>")
+    body = extract_article(html).body
+    assert "Story 0:" in body
