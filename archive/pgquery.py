@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import ArchiveError
 from .pgstore import PgArticleStore
-from .query import HIGHLIGHT, Query
+from .query import HIGHLIGHT, Query, filter_clauses
 from .types import SearchHit
 
 _TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+|"')
@@ -96,28 +96,9 @@ def search(store: PgArticleStore, query: Query) -> list[SearchHit]:
     else:
         select = ("SELECT v.id, 0.0 AS score, substr(v.body, 1, 160) AS snip FROM versions v "
                   "JOIN pages p ON p.id = v.page_id")
-    if not query.all_versions:
-        where.append("v.id = (SELECT max(id) FROM versions WHERE page_id = v.page_id)")
-    if query.site:
-        where.append("(p.site = %s OR p.site LIKE %s)")
-        site = query.site.lower().removeprefix("www.")
-        params += [site, f"%.{site}"]
-    if query.since:
-        where.append("substr(v.published, 1, 10) >= %s")
-        params.append(query.since[:10])
-    if query.until:
-        where.append("substr(v.published, 1, 10) <= %s")
-        params.append(query.until[:10])
-    if query.source:
-        where.append("EXISTS (SELECT 1 FROM attributions a WHERE a.version_id = v.id "
-                     "AND lower(a.source) = lower(%s))")
-        params.append(query.source.strip())
-    if query.author:
-        where.append("v.authors ILIKE %s")
-        params.append(f"%{query.author}%")
-    if query.language:
-        where.append("(lower(v.language) = lower(%s) OR v.language ILIKE %s)")
-        params += [query.language, f"{query.language}-%"]
+    more, more_params = filter_clauses(query, placeholder="%s")
+    where += more
+    params += more_params
     sql = select + (" WHERE " + " AND ".join(where) if where else "")
     if query.sort == "date" or not tsquery:
         sql += " ORDER BY v.published IS NULL, v.published DESC, v.id DESC"

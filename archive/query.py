@@ -45,6 +45,38 @@ class Query:
     all_versions: bool = False
 
 
+def filter_clauses(query: Query, placeholder: str = "?") -> tuple[list[str], list[Any]]:
+    """The WHERE conditions (on ``versions v`` joined to ``pages p``) for a query's
+    filters, in SQL that SQLite and PostgreSQL both run; ``placeholder`` is the
+    driver's parameter mark (``?`` for sqlite3, ``%s`` for psycopg)."""
+    ph = placeholder
+    where: list[str] = []
+    params: list[Any] = []
+    if not query.all_versions:
+        where.append("v.id = (SELECT max(id) FROM versions WHERE page_id = v.page_id)")
+    if query.site:
+        where.append(f"(p.site = {ph} OR p.site LIKE {ph})")
+        site = query.site.lower().removeprefix("www.")
+        params += [site, f"%.{site}"]
+    if query.since:
+        where.append(f"substr(v.published, 1, 10) >= {ph}")
+        params.append(query.since[:10])
+    if query.until:
+        where.append(f"substr(v.published, 1, 10) <= {ph}")
+        params.append(query.until[:10])
+    if query.source:
+        where.append("EXISTS (SELECT 1 FROM attributions a WHERE a.version_id = v.id "
+                     f"AND lower(a.source) = lower({ph}))")
+        params.append(query.source.strip())
+    if query.author:
+        where.append(f"lower(v.authors) LIKE lower({ph})")
+        params.append(f"%{query.author}%")
+    if query.language:
+        where.append(f"(lower(v.language) = lower({ph}) OR lower(v.language) LIKE lower({ph}))")
+        params += [query.language, f"{query.language}-%"]
+    return where, params
+
+
 def search(store: ArticleStore, query: Query) -> list[SearchHit]:
     """Run ``query``; hits carry the record, a highlighted snippet and the BM25 score.
 
@@ -66,28 +98,9 @@ def search(store: ArticleStore, query: Query) -> list[SearchHit]:
     else:
         select = ("SELECT v.id, 0.0 AS score, substr(v.body, 1, 160) AS snip FROM versions v "
                   "JOIN pages p ON p.id = v.page_id")
-    if not query.all_versions:
-        where.append("v.id = (SELECT max(id) FROM versions WHERE page_id = v.page_id)")
-    if query.site:
-        where.append("(p.site = ? OR p.site LIKE ?)")
-        site = query.site.lower().removeprefix("www.")
-        params += [site, f"%.{site}"]
-    if query.since:
-        where.append("substr(v.published, 1, 10) >= ?")
-        params.append(query.since[:10])
-    if query.until:
-        where.append("substr(v.published, 1, 10) <= ?")
-        params.append(query.until[:10])
-    if query.source:
-        where.append("EXISTS (SELECT 1 FROM attributions a WHERE a.version_id = v.id "
-                     "AND a.source = ? COLLATE NOCASE)")
-        params.append(query.source.strip())
-    if query.author:
-        where.append("v.authors LIKE ?")
-        params.append(f"%{query.author}%")
-    if query.language:
-        where.append("(v.language = ? COLLATE NOCASE OR v.language LIKE ?)")
-        params += [query.language, f"{query.language}-%"]
+    more, more_params = filter_clauses(query)
+    where += more
+    params += more_params
     sql = select + (" WHERE " + " AND ".join(where) if where else "")
     if query.sort == "date" or not text:
         sql += " ORDER BY v.published IS NULL, v.published DESC, v.id DESC"
