@@ -31,6 +31,7 @@ class _Handler(BaseHTTPRequestHandler):
         srv = self.server
         with srv.lock:
             srv.hits[self.path] += 1
+            srv.arrivals.append((time.monotonic(), self.path))
         if srv.latency:
             time.sleep(srv.latency)
         if self.path == "/robots.txt":
@@ -70,6 +71,7 @@ class _Server(ThreadingHTTPServer):
     size: int
     hits: Counter[str]
     served: set[str]
+    arrivals: list[tuple[float, str]]
     lock: threading.Lock
 
 
@@ -81,6 +83,7 @@ class GeneratedSite:
         self._server.pages, self._server.latency, self._server.size = pages, latency, size
         self._server.hits = Counter()
         self._server.served = set()
+        self._server.arrivals = []
         self._server.lock = threading.Lock()
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -88,6 +91,15 @@ class GeneratedSite:
     @property
     def hits(self) -> Counter[str]:
         return self._server.hits
+
+    @property
+    def host(self) -> str:
+        return self.base_url.removeprefix("http://")
+
+    def arrivals(self) -> list[tuple[float, str]]:
+        """(arrival time, path) of every request, in arrival order."""
+        with self._server.lock:
+            return sorted(self._server.arrivals)
 
     @property
     def served(self) -> set[str]:
