@@ -28,6 +28,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from .backend import redact
 from .errors import ArchiveError, RecordNotFoundError
 from .pgschema import migrate
+from .store import record_from_row
 from .types import Article, Attribution, Capture, Record
 
 POOL_MAX = 8  # connections per process: the crawl loop, WARC readers, the lease keeper
@@ -304,16 +305,7 @@ class PgArticleStore:
             yield _capture(row)
 
     def _record(self, row: dict[str, Any]) -> Record:
-        article = Article(
-            url=row["fetched_url"], canonical_url=row["canonical_url"], title=row["title"],
-            authors=tuple(json.loads(row["authors"])), published=row["published"],
-            modified=row["modified"], language=row["language"], site_name=row["site_name"],
-            description=row["description"], image=row["image"],
-            tags=tuple(json.loads(row["tags"])), body=row["body"],
-            attributions=self.attributions(row["id"]), signals=json.loads(row["signals"]))
-        return Record(id=row["id"], url=row["page_url"], site=row["site"],
-                      captured_at=row["captured_at"], capture_id=row["capture_id"],
-                      content_hash=row["content_hash"], article=article)
+        return record_from_row(row, self.attributions(row["id"]))
 
     def counts(self) -> dict[str, int]:
         out = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -214,16 +214,7 @@ class ArticleStore:
                                   "(find URLs with `newsarchive query --json`)")
 
     def _record(self, row: sqlite3.Row) -> Record:
-        article = Article(
-            url=row["fetched_url"], canonical_url=row["canonical_url"], title=row["title"],
-            authors=tuple(json.loads(row["authors"])), published=row["published"],
-            modified=row["modified"], language=row["language"], site_name=row["site_name"],
-            description=row["description"], image=row["image"],
-            tags=tuple(json.loads(row["tags"])), body=row["body"],
-            attributions=self.attributions(row["id"]), signals=json.loads(row["signals"]))
-        return Record(id=row["id"], url=row["page_url"], site=row["site"],
-                      captured_at=row["captured_at"], capture_id=row["capture_id"],
-                      content_hash=row["content_hash"], article=article)
+        return record_from_row(row, self.attributions(row["id"]))
 
     def latest_response_location(self, page_url: str) -> tuple[str, int] | None:
         """WARC file and offset of the last full payload archived for a page."""
@@ -261,6 +252,21 @@ class ArticleStore:
         for table in ("pages", "captures", "versions", "attributions"):
             out[table] = int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
         return out
+
+
+def record_from_row(row: Mapping[str, Any] | sqlite3.Row,
+                    attributions: tuple[Attribution, ...]) -> Record:
+    """A :class:`Record` from a ``versions`` row joined with its page (both backends)."""
+    article = Article(
+        url=row["fetched_url"], canonical_url=row["canonical_url"], title=row["title"],
+        authors=tuple(json.loads(row["authors"])), published=row["published"],
+        modified=row["modified"], language=row["language"], site_name=row["site_name"],
+        description=row["description"], image=row["image"],
+        tags=tuple(json.loads(row["tags"])), body=row["body"],
+        attributions=attributions, signals=json.loads(row["signals"]))
+    return Record(id=row["id"], url=row["page_url"], site=row["site"],
+                  captured_at=row["captured_at"], capture_id=row["capture_id"],
+                  content_hash=row["content_hash"], article=article)
 
 
 _RECORD_SQL = (
