@@ -13,6 +13,7 @@ Three steps, in the spirit of Readability (Arc90) and trafilatura:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -284,19 +285,20 @@ def find_main(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     scores: dict[lxml.html.HtmlElement, float] = {}
     lede = _lede(body)
     for el in body.iter(*_SCORED_TAGS):
-        if el.tag == "div" and any(
-            isinstance(c.tag, str) and c.tag in ("p", "div", "section", "article", "table",
-                                                 "ul", "ol", "blockquote", "pre")
-            for c in el
-        ):
-            continue  # a div of blocks is a container, scored through its children
-        text = norm_space(el.text_content())
+        holder = el.tag == "div" and any(
+            isinstance(c.tag, str) and c.tag in _DIV_BLOCKS for c in el)
+        # A div of blocks is a container, scored through its children, and through the
+        # text it holds loose between them (articles written as text and <br>s).
+        text = _loose_text(el) if holder else norm_space(el.text_content())
         if len(text) < 25:
             continue
         score = 1 + text.count(",") + text.count("،") + text.count("、") + min(len(text) / 100, 3)
         if el is lede:
             score += LEDE_BONUS
-        for level, anc in enumerate(el.iterancestors()):
+        chain = el.iterancestors()
+        if holder:
+            chain = itertools.chain([el], chain)
+        for level, anc in enumerate(chain):
             if level > 3 or not isinstance(anc.tag, str) or anc.tag == "html":
                 break
             if anc not in scores:
@@ -342,6 +344,21 @@ def find_main(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
                     (0 < len(text) <= 80 and density == 0 and re.search(r"\.( |$)", text)):
                 chosen.append(sibling)
     return chosen
+
+
+_DIV_BLOCKS = frozenset(("p", "div", "section", "article", "table", "ul", "ol", "blockquote",
+                         "pre"))
+
+
+def _loose_text(el: lxml.html.HtmlElement) -> str:
+    """The text a container holds outside its block children, links left out."""
+    pieces = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _DIV_BLOCKS and child.tag != "a" \
+                and child.find(".//a") is None:
+            pieces.append(child.text_content())
+        pieces.append(child.tail or "")
+    return norm_space(" ".join(pieces))
 
 
 _TEXT_BLOCKS = ("p", "pre", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "div")

@@ -112,3 +112,13 @@ def test_text_under_the_headline_tips_the_choice() -> None:
             f"<div class='b'>{other}</div></body></html>")
     body = extract_article(html).body
     assert "Story 0:" in body
+
+
+def test_article_written_as_loose_text_between_blocks_is_found() -> None:
+    loose = "".join(f"Loose {i}: {_PARA}<div class='br'></div>" for i in range(4))
+    address = "<p>Town Hall, 1 Main Street, Springfield, phone 555-0100, open 9 to 5</p>"
+    html = (f"<html><body><div class='story'>{loose}</div>"
+            f"<div class='contact'>{address}</div></body></html>")
+    body = extract_article(html).body
+    assert "Loose 0:" in body
+    assert "Town Hall" not in body
