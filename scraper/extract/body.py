@@ -475,20 +475,24 @@ def _repeated_posts(top: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     several repeated post boxes, take the same part of every post."""
     path: list[tuple[str, str]] = []
     node = top
+    best: list[lxml.html.HtmlElement] = []
     for _ in range(8):
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
-            return []
+            break
         if _postish(node) or (node.tag in ("tr", "li", "article") and not node.get("class")):
             same = [s for s in parent if isinstance(s.tag, str) and _alike(s, node)]
             texts = [norm_space(s.text_content()) for s in same]
             worthy = [s for s, t in zip(same, texts, strict=True)
                       if len(t) > 50 and _link_density(s, len(t)) < 0.5]
-            if len(worthy) >= 2 and (_postish(node) or len(worthy) >= 3):
-                return [_follow(s, path) for s in worthy]
+            # The widest run wins: a post's cells ("message-cell--user" beside
+            # "message-cell--main") repeat too, but only twice, inside one post.
+            if len(worthy) >= 2 and (_postish(node) or len(worthy) >= 3) and \
+                    len(worthy) > len(best):
+                best = [_follow(s, path) for s in worthy]
         path.insert(0, _signature(node))
         node = parent
-    return []
+    return best
 
 
 def _follow(el: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> lxml.html.HtmlElement:

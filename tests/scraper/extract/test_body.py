@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from scraper.extract import extract_article
+from scraper.extract._dom import parse_html
+from scraper.extract.body import _repeated_posts
 
 _PARA = (
     "The council voted on Tuesday to extend the library's opening hours, citing a "
@@ -122,3 +124,19 @@ def test_article_written_as_loose_text_between_blocks_is_found() -> None:
     body = extract_article(html).body
     assert "Loose 0:" in body
     assert "Town Hall" not in body
+
+
+def test_post_cells_do_not_stand_in_for_the_posts() -> None:
+    # XenForo: each post's user cell and message cell share a class; the posts, not
+    # the two cells of one post, are the repeated boxes.
+    def post(i: int) -> str:
+        return (f"<article class='message message--post' id='post-{i}'><div class='inner'>"
+                f"<div class='message-cell message-cell--user'>Member {i} joined in 2019 "
+                f"and wrote many posts in this place</div>"
+                f"<div class='message-cell message-cell--main'><div class='message-body'>"
+                f"<p>Post {i}: {_PARA}</p></div></div></div></article>")
+    root = parse_html("<html><body><div class='thread'>"
+                      + "".join(post(i) for i in range(4)) + "</div></body></html>")
+    top = root.xpath("//article[@id='post-2']//div[@class='message-body']")[0]
+    posts = _repeated_posts(top)
+    assert [p.text_content()[:6] for p in posts] == [f"Post {i}" for i in range(4)]
