@@ -19,7 +19,7 @@ from .attributions import (
     split_attributions,
 )
 from .blocks import collect_paragraphs
-from .body import clean_tree, drop_boilerplate, find_main, is_discussion
+from .body import clean_tree, drop_boilerplate, drop_teasers, find_main, is_discussion
 from .language import detect_language
 from .metadata import Metadata, extract_metadata
 
@@ -58,7 +58,10 @@ class Extractor:
         annotate_quote_credits(root, url)
         discussion = is_discussion(root, url)
         clean_tree(root, discussion)  # after metadata, which reads scripts and meta tags
-        paragraphs = collect_paragraphs(find_main(root), url)
+        main = find_main(root)
+        if not discussion:
+            drop_teasers(main, url)
+        paragraphs = collect_paragraphs(main, url)
         paragraphs = drop_boilerplate(
             paragraphs, meta.title, lambda p: is_attribution_line(p, self._patterns)
         )

@@ -140,3 +140,19 @@ def test_post_cells_do_not_stand_in_for_the_posts() -> None:
     top = root.xpath("//article[@id='post-2']//div[@class='message-body']")[0]
     posts = _repeated_posts(top)
     assert [p.text_content()[:6] for p in posts] == [f"Post {i}" for i in range(4)]
+
+
+def test_teasers_of_other_stories_on_the_site_are_dropped() -> None:
+    teasers = "".join(
+        f"<article class='teaser'><h3><a href='/2019/other-{i}'>Other story number {i}"
+        f"</a></h3><p>A short summary of other story {i}, which is not this one...</p>"
+        f"</article>" for i in range(4))
+    shops = "".join(
+        f"<li><h3><a href='https://shop{i}.example.com/'>Shop {i}</a></h3>"
+        f"<p>Shop {i} sells paper, ink and pens, and opens late.</p></li>" for i in range(4))
+    html = (f"<html><body><div class='content'><h1>Library hours extended</h1>"
+            f"<p>{_PARA}</p><p>{_PARA}</p><ul>{shops}</ul><div class='more'>{teasers}</div>"
+            f"</div></body></html>")
+    body = extract_article(html, url="https://news.example.org/2019/library").body
+    assert "summary of other story" not in body
+    assert "Shop 3 sells" in body
