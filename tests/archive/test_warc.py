@@ -1,0 +1,85 @@
+"""The hand-built capture records are the bytes warcio would write for them."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import uuid
+import zlib
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archive import HttpResponse
+from archive.warc import WarcFileWriter, _warc_date
+
+
+def _response(headers: tuple[tuple[str, str], ...]) -> HttpResponse:
+    body = "<html><body><p>Ünïcode body, proxy war.</p></body></html>".encode()
+    return HttpResponse(url="https://news.example/a/b?x=1", requested_url="https://news.example/a",
+                        status=200, reason="OK", http_version="HTTP/1.1", headers=headers,
+                        request_headers=(("User-Agent", "t"), ("Accept", "*/*")), body=body,
+                        content=body, fetched_at="2026-01-01T10:00:00+00:00")
+
+
+def _warcio_members(response: HttpResponse, metadata: bytes) -> list[bytes]:
+    """What ``write_response`` wrote through warcio before it built records itself."""
+    plain = io.BytesIO()
+    writer = WARCWriter(plain, gzip=False, warc_version="1.1")
+    date = _warc_date(response.fetched_at)
+    headers = [(k, v) for k, v in response.headers if k.lower() != "transfer-encoding"]
+    out = []
+
+    def add(record: object) -> None:
+        plain.seek(0)
+        plain.truncate()
+        writer.write_record(record)
+        out.append(plain.getvalue())
+
+    record = writer.create_warc_record(
+        response.url, "response", payload=io.BytesIO(response.body), length=len(response.body),
+        http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"),
+        warc_headers_dict={"WARC-Date": date})
+    add(record)
+    rid = record.rec_headers.get_header("WARC-Record-ID")
+    add(writer.create_warc_record(
+        response.url, "request",
+        http_headers=StatusAndHeaders("GET /a/b?x=1 HTTP/1.1", list(response.request_headers),
+                                      is_http_request=True),
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": rid}))
+    add(writer.create_warc_record(
+        response.url, "metadata", payload=io.BytesIO(metadata), length=len(metadata),
+        warc_content_type="application/json",
+        warc_headers_dict={"WARC-Date": date, "WARC-Refers-To": rid, "WARC-Concurrent-To": rid}))
+    return out
+
+
+@pytest.mark.parametrize("headers", [
+    (("Content-Type", "text/html; charset=utf-8"), ("Transfer-Encoding", "chunked")),
+    (("Content-Type", "text/html"), ("Content-Disposition", "inline; filename=\"ünï.html\"")),
+])
+def test_capture_records_match_warcio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      headers: tuple[tuple[str, str], ...]) -> None:
+    def fixed_ids() -> None:
+        counter = itertools.count(1)
+        monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=next(counter)))
+
+    response = _response(headers)
+    metadata = '{"title": "Ünï"}'.encode()
+    fixed_ids()
+    expected = _warcio_members(response, metadata)
+    writer = WarcFileWriter(tmp_path)
+    writer._open()
+    fixed_ids()
+    loc = writer.write_response(response, metadata)
+    writer.close()
+    data = (tmp_path / loc.filename).read_bytes()[loc.offset:]
+    members = []
+    while data:
+        inflate = zlib.decompressobj(zlib.MAX_WBITS + 16)
+        members.append(inflate.decompress(data))
+        data = inflate.unused_data
+    assert members == expected
+    assert loc.record_id == "<urn:uuid:00000000-0000-0000-0000-000000000001>"
