@@ -582,9 +582,11 @@ def drop_boilerplate(
             continue
         if para.link_density > 0.6 and len(text) < 300 and para.quote is None:
             continue
-        if 40 <= len(text) < 160 and para.quote is None and not quoting:
+        if len(text) >= 40 and para.quote is None and not quoting:
             if text in seen:
-                continue  # gallery captions repeated; quoted text (after a credit) may repeat
+                # gallery captions repeated, or the whole article twice (a mobile and a
+                # desktop copy); quoted text (after a credit) may repeat
+                continue
             seen.add(text)
         quoting = False
         out.append(para)

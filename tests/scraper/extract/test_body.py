@@ -156,3 +156,11 @@ def test_teasers_of_other_stories_on_the_site_are_dropped() -> None:
     body = extract_article(html, url="https://news.example.org/2019/library").body
     assert "summary of other story" not in body
     assert "Shop 3 sells" in body
+
+
+def test_an_article_printed_twice_in_the_page_is_kept_once() -> None:
+    story = "".join(f"<p>Part {i}: {_PARA}</p>" for i in range(3))
+    html = (f"<html><body><div class='content'><div class='mobile'>{story}</div>"
+            f"<div class='desktop'>{story}</div></div></body></html>")
+    body = extract_article(html).body
+    assert [body.count(f"Part {i}:") for i in range(3)] == [1, 1, 1]
