@@ -54,8 +54,15 @@ class _Members:
 
     def __init__(self) -> None:
         self._plain = io.BytesIO()
-        self.writer = WARCWriter(self._plain, gzip=False, warc_version="1.1")
+        self._writer: WARCWriter | None = None
         self._out = io.BytesIO()
+
+    @property
+    def writer(self) -> WARCWriter:
+        """warcio's writer, for the records not built here (warcinfo, revisit)."""
+        if self._writer is None:  # made on demand: captures do without it
+            self._writer = WARCWriter(self._plain, gzip=False, warc_version="1.1")
+        return self._writer
 
     def add(self, record: Any) -> int:
         """Serialise ``record``; returns the length of its gzip member."""
