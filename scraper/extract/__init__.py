@@ -58,7 +58,7 @@ class Extractor:
         annotate_quote_credits(root, url)
         discussion = is_discussion(root, url)
         clean_tree(root, discussion)  # after metadata, which reads scripts and meta tags
-        main = find_main(root)
+        main = find_main(root, discussion)
         if not discussion:
             drop_teasers(main, url)
         paragraphs = collect_paragraphs(main, url)

@@ -275,10 +275,12 @@ def _lede(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return None
 
 
-def find_main(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def find_main(root: lxml.html.HtmlElement,
+              discussion: bool = False) -> list[lxml.html.HtmlElement]:
     """The element(s) holding the article text, in document order.
 
     Returns ``[body]`` when nothing stands out (short pages), so text is never lost.
+    On a ``discussion`` page an opening post laid out apart from the replies leads.
     """
     body = root.find("body")
     if body is None:
@@ -319,10 +321,10 @@ def find_main(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     final.setdefault(top, 0.0)
     repeated = _repeated_posts(top)
     if repeated:
-        return repeated
+        return _opening_post(body, repeated, good, discussion) + repeated
     posts = _post_list(body, good)
     if posts and sum(good.get(p, 0) for p in posts) >= 1.2 * good.get(top, 0):
-        return posts
+        return _opening_post(body, posts, good, discussion) + posts
     parent = top.getparent()
     if parent is None:
         return [top]
@@ -450,6 +452,30 @@ def _post_list(body: lxml.html.HtmlElement,
 
 
 POST_MIN_TEXT = 80  # median reading text of a post box, in characters
+
+
+def _opening_post(body: lxml.html.HtmlElement, posts: list[lxml.html.HtmlElement],
+                  good: dict[lxml.html.HtmlElement, int],
+                  discussion: bool) -> list[lxml.html.HtmlElement]:
+    """Threads often lay out the opening post apart from the replies; it still wears
+    the replies' text box (same tag and class), ahead of them: find it."""
+    if not discussion:
+        return []
+    shapes = {_signature(el) for p in posts for el in p.iter()
+              if isinstance(el.tag, str) and el.get("class")
+              and good.get(el, 0) >= POST_MIN_TEXT}
+    if not shapes:
+        return []
+    first = posts[0]
+    found: list[lxml.html.HtmlElement] = []
+    for el in body.iter():
+        if el is first:
+            break
+        if isinstance(el.tag, str) and el.get("class") and _signature(el) in shapes and \
+                good.get(el, 0) >= POST_MIN_TEXT and \
+                not any(el is f or f in el.iterancestors() for f in found):
+            found.append(el)
+    return [el for el in found if not any(el in p.iterancestors() for p in found)][:1]
 
 
 def _signature(el: lxml.html.HtmlElement) -> tuple[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
-from scraper.extract.body import _repeated_posts
+from scraper.extract.body import _good_text, _opening_post, _repeated_posts
 
 _PARA = (
     "The council voted on Tuesday to extend the library's opening hours, citing a "
@@ -164,3 +164,18 @@ def test_an_article_printed_twice_in_the_page_is_kept_once() -> None:
             f"<div class='desktop'>{story}</div></div></body></html>")
     body = extract_article(html).body
     assert [body.count(f"Part {i}:") for i in range(3)] == [1, 1, 1]
+
+
+def test_opening_post_laid_out_apart_from_the_replies_leads_the_thread() -> None:
+    def reply(i: int) -> str:
+        return (f"<article class='reply-box' id='post-{i}'><div class='user'>member{i}</div>"
+                f"<div class='message-body'><p>Reply {i}: {_PARA}</p></div></article>")
+    root = parse_html("<html><body><div class='starter'><div class='message-body'>"
+                      f"<p>Opening: {_PARA}</p></div></div><div class='replies'>"
+                      + "".join(reply(i) for i in range(3)) + "</div></body></html>")
+    body = root.find("body")
+    posts = root.xpath("//article")
+    good = _good_text(body)
+    opening = _opening_post(body, posts, good, discussion=True)
+    assert [el.text_content()[:8] for el in opening] == ["Opening:"]
+    assert _opening_post(body, posts, good, discussion=False) == []
