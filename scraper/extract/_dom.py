@@ -38,3 +38,9 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
 def norm_space(text: str) -> str:
     """Collapse runs of whitespace (including non-breaking spaces) to one space."""
     return " ".join(text.split())
+
+
+def link_density(el: lxml.html.HtmlElement, text_len: int) -> float:
+    """Share of ``text_len`` characters that sit in links under ``el``."""
+    link_len = sum(len(a.text_content()) for a in el.iter("a"))
+    return link_len / max(1, text_len)

@@ -20,9 +20,10 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-from ._dom import norm_space
+from ._dom import link_density, norm_space
 from .blocks import Paragraph
 from .dates import MONTH_NAMES, parse_date
+from .posts import opening_post, post_list, repeated_posts
 
 _REMOVE_TAGS = (
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
@@ -168,7 +169,7 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
     for el in list(root.iter("form")):
         # ASP.NET pages and forums wrap everything in one form: keep forms of real text.
         text_len = len(el.text_content())
-        if len(el.xpath(".//p")) < 3 and (text_len < 500 or _link_density(el, text_len) > 0.5):
+        if len(el.xpath(".//p")) < 3 and (text_len < 500 or link_density(el, text_len) > 0.5):
             _drop(el)
     total = len(root.text_content()) or 1
     for el in list(root.iter()):
@@ -195,11 +196,11 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
             continue
         if not hard:
             p_len = _p_text(el)
-            if p_len >= 300 and _link_density(el, p_len) < 0.3:
+            if p_len >= 300 and link_density(el, p_len) < 0.3:
                 continue
             # Blogger's "widget Blog" holds the post as <br>-separated text, no <p>.
             text_len = len(el.text_content())
-            if text_len >= 0.25 * total and _link_density(el, text_len) < 0.3:
+            if text_len >= 0.25 * total and link_density(el, text_len) < 0.3:
                 continue
         _drop(el)
     for header in list(root.iter("header")):
@@ -247,11 +248,6 @@ def _tag_weight(el: lxml.html.HtmlElement) -> float:
             "h1": -5, "h2": -5, "h3": -5, "th": -5}.get(el.tag, 0)
 
 
-def _link_density(el: lxml.html.HtmlElement, text_len: int) -> float:
-    link_len = sum(len(a.text_content()) for a in el.iter("a"))
-    return link_len / max(1, text_len)
-
-
 # The text right under the headline starts the article: its score gets this bonus
 # (worth a few rich paragraphs; 10 changed nothing, 25 helped forums and precision).
 LEDE_BONUS = 25.0
@@ -270,7 +266,7 @@ def _lede(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
         elif seen_h1 and el.tag in _SCORED_TAGS and not any(
                 isinstance(c.tag, str) and c.tag in _CONTAINERS for c in el):
             text = norm_space(el.text_content())
-            if len(text) >= 150 and _link_density(el, len(text)) < 0.2:
+            if len(text) >= 150 and link_density(el, len(text)) < 0.2:
                 return el
     return None
 
@@ -309,7 +305,7 @@ def find_main(root: lxml.html.HtmlElement,
             scores[anc] += score / (1 if level == 0 else 2 if level == 1 else level * 3)
     if not scores:
         return [body]
-    final = {el: s * (1 - _link_density(el, len(el.text_content()))) for el, s in scores.items()}
+    final = {el: s * (1 - link_density(el, len(el.text_content()))) for el, s in scores.items()}
     top = max(final, key=lambda e: final[e])
     # Climb while the parent holds much more of the good text (e.g. split article bodies).
     parent = top.getparent()
@@ -319,12 +315,12 @@ def find_main(root: lxml.html.HtmlElement,
     good = _good_text(body)
     top = _widen(top, body, good)
     final.setdefault(top, 0.0)
-    repeated = _repeated_posts(top)
+    repeated = repeated_posts(top)
     if repeated:
-        return _opening_post(body, repeated, good, discussion) + repeated
-    posts = _post_list(body, good)
+        return opening_post(body, repeated, good, discussion) + repeated
+    posts = post_list(body, good)
     if posts and sum(good.get(p, 0) for p in posts) >= 1.2 * good.get(top, 0):
-        return _opening_post(body, posts, good, discussion) + posts
+        return opening_post(body, posts, good, discussion) + posts
     parent = top.getparent()
     if parent is None:
         return [top]
@@ -342,7 +338,7 @@ def find_main(root: lxml.html.HtmlElement,
             chosen.append(sibling)
         elif sibling.tag == "p":
             text = norm_space(sibling.text_content())
-            density = _link_density(sibling, len(text))
+            density = link_density(sibling, len(text))
             if (len(text) > 80 and density < 0.25) or \
                     (0 < len(text) <= 80 and density == 0 and re.search(r"\.( |$)", text)):
                 chosen.append(sibling)
@@ -375,7 +371,7 @@ def _good_text(body: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
         if any(isinstance(c.tag, str) and c.tag in _CONTAINERS for c in el):
             continue  # counted through its children
         text = norm_space(el.text_content())
-        if len(text) < 20 or _link_density(el, len(text)) > 0.3:
+        if len(text) < 20 or link_density(el, len(text)) > 0.3:
             continue
         for level, anc in enumerate(el.iterancestors()):
             good[anc] = good.get(anc, 0) + len(text)
@@ -398,7 +394,7 @@ def _widen(top: lxml.html.HtmlElement, body: lxml.html.HtmlElement,
         if held < base * WIDEN_GAIN + 150:
             continue
         text_len = len(norm_space(node.text_content()))
-        if held >= WIDEN_SHARE * text_len and _link_density(node, text_len) < 0.25:
+        if held >= WIDEN_SHARE * text_len and link_density(node, text_len) < 0.25:
             best = node
     return best
 
@@ -408,128 +404,6 @@ def _widen(top: lxml.html.HtmlElement, body: lxml.html.HtmlElement,
 # stories, lower shares let in page chrome (measured on both benchmark sets).
 WIDEN_GAIN = 1.6
 WIDEN_SHARE = 0.8
-
-
-_POST_CLASS = re.compile(
-    r"post|message|reply|thread|topic|forum|comment|tweet|entry|answer|question|discussion",
-    re.IGNORECASE,
-)
-_POST_ID = re.compile(r"^(?:post|p|msg|message|reply|comment|answer)[-_]?\d+$", re.IGNORECASE)
-
-
-def _post_key(el: lxml.html.HtmlElement) -> tuple[str, ...] | None:
-    if el.get("itemprop") in ("comment", "suggestedAnswer", "acceptedAnswer"):
-        return (el.tag, "itemprop")
-    if _POST_ID.match(el.get("id", "")):
-        return (el.tag, "id")
-    classes = tuple(sorted(c for c in el.get("class", "").split() if _POST_CLASS.search(c)))
-    return (el.tag, *classes) if classes else None
-
-
-def _post_list(body: lxml.html.HtmlElement,
-               good: dict[lxml.html.HtmlElement, int]) -> list[lxml.html.HtmlElement]:
-    """The largest run of sibling post boxes (a thread's posts, whole: author line and
-    date included), or ``[]`` when the page has none."""
-    best: list[lxml.html.HtmlElement] = []
-    best_total = 0
-    for parent in body.iter():
-        if not isinstance(parent.tag, str) or len(parent) < 2 or good.get(parent, 0) < 200:
-            continue
-        groups: dict[tuple[str, ...], list[lxml.html.HtmlElement]] = {}
-        for child in parent:
-            if isinstance(child.tag, str):
-                key = _post_key(child)
-                if key:
-                    groups.setdefault(key, []).append(child)
-        for members in groups.values():
-            held = sorted(good.get(m, 0) for m in members)
-            if len(members) < 2 or held[len(held) // 2] < POST_MIN_TEXT:
-                continue
-            total = sum(held)
-            if total > best_total:
-                best, best_total = members, total
-    return best
-
-
-POST_MIN_TEXT = 80  # median reading text of a post box, in characters
-
-
-def _opening_post(body: lxml.html.HtmlElement, posts: list[lxml.html.HtmlElement],
-                  good: dict[lxml.html.HtmlElement, int],
-                  discussion: bool) -> list[lxml.html.HtmlElement]:
-    """Threads often lay out the opening post apart from the replies; it still wears
-    the replies' text box (same tag and class), ahead of them: find it."""
-    if not discussion:
-        return []
-    shapes = {_signature(el) for p in posts for el in p.iter()
-              if isinstance(el.tag, str) and el.get("class")
-              and good.get(el, 0) >= POST_MIN_TEXT}
-    if not shapes:
-        return []
-    first = posts[0]
-    found: list[lxml.html.HtmlElement] = []
-    for el in body.iter():
-        if el is first:
-            break
-        if isinstance(el.tag, str) and el.get("class") and _signature(el) in shapes and \
-                good.get(el, 0) >= POST_MIN_TEXT and \
-                not any(el is f or f in el.iterancestors() for f in found):
-            found.append(el)
-    return [el for el in found if not any(el in p.iterancestors() for p in found)][:1]
-
-
-def _signature(el: lxml.html.HtmlElement) -> tuple[str, str]:
-    return el.tag, " ".join(sorted(el.get("class", "").split()))
-
-
-def _postish(el: lxml.html.HtmlElement) -> bool:
-    return bool(_POST_CLASS.search(el.get("class", "")) or _POST_ID.match(el.get("id", ""))
-                or el.get("itemprop") in ("comment", "suggestedAnswer", "acceptedAnswer"))
-
-
-def _alike(a: lxml.html.HtmlElement, b: lxml.html.HtmlElement) -> bool:
-    """Two sibling boxes of the same kind ("post post-first" and "post post-reply")."""
-    if a.tag != b.tag:
-        return False
-    ca, cb = set(a.get("class", "").split()), set(b.get("class", "").split())
-    if ca == cb:
-        return True
-    return bool(ca & cb) and any(_POST_CLASS.search(c) for c in ca & cb)
-
-
-def _repeated_posts(top: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """For forum threads and Q&A pages: when the best container sits inside one of
-    several repeated post boxes, take the same part of every post."""
-    path: list[tuple[str, str]] = []
-    node = top
-    best: list[lxml.html.HtmlElement] = []
-    for _ in range(8):
-        parent = node.getparent()
-        if parent is None or parent.tag in ("body", "html"):
-            break
-        if _postish(node) or (node.tag in ("tr", "li", "article") and not node.get("class")):
-            same = [s for s in parent if isinstance(s.tag, str) and _alike(s, node)]
-            texts = [norm_space(s.text_content()) for s in same]
-            worthy = [s for s, t in zip(same, texts, strict=True)
-                      if len(t) > 50 and _link_density(s, len(t)) < 0.5]
-            # The widest run wins: a post's cells ("message-cell--user" beside
-            # "message-cell--main") repeat too, but only twice, inside one post.
-            if len(worthy) >= 2 and (_postish(node) or len(worthy) >= 3) and \
-                    len(worthy) > len(best):
-                best = [_follow(s, path) for s in worthy]
-        path.insert(0, _signature(node))
-        node = parent
-    return best
-
-
-def _follow(el: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> lxml.html.HtmlElement:
-    start = el
-    for sig in path:
-        child = next((c for c in el if isinstance(c.tag, str) and _signature(c) == sig), None)
-        if child is None:
-            return start  # a post shaped differently: take it whole rather than a part
-        el = child
-    return el
 
 
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
-from scraper.extract.body import _good_text, _opening_post, _repeated_posts
+from scraper.extract.body import _good_text
+from scraper.extract.posts import opening_post, repeated_posts
 
 _PARA = (
     "The council voted on Tuesday to extend the library's opening hours, citing a "
@@ -138,7 +139,7 @@ def test_post_cells_do_not_stand_in_for_the_posts() -> None:
     root = parse_html("<html><body><div class='thread'>"
                       + "".join(post(i) for i in range(4)) + "</div></body></html>")
     top = root.xpath("//article[@id='post-2']//div[@class='message-body']")[0]
-    posts = _repeated_posts(top)
+    posts = repeated_posts(top)
     assert [p.text_content()[:6] for p in posts] == [f"Post {i}" for i in range(4)]
 
 
@@ -176,6 +177,6 @@ def test_opening_post_laid_out_apart_from_the_replies_leads_the_thread() -> None
     body = root.find("body")
     posts = root.xpath("//article")
     good = _good_text(body)
-    opening = _opening_post(body, posts, good, discussion=True)
+    opening = opening_post(body, posts, good, discussion=True)
     assert [el.text_content()[:8] for el in opening] == ["Opening:"]
-    assert _opening_post(body, posts, good, discussion=False) == []
+    assert opening_post(body, posts, good, discussion=False) == []

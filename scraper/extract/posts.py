@@ -1,0 +1,135 @@
+"""Forum threads and Q&A pages: find the repeated post boxes that are the content.
+
+``repeated_posts`` widens a chosen box to the same part of every sibling post,
+``post_list`` finds the largest run of post boxes on the page, and ``opening_post``
+finds a thread's first post when it is laid out apart from the replies.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+from ._dom import link_density, norm_space
+
+_POST_CLASS = re.compile(
+    r"post|message|reply|thread|topic|forum|comment|tweet|entry|answer|question|discussion",
+    re.IGNORECASE,
+)
+_POST_ID = re.compile(r"^(?:post|p|msg|message|reply|comment|answer)[-_]?\d+$", re.IGNORECASE)
+
+
+def _post_key(el: lxml.html.HtmlElement) -> tuple[str, ...] | None:
+    if el.get("itemprop") in ("comment", "suggestedAnswer", "acceptedAnswer"):
+        return (el.tag, "itemprop")
+    if _POST_ID.match(el.get("id", "")):
+        return (el.tag, "id")
+    classes = tuple(sorted(c for c in el.get("class", "").split() if _POST_CLASS.search(c)))
+    return (el.tag, *classes) if classes else None
+
+
+def post_list(body: lxml.html.HtmlElement,
+               good: dict[lxml.html.HtmlElement, int]) -> list[lxml.html.HtmlElement]:
+    """The largest run of sibling post boxes (a thread's posts, whole: author line and
+    date included), or ``[]`` when the page has none."""
+    best: list[lxml.html.HtmlElement] = []
+    best_total = 0
+    for parent in body.iter():
+        if not isinstance(parent.tag, str) or len(parent) < 2 or good.get(parent, 0) < 200:
+            continue
+        groups: dict[tuple[str, ...], list[lxml.html.HtmlElement]] = {}
+        for child in parent:
+            if isinstance(child.tag, str):
+                key = _post_key(child)
+                if key:
+                    groups.setdefault(key, []).append(child)
+        for members in groups.values():
+            held = sorted(good.get(m, 0) for m in members)
+            if len(members) < 2 or held[len(held) // 2] < POST_MIN_TEXT:
+                continue
+            total = sum(held)
+            if total > best_total:
+                best, best_total = members, total
+    return best
+
+
+POST_MIN_TEXT = 80  # median reading text of a post box, in characters
+
+
+def opening_post(body: lxml.html.HtmlElement, posts: list[lxml.html.HtmlElement],
+                  good: dict[lxml.html.HtmlElement, int],
+                  discussion: bool) -> list[lxml.html.HtmlElement]:
+    """Threads often lay out the opening post apart from the replies; it still wears
+    the replies' text box (same tag and class), ahead of them: find it."""
+    if not discussion:
+        return []
+    shapes = {_signature(el) for p in posts for el in p.iter()
+              if isinstance(el.tag, str) and el.get("class")
+              and good.get(el, 0) >= POST_MIN_TEXT}
+    if not shapes:
+        return []
+    first = posts[0]
+    found: list[lxml.html.HtmlElement] = []
+    for el in body.iter():
+        if el is first:
+            break
+        if isinstance(el.tag, str) and el.get("class") and _signature(el) in shapes and \
+                good.get(el, 0) >= POST_MIN_TEXT and \
+                not any(el is f or f in el.iterancestors() for f in found):
+            found.append(el)
+    return [el for el in found if not any(el in p.iterancestors() for p in found)][:1]
+
+
+def _signature(el: lxml.html.HtmlElement) -> tuple[str, str]:
+    return el.tag, " ".join(sorted(el.get("class", "").split()))
+
+
+def _postish(el: lxml.html.HtmlElement) -> bool:
+    return bool(_POST_CLASS.search(el.get("class", "")) or _POST_ID.match(el.get("id", ""))
+                or el.get("itemprop") in ("comment", "suggestedAnswer", "acceptedAnswer"))
+
+
+def _alike(a: lxml.html.HtmlElement, b: lxml.html.HtmlElement) -> bool:
+    """Two sibling boxes of the same kind ("post post-first" and "post post-reply")."""
+    if a.tag != b.tag:
+        return False
+    ca, cb = set(a.get("class", "").split()), set(b.get("class", "").split())
+    if ca == cb:
+        return True
+    return bool(ca & cb) and any(_POST_CLASS.search(c) for c in ca & cb)
+
+
+def repeated_posts(top: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """For forum threads and Q&A pages: when the best container sits inside one of
+    several repeated post boxes, take the same part of every post."""
+    path: list[tuple[str, str]] = []
+    node = top
+    best: list[lxml.html.HtmlElement] = []
+    for _ in range(8):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        if _postish(node) or (node.tag in ("tr", "li", "article") and not node.get("class")):
+            same = [s for s in parent if isinstance(s.tag, str) and _alike(s, node)]
+            texts = [norm_space(s.text_content()) for s in same]
+            worthy = [s for s, t in zip(same, texts, strict=True)
+                      if len(t) > 50 and link_density(s, len(t)) < 0.5]
+            # The widest run wins: a post's cells ("message-cell--user" beside
+            # "message-cell--main") repeat too, but only twice, inside one post.
+            if len(worthy) >= 2 and (_postish(node) or len(worthy) >= 3) and \
+                    len(worthy) > len(best):
+                best = [_follow(s, path) for s in worthy]
+        path.insert(0, _signature(node))
+        node = parent
+    return best
+
+
+def _follow(el: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> lxml.html.HtmlElement:
+    start = el
+    for sig in path:
+        child = next((c for c in el if isinstance(c.tag, str) and _signature(c) == sig), None)
+        if child is None:
+            return start  # a post shaped differently: take it whole rather than a part
+        el = child
+    return el
