@@ -114,7 +114,9 @@ class AttributionPattern:
         regex: matched, case-insensitively, against a whole paragraph; the group
             ``source`` is the source's name.
         applies_to: which passage it credits: ``next`` (the block after the line),
-            ``previous`` (the block before it) or ``article`` (the whole body).
+            ``previous`` (the block before it), ``article`` (the whole body) or
+            ``inline`` (searched at the end of any paragraph, which it credits and
+            which stays in the body: "... branch line (h/t X).").
     """
 
     name: str
@@ -146,6 +148,7 @@ DEFAULT_ATTRIBUTION_PATTERNS: tuple[AttributionPattern, ...] = (
     _p("source_line", rf"^source:\s+{_SRC}\s*\.?$", "previous"),
     _p("via", rf"^\(?via:?\s+{_SRC}\)?\s*\.?$", "previous"),
     _p("hat_tip", rf"^(?:h/t|ht|hat tip):?\s+{_SRC}\s*\.?$", "previous"),
+    _p("hat_tip", r"\((?:h/t|hat tip):?\s+(?P<source>[^()\n]{1,80}?)\)\W{0,3}$", "inline"),
 )
 
 
@@ -170,7 +173,7 @@ class Settings:
     extract: ExtractSettings = field(default_factory=ExtractSettings)
 
 
-_APPLIES_TO = ("next", "previous", "article")
+_APPLIES_TO = ("next", "previous", "article", "inline")
 
 
 def load_settings(path: str | Path | None = None, overrides: dict[str, Any] | None = None

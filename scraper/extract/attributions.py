@@ -22,7 +22,7 @@ import lxml.html
 from archive.types import Attribution
 
 from ._dom import norm_space
-from .blocks import Paragraph, Quote
+from .blocks import HEADING_TAGS, Paragraph, Quote
 
 # Lines that only decorate a quote box and are neither body nor passage.
 _QUOTE_CHROME = re.compile(r"^(?:quote:?|click to expand\.*|zitat:?|citation\s*:?)$",
@@ -55,6 +55,9 @@ class _Found:
     last: int | None = None
     quote: Quote | None = None
     whole: bool = False
+    # Paragraphs kept when the line was met: a "previous" line crediting no quote (whole
+    # post if nothing follows), or an "article" line atop the text (credits what follows).
+    closing: int | None = None
 
 
 def compile_patterns(patterns: list[tuple[str, str, str]]) -> list[LinePattern]:
@@ -85,6 +88,8 @@ def _match_line(para: Paragraph, patterns: list[LinePattern]) -> tuple[LinePatte
     if len(para.text) > _MAX_LINE:
         return None
     for pattern in patterns:
+        if pattern.applies_to == "inline":
+            continue
         match = pattern.regex.match(para.text)
         if match:
             source = match.group("source").strip()
@@ -129,6 +134,7 @@ def annotate_quote_credits(root: lxml.html.HtmlElement, base_url: str | None = N
     the quoted text only. Runs before boilerplate removal, which drops footers and
     captions.
     """
+    _annotate_credit_lines(root, base_url)
     for bq in list(root.iter("blockquote")):
         if bq.get("data-author") or bq.get("data-quote"):
             continue  # forum software already names the author
@@ -141,16 +147,17 @@ def annotate_quote_credits(root: lxml.html.HtmlElement, base_url: str | None = N
             if name:
                 credit.drop_tree()
         elif "tweet" in bq.get("class", "") and children:
-            tail = children[-1].tail or ""
-            if _DASH.match(tail):
-                name = _credit_name(tail)
+            # The embed's text, then "— Name (@handle)" as a tail, then the dated link.
+            at = next((k for k, c in enumerate(children) if _DASH.match(c.tail or "")), None)
+            if at is not None:
+                name = _credit_name(children[at].tail or "")
                 links = [a.get("href") for a in bq if a.tag == "a" and a.get("href")]
                 if name and links and not bq.get("cite"):
                     bq.set("data-source-url", urljoin(base_url or "", links[-1]))
                 if name:
-                    for extra in children[1:]:
+                    for extra in children[at + 1:]:
                         extra.drop_tree()
-                    children[0].tail = None
+                    children[at].tail = None
         else:
             parent = bq.getparent()
             caption = parent.find("figcaption") if parent is not None and \
@@ -159,6 +166,80 @@ def annotate_quote_credits(root: lxml.html.HtmlElement, base_url: str | None = N
                 name = _credit_name(caption.text_content())
         if name:
             bq.set("data-author", name)
+
+
+_CREDIT_LINE = re.compile(
+    r"^(?P<name>[^\n]{1,80}?)\s+(?:wrote|said|writes|says)\s*:\s*[↑^]?(?P<rest>[^\n]{0,60})$",
+    re.IGNORECASE,
+)
+_CREDIT_TAGS = frozenset(("cite", "div", "p", "span", "header", "strong", "b"))
+
+
+def _credit_line(box: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement, str] | None:
+    """The element heading ``box`` with "X wrote: ↑ date" (phpBB 3.2, XenForo 1).
+
+    Climbs from the box's first visible text to the first element that reads as a
+    credit line (the narrowest, so the quoted text after it is never taken along).
+    """
+    texts = box.xpath(".//text()[normalize-space()][1]")
+    if not texts or texts[0].is_tail:
+        return None  # the box opens with the quoted text itself
+    first = texts[0].getparent()
+    best = None
+    node = first
+    while node is not None and node is not box:
+        text = norm_space(node.text_content())
+        if node.tag == "blockquote" or len(text) > 160:
+            break
+        match = _CREDIT_LINE.match(text)
+        if match and node.tag in _CREDIT_TAGS:
+            best = (node, match["name"])
+            break
+        node = node.getparent()
+    if best is not None:
+        for anc in best[0].iterancestors():
+            if anc is box:
+                break
+            if anc.tag == "blockquote" or anc.get("data-author"):
+                return None  # the line heads a box nested inside this one
+    return best
+
+
+def _annotate_credit_lines(root: lxml.html.HtmlElement, base_url: str | None) -> None:
+    """Name the poster of a quote box headed by a dated "X wrote: ↑" line.
+
+    The line carries more than the name (a jump arrow, the post's date), so it is not
+    a whole-paragraph pattern match. Its author goes to ``data-author`` on the quoted
+    ``<blockquote>``, the jump link (not the profile link) to ``data-source-url``, and
+    the line itself is removed from the passage.
+    """
+    boxes = [el for el in root.iter("blockquote") if not el.get("data-quote")]
+    boxes += [el for el in root.xpath("//*[@data-author][not(self::blockquote)]")]
+    for box in boxes:
+        if box.tag == "blockquote" and box.get("data-author"):
+            continue
+        if box.getparent() is None:
+            continue  # dropped with an earlier credit line
+        head = _credit_line(box)
+        if head is None:
+            continue
+        line, name = head
+        name = box.get("data-author") or _clean_source(name)
+        target = box if box.tag == "blockquote" else next(box.iter("blockquote"), None)
+        if not name or target is None or target.get("data-author"):
+            continue
+        jumps = [a.get("href") for a in line.iter("a")
+                 if a.get("href") and norm_space(a.text_content()) != name]
+        target.set("data-author", name)
+        target.set("data-credit-pattern", "forum_quote")
+        if jumps:
+            target.set("data-source-url", urljoin(base_url or "", jumps[-1]))
+        for wrapper in line.iterancestors():
+            if wrapper is box:
+                break
+            if wrapper.tag == "aside":
+                wrapper.tag = "div"  # XenForo 1 puts the quote in an <aside>
+        line.drop_tree()
 
 
 def split_attributions(
@@ -185,21 +266,24 @@ def split_attributions(
         if open_ is not None and not (open_.quote is not None and quote is not None
                                       and quote.within(open_.quote)):
             close()
-        if quote is not None and id(quote.element) not in seen_quotes:
-            seen_quotes.add(id(quote.element))
-            if quote.author or quote.cite:
-                matched = _match_line(para, patterns)
-                source = quote.author or (matched[1] if matched else None) or \
-                    _source_from_cite(quote.cite or "")
-                kind = "blockquote_cite" if quote.element.get("cite") else "blockquote_author"
-                if matched and not quote.author:
+        credit_line = False
+        for box in _unseen_boxes(quote, seen_quotes):  # outermost first: marker order
+            seen_quotes.add(id(box.element))
+            if box.author or box.cite:
+                matched = _match_line(para, patterns) if box is quote else None
+                source = box.author or (matched[1] if matched else None) or \
+                    _source_from_cite(box.cite or "")
+                kind = "blockquote_cite" if box.element.get("cite") else "blockquote_author"
+                if matched and not box.author:
                     kind = matched[0].name
-                url = quote.cite or quote.element.get("data-source-url")
-                item = _Found(_clean_source(source), url, kind, quote=quote)
+                kind = box.element.get("data-credit-pattern") or kind
+                url = box.cite or box.element.get("data-source-url")
+                item = _Found(_clean_source(source), url, kind, quote=box)
                 found.append(item)
                 waiting.append(item)
-                if matched:
-                    continue
+                credit_line = credit_line or matched is not None
+        if credit_line:
+            continue
         if _QUOTE_CHROME.match(para.text) and quote is not None:
             continue
         matched = _match_line(para, patterns)
@@ -208,7 +292,9 @@ def split_attributions(
             item = _Found(source, _link_for(para, source), pattern.name, quote=quote)
             if pattern.applies_to == "next":
                 close()
-                waiting = [w for w in waiting if w.first is not None]
+                # A line opening a quote nested in a waiting one ("A wrote:" then "B
+                # wrote:" inside A's box) leaves A waiting for its own text after B's.
+                waiting = [w for w in waiting if _strictly_inside(quote, w.quote)]
                 found.append(item)
                 waiting.append(item)
             elif pattern.applies_to == "previous" and kept:
@@ -220,7 +306,9 @@ def split_attributions(
                 # The excerpt credited is a quote just before the line (one comment
                 # paragraph may sit between); with none, a short link post is credited
                 # whole and a longer article only its last paragraph.
-                if kept[last].quote is None and last > 0 and kept[last - 1].quote is not None:
+                if kept[last].quote is None and last > 0 and kept[last - 1].quote is not None \
+                        and not any(f.first is not None and f.last is not None and
+                                    f.first <= last - 1 <= f.last for f in found):
                     last -= 1
                 quote_of_last = kept[last].quote
                 first = last
@@ -233,26 +321,62 @@ def split_attributions(
                         it.whole = True
                     else:
                         it.first, it.last = first, last
+                        if quote_of_last is None:
+                            it.closing = len(kept)
                 found.extend(items)
             elif pattern.applies_to == "article":
                 item.whole = True
+                if all(k.tag in HEADING_TAGS for k in kept):
+                    item.closing = len(kept)  # a note atop the text credits what follows
                 found.append(item)
             continue
         kept.append(para)
         index = len(kept) - 1
-        if waiting:
-            for item in waiting:
+        for pattern in patterns:
+            inline = pattern.regex.search(para.text) if pattern.applies_to == "inline" else None
+            if inline:
+                name = _clean_source(inline["source"])
+                found.append(_Found(name, _link_for(para, name), pattern.name, index, index))
+        ready = [w for w in waiting if not _defers_to_nested(w, quote, found)]
+        if ready:
+            for item in ready:
                 item.first = item.last = index
                 if item.quote is None or not (quote is not None and quote.within(item.quote)):
                     item.quote = quote
-            open_ = waiting[-1]
-            waiting = []
+            open_ = ready[-1]
+            waiting = [w for w in waiting if w not in ready]
         elif open_ is not None:
             open_.last = index
             for item in found:
                 if item.quote is open_.quote and item.first is not None:
                     item.last = index
+    for item in found:
+        if not item.whole and item.closing == len(kept):
+            item.whole, item.closing = True, None  # nothing followed: it closes the post
     return kept, [f for f in found if f.first is not None or f.whole]
+
+
+def _unseen_boxes(quote: Quote | None, seen: set[int]) -> list[Quote]:
+    """``quote`` and its not yet met enclosing quotes, outermost first."""
+    chain: list[Quote] = []
+    while quote is not None and id(quote.element) not in seen:
+        chain.append(quote)
+        quote = quote.parent
+    return chain[::-1]
+
+
+def _strictly_inside(inner: Quote | None, outer: Quote | None) -> bool:
+    return inner is not None and outer is not None and inner is not outer and \
+        inner.within(outer)
+
+
+def _defers_to_nested(item: _Found, quote: Quote | None, found: list[_Found]) -> bool:
+    """True while ``quote`` is a nested quote credited by a later line, not ``item``'s text."""
+    return _strictly_inside(quote, item.quote) and any(
+        other is not item and _strictly_inside(other.quote, item.quote) and
+        quote is not None and quote.within(other.quote)
+        for other in found[found.index(item) + 1:]
+    )
 
 
 def locate(found: list[_Found], offsets: list[tuple[int, int]], body: str) -> list[Attribution]:
@@ -261,6 +385,8 @@ def locate(found: list[_Found], offsets: list[tuple[int, int]], body: str) -> li
     for position, item in enumerate(found):
         if item.whole:
             start, end = 0, len(body)
+            if item.closing and item.closing < len(offsets):
+                start = offsets[item.closing][0]
         else:
             assert item.first is not None
             assert item.last is not None

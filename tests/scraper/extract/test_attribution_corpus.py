@@ -14,8 +14,8 @@ from pathlib import Path
 from scraper.extract import Extractor
 
 CORPUS = Path(__file__).parents[2] / "data" / "attributions"
-PRECISION_FLOOR = 0.92
-RECALL_FLOOR = 0.80
+PRECISION_FLOOR = 0.97
+RECALL_FLOOR = 0.97
 
 
 def _norm_source(text: str) -> str:
