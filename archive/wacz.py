@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -30,17 +31,23 @@ from .store import sqlite_store
 from .warc import _Members
 
 WACZ_VERSION = "1.1.1"
+_WWW = re.compile(r"^www\d*\.")
 
 
 def surt(url: str) -> str:
-    """The SURT form of a URL used as CDXJ key: ``org,example)/path?query``."""
+    """The SURT form of a URL used as CDXJ key: ``org,example)/path?query``.
+
+    As the ``surt`` package (pywb) and ReplayWeb.page key their lookups: lower case, no
+    ``www``/``www2`` label, no default port or fragment, query arguments sorted.
+    """
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    host = _WWW.sub("", (parts.hostname or "").lower())
     key = ",".join(reversed(host.split("."))) if host else ""
     if parts.port and parts.port not in (80, 443):
         key += f":{parts.port}"
     path = (parts.path or "/").lower()
-    return key + ")" + path + (f"?{parts.query.lower()}" if parts.query else "")
+    query = "&".join(sorted(parts.query.lower().split("&"), key=lambda a: a.split("=", 1)))
+    return key + ")" + path + (f"?{query}" if query else "")
 
 
 def cdxj_lines(data: bytes | Path, filename: str) -> list[str]:
@@ -157,10 +164,12 @@ def write_wacz(archive: Archive, target: Path, *, capture_ids: Iterable[int] | N
                 resources.append({"name": Path(path).name, "path": path,
                                   "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
                                   "bytes": len(data)})
-            package = {"profile": "data-package", "wacz_version": WACZ_VERSION, "title": title,
-                       "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                       "software": "newsarchive", "mainPageURL": pages[0][0] if pages else None,
-                       "resources": resources}
+            package: dict[str, Any] = {
+                "profile": "data-package", "wacz_version": WACZ_VERSION, "title": title,
+                "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "software": "newsarchive", "resources": resources}
+            if pages:  # what ReplayWeb.page opens first
+                package.update(mainPageURL=pages[0][0], mainPageTS=pages[0][1])
             zf.writestr("datapackage.json", json.dumps(package, indent=2), zipfile.ZIP_DEFLATED)
         Path(tmp).replace(target)
     except OSError as exc:
