@@ -58,6 +58,9 @@ _NEGATIVE = re.compile(
     r"sidebar|skyscraper|sponsor|shopping|tags|tool|widget|byline|author|dateline|subscribe",
     re.IGNORECASE,
 )
+# Consent banners and modal dialogs: never content, however much text (vendor lists) they
+# hold, unless broken markup left the article inside them.
+_CONSENT = re.compile(r"cookie|consent|gdpr|onetrust|didomi|usercentrics|qc-cmp", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SCORED_TAGS = ("p", "pre", "td", "blockquote", "li", "div", "section", "dd")
 _BOILER_LINE = re.compile(
@@ -185,6 +188,10 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
                 _drop(el)
             continue
         attrs = _attrs(el)
+        if (_CONSENT.search(attrs) or (el.get("role") == "dialog" and el.get("aria-modal")
+                                       == "true")) and not _wraps_page(el):
+            _drop(el)
+            continue
         if discussion:
             attrs = _COMMENT_HINT.sub(" ", attrs)
         if not attrs.strip() or _MAYBE.search(attrs):
@@ -223,6 +230,12 @@ def _holds_article(el: lxml.html.HtmlElement, p_total: int) -> bool:
     if el.find(".//main") is not None or el.find(".//article") is not None:
         return share > 0.3
     return share > 0.5 and p_total > 200
+
+
+def _wraps_page(el: lxml.html.HtmlElement) -> bool:
+    """A box that holds the page's headline or article (a page-wide wrapper); consent
+    dialogs may outweigh a short thread with their vendor lists, so size is no test."""
+    return any(el.find(f".//{tag}") is not None for tag in ("h1", "main", "article"))
 
 
 def _drop(el: lxml.html.HtmlElement) -> None:

@@ -180,3 +180,20 @@ def test_opening_post_laid_out_apart_from_the_replies_leads_the_thread() -> None
     opening = opening_post(body, posts, good, discussion=True)
     assert [el.text_content()[:8] for el in opening] == ["Opening:"]
     assert opening_post(body, posts, good, discussion=False) == []
+
+
+def test_consent_dialog_outweighing_a_short_thread_is_dropped() -> None:
+    vendors = "".join(
+        f"<p>Vendor {i} may store cookies on your device, share data with partners, "
+        "build a profile of your interests and measure content performance.</p>"
+        for i in range(30))
+    posts = "".join(
+        f"<tr><td class='msg' id='message_{i}'><span class='user'>user{i}</span>"
+        f"<div class='msg_text'>Post {i}: {_PARA}</div></td></tr>" for i in range(3))
+    html = (f"<html><body><div id='onetrust-consent-sdk'><div role='dialog' aria-modal='true'>"
+            f"<h2>About Your Privacy</h2>{vendors}</div></div>"
+            f"<table class='board message'><tbody>{posts}</tbody></table></body></html>")
+    body = extract_article(html, "https://example.org/boards/1-switch/2").body
+    assert "Vendor" not in body and "Privacy" not in body
+    for i in range(3):
+        assert f"Post {i}:" in body
