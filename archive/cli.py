@@ -20,11 +20,11 @@ from rich.text import Text
 
 from . import cli_research
 from .archive import Archive, open_archive
+from .dbread import ids_in, rows
 from .errors import ArchiveError
 from .export import write_attributions_csv, write_attributions_jsonl, write_csv, write_jsonl
 from .query import HIGHLIGHT, Query
 from .settings import ArchiveSettings
-from .store import sqlite_store
 from .types import Record, SearchHit
 from .wacz import write_wacz
 
@@ -137,7 +137,7 @@ def cmd_query(args: argparse.Namespace, settings: ArchiveSettings) -> int:
                   source=args.source, author=args.author, language=args.language,
                   sort=args.sort, limit=args.limit, offset=args.offset,
                   all_versions=args.all_versions)
-    with open_archive(settings.path) as arc:
+    with open_archive(settings.path, settings) as arc:
         hits = arc.search(query)
     if args.json:
         for hit in hits:
@@ -174,7 +174,7 @@ def _print_hits(hits: list[SearchHit], text: str) -> None:
 
 
 def cmd_show(args: argparse.Namespace, settings: ArchiveSettings) -> int:
-    with open_archive(settings.path) as arc:
+    with open_archive(settings.path, settings) as arc:
         if args.raw:
             data = arc.raw(args.id)
             sys.stdout.buffer.write(data)
@@ -215,13 +215,11 @@ def _selected(arc: Archive, text: str | None) -> list[int] | None:
 
 
 def cmd_export(args: argparse.Namespace, settings: ArchiveSettings) -> int:
-    with open_archive(settings.path) as arc:
+    with open_archive(settings.path, settings) as arc:
         ids = _selected(arc, args.query)
         if args.wacz:
-            conn = sqlite_store(arc.store, "export --wacz").conn
-            captures = None if ids is None else [
-                int(r[0]) for i in ids
-                for r in conn.execute("SELECT id FROM captures WHERE version_id = ?", (i,))]
+            captures = None if ids is None else [int(r[0]) for r in rows(
+                arc.store, f"SELECT id FROM captures WHERE version_id {ids_in(ids)}", ids)]
             count = write_wacz(arc, Path(args.wacz), capture_ids=captures)
             print(f"exported {count} pages to {args.wacz}", file=sys.stderr)
             return 0

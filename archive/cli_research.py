@@ -16,7 +16,6 @@ from .archive import open_archive
 from .diff import VersionDiff, diff_versions, pick_versions
 from .provenance import TraceHit, rank_sources, spread_tree, trace_passage
 from .settings import ArchiveSettings
-from .store import sqlite_store
 from .verify import verify_archive
 
 COMMANDS = ("history", "diff", "sources", "trace", "verify")
@@ -79,7 +78,7 @@ def _console() -> Console:
 
 
 def cmd_history(args: argparse.Namespace, settings: ArchiveSettings) -> int:
-    with open_archive(settings.path) as arc:
+    with open_archive(settings.path, settings) as arc:
         history = arc.history(args.url)
     if args.json:
         print(json.dumps(history.to_dict(), ensure_ascii=False, indent=2))
@@ -104,7 +103,7 @@ def cmd_history(args: argparse.Namespace, settings: ArchiveSettings) -> int:
 
 
 def cmd_diff(args: argparse.Namespace, settings: ArchiveSettings) -> int:
-    with open_archive(settings.path) as arc:
+    with open_archive(settings.path, settings) as arc:
         versions = arc.history(args.url).versions
     old, new = pick_versions(versions, args.since, args.until)
     result = diff_versions(old, new)
@@ -138,8 +137,8 @@ def _print_diff(d: VersionDiff, console: Console) -> None:
 
 
 def cmd_sources(args: argparse.Namespace, settings: ArchiveSettings) -> int:
-    with open_archive(settings.path) as arc:
-        stats = rank_sources(sqlite_store(arc.store, "sources"), limit=args.limit, site=args.site)
+    with open_archive(settings.path, settings) as arc:
+        stats = rank_sources(arc.store, limit=args.limit, site=args.site)
     if args.json:
         for s in stats:
             print(json.dumps(s.to_dict(), ensure_ascii=False))
@@ -169,8 +168,8 @@ def _label(hit: TraceHit, origin: bool) -> Text:
 
 
 def cmd_trace(args: argparse.Namespace, settings: ArchiveSettings) -> int:
-    with open_archive(settings.path) as arc:
-        hits = trace_passage(sqlite_store(arc.store, "trace"), args.passage,
+    with open_archive(settings.path, settings) as arc:
+        hits = trace_passage(arc.store, args.passage,
                              min_similarity=args.min_similarity, limit=args.limit)
     parents = spread_tree(hits)
     if args.json:
@@ -197,7 +196,7 @@ def cmd_trace(args: argparse.Namespace, settings: ArchiveSettings) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, settings: ArchiveSettings) -> int:
-    with open_archive(settings.path) as arc:
+    with open_archive(settings.path, settings) as arc:
         report = verify_archive(arc, repair=args.repair)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))

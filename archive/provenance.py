@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .dbread import dialect, rows
 from .errors import ArchiveError
-from .store import ArticleStore
 from .types import Attribution, Record
+
+if TYPE_CHECKING:
+    from .dbread import Store
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_CANDIDATES = 2000
@@ -48,12 +51,12 @@ class SourceStat:
                 "last_seen": self.last_seen, "sites": list(self.sites)}
 
 
-def rank_sources(store: ArticleStore, *, limit: int = 50, site: str | None = None
+def rank_sources(store: Store, *, limit: int = 50, site: str | None = None
                  ) -> list[SourceStat]:
-    """Attribution sources, most-cited first (by articles, then attributions).
+    """Attribution sources, most-cited first (by articles, then attributions, then name).
 
     Args:
-        store: the archive's store.
+        store: the archive's store (SQLite or PostgreSQL).
         limit: how many sources to return.
         site: only count articles of this site.
     """
@@ -61,15 +64,18 @@ def rank_sources(store: ArticleStore, *, limit: int = 50, site: str | None = Non
     if site:
         where = "WHERE p.site = ? OR p.site LIKE ?"
         params = [site.lower().removeprefix("www."), f"%.{site.lower().removeprefix('www.')}"]
-    rows = store.conn.execute(
-        "SELECT min(a.source), count(DISTINCT v.page_id), count(*), min(v.captured_at), "
-        "max(v.captured_at), group_concat(DISTINCT p.site) "
-        "FROM attributions a JOIN versions v ON v.id = a.version_id "
-        f"JOIN pages p ON p.id = v.page_id {where} GROUP BY lower(a.source) "
-        "ORDER BY 2 DESC, 3 DESC, 1 LIMIT ?", [*params, limit]).fetchall()
-    return [SourceStat(source=r[0], articles=r[1], attributions=r[2], first_seen=r[3],
-                       last_seen=r[4], sites=tuple(sorted(str(r[5] or "").split(","))))
-            for r in rows]
+    sql = dialect(store)
+    source = f"min(a.source COLLATE {sql.binary})"  # of a name's spellings, one everywhere
+    found = rows(store, f"SELECT {source}, count(DISTINCT v.page_id), count(*), "
+                 f"min(v.captured_at), max(v.captured_at), {sql.distinct_list('p.site')} "
+                 "FROM attributions a JOIN versions v ON v.id = a.version_id "
+                 f"JOIN pages p ON p.id = v.page_id {where} GROUP BY lower(a.source) "
+                 f"ORDER BY 2 DESC, 3 DESC, {source} LIMIT ?",
+                 [*params, limit])
+    return [SourceStat(source=r[0], articles=int(r[1]), attributions=int(r[2]),
+                       first_seen=r[3], last_seen=r[4],
+                       sites=tuple(sorted(str(r[5] or "").split(","))))
+            for r in found]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,12 +124,26 @@ def _probe_query(shingles: list[tuple[str, ...]]) -> str:
     return " OR ".join('"' + " ".join(s) + '"' for s in picked)
 
 
-def trace_passage(store: ArticleStore, passage: str, *, min_similarity: float = 0.5,
+def _candidates(store: Store, probe: str) -> list[tuple[Any, ...]]:
+    """Versions (id, page, captured_at, body) the full-text index says may hold the
+    passage: any probe phrase matches. Oldest first."""
+    if dialect(store).postgres:
+        from .pgquery import to_tsquery
+
+        return rows(store, "SELECT v.id, v.page_id, v.captured_at, v.body FROM versions v "
+                    "WHERE v.search @@ to_tsquery('simple', ?) "
+                    "ORDER BY v.captured_at, v.id LIMIT ?", (to_tsquery(probe), MAX_CANDIDATES))
+    return rows(store, "SELECT v.id, v.page_id, v.captured_at, v.body FROM versions_fts "
+                "JOIN versions v ON v.id = versions_fts.rowid WHERE versions_fts MATCH ? "
+                "ORDER BY v.captured_at, v.id LIMIT ?", (probe, MAX_CANDIDATES))
+
+
+def trace_passage(store: Store, passage: str, *, min_similarity: float = 0.5,
                   limit: int = 200) -> list[TraceHit]:
     """Every article containing ``passage`` or a near copy, oldest first capture first.
 
     Args:
-        store: the archive's store.
+        store: the archive's store (SQLite or PostgreSQL).
         passage: the text to trace (at least 3 words).
         min_similarity: the share of the passage's shingles an article must contain.
         limit: at most this many articles.
@@ -136,20 +156,16 @@ def trace_passage(store: ArticleStore, passage: str, *, min_similarity: float = 
         raise ArchiveError("give a passage of at least 3 words to trace")
     k = _shingle_size(len(tokens))
     wanted = set(_shingles(tokens, k))
-    rows = store.conn.execute(
-        "SELECT v.id, v.page_id, v.captured_at, v.body FROM versions_fts "
-        "JOIN versions v ON v.id = versions_fts.rowid WHERE versions_fts MATCH ? "
-        "ORDER BY v.captured_at, v.id LIMIT ?",
-        (_probe_query(_shingles(tokens, k)), MAX_CANDIDATES)).fetchall()
     best: dict[int, tuple[int, str, float, int, int]] = {}  # page -> earliest match
-    for version_id, page_id, captured_at, body in rows:
+    for version_id, page_id, captured_at, body in _candidates(
+            store, _probe_query(_shingles(tokens, k))):
         if page_id in best:
             continue  # rows come oldest first: the page's first matching version wins
         match = _match(str(body), wanted, k, len(tokens))
         if match and match[0] >= min_similarity:
             # captures are not stored in time order (imports of older WARCs come later)
-            first = store.conn.execute("SELECT min(fetched_at) FROM captures WHERE "
-                                       "version_id = ?", (version_id,)).fetchone()[0]
+            first = rows(store, "SELECT min(fetched_at) FROM captures WHERE version_id = ?",
+                         (version_id,))[0][0]
             best[page_id] = (int(version_id), str(min(first or captured_at, captured_at)),
                              *match)
     ordered = sorted(best.values(), key=lambda m: (m[1], m[0]))[:limit]

@@ -30,7 +30,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from .archive import WARC_DIR, Archive
-from .store import sqlite_store
+from .dbread import rows
+from .store import ArticleStore
 
 _CHUNK = 1 << 20
 
@@ -166,47 +167,57 @@ def _scan_file(path: Path, name: str, report: VerifyReport
 def verify_archive(archive: Archive, *, repair: bool = False) -> VerifyReport:
     """Re-read every WARC record and every capture the database points at.
 
+    On PostgreSQL the files checked are those in this machine's WARC directory and those
+    the captures name (by absolute path; a worker's directory not mounted here shows as
+    missing).
+
     Args:
-        archive: an open archive.
+        archive: an open archive (SQLite or PostgreSQL).
         repair: trim a truncated last record when no capture points into it.
 
     Returns:
         The report; ``report.ok`` is False while any problem is left.
     """
     report = VerifyReport()
-    conn = sqlite_store(archive.store, "verify").conn
-    try:
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        check = str(exc)
-    if check != "ok":
-        report.problems.append(Problem(kind="database", message=f"database check: {check}"))
+    store = archive.store
+    if isinstance(store, ArticleStore):  # PostgreSQL checks its own pages as it reads them
+        try:
+            check = store.conn.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            check = str(exc)
+        if check != "ok":
+            report.problems.append(Problem(kind="database", message=f"database check: {check}"))
     warc_dir = archive.path / WARC_DIR
-    files = sorted(p for p in warc_dir.iterdir() if ".warc" in p.name) \
-        if warc_dir.is_dir() else []
-    scanned: dict[str, dict[int, tuple[int, _Scanned]]] = {}
-    tails: dict[str, int] = {}
-    for path in files:
+    captures = rows(store,
+                 "SELECT id, kind, payload_digest, warc_file, warc_offset, warc_length FROM "
+                 "captures WHERE warc_file IS NOT NULL ORDER BY warc_file, warc_offset")
+    files = {p.resolve(): p.name for p in warc_dir.iterdir() if ".warc" in p.name} \
+        if warc_dir.is_dir() else {}
+    for name in {str(r[3]) for r in captures}:  # captures name their file relative (SQLite)
+        path = (warc_dir / name).resolve()  # or absolute (PostgreSQL)
+        if path not in files and path.is_file():
+            files[path] = name
+    scanned: dict[Path, dict[int, tuple[int, _Scanned]]] = {}
+    tails: dict[Path, int] = {}
+    for path, name in sorted(files.items()):
         report.files += 1
-        records, tail = _scan_file(path, path.name, report)
-        scanned[path.name] = records
+        records, tail = _scan_file(path, name, report)
+        scanned[path] = records
         if tail is not None:
-            tails[path.name] = tail
-    rows = conn.execute(
-        "SELECT id, kind, payload_digest, warc_file, warc_offset, warc_length FROM captures "
-        "WHERE warc_file IS NOT NULL ORDER BY warc_file, warc_offset").fetchall()
-    beyond_tail: set[str] = set()
-    for cap_id, kind, digest, name, offset, length in rows:
+            tails[path] = tail
+    beyond_tail: set[Path] = set()
+    for cap_id, kind, digest, name, offset, length in captures:
         report.captures += 1
         where = f"capture {cap_id} -> {name}:{offset}"
-        if name not in scanned:
+        path = (warc_dir / name).resolve()
+        if path not in scanned:
             report.problems.append(Problem(
                 kind="missing-file", file=name, offset=offset, capture_id=cap_id,
                 message=f"{where}: WARC file missing"))
             continue
-        if name in tails and offset >= tails[name]:
-            beyond_tail.add(name)
-        found = scanned[name].get(offset)
+        if path in tails and offset >= tails[path]:
+            beyond_tail.add(path)
+        found = scanned[path].get(offset)
         if found is None:
             report.problems.append(Problem(
                 kind="dangling", file=name, offset=offset, capture_id=cap_id,
@@ -226,9 +237,9 @@ def verify_archive(archive: Archive, *, repair: bool = False) -> VerifyReport:
     return report
 
 
-def _repair(problem: Problem, warc_dir: Path, beyond_tail: set[str]) -> Problem:
+def _repair(problem: Problem, warc_dir: Path, beyond_tail: set[Path]) -> Problem:
     if problem.kind != "truncated" or problem.file is None or problem.offset is None \
-            or problem.file in beyond_tail:
+            or (warc_dir / problem.file).resolve() in beyond_tail:
         return problem
     path = warc_dir / problem.file
     with path.open("r+b") as fh:

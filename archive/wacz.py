@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 
 from .archive import WARC_DIR, Archive
+from .dbread import ids_in, rows
 from .errors import ArchiveError
-from .store import sqlite_store
 from .warc import _Members
 
 WACZ_VERSION = "1.1.1"
@@ -82,25 +82,44 @@ def cdxj_lines(data: bytes | Path, filename: str) -> list[str]:
     return out
 
 
-def _selection(archive: Archive, capture_ids: Iterable[int]) -> bytes:
-    conn = sqlite_store(archive.store, "export --wacz").conn
-    wanted = set(capture_ids)
-    originals = {int(r[0]) for cid in list(wanted) for r in conn.execute(
-        "SELECT revisit_of FROM captures WHERE id = ? AND revisit_of IS NOT NULL", (cid,))}
-    rows = conn.execute(
-        "SELECT id, warc_file, warc_offset, warc_length FROM captures WHERE warc_file IS NOT "
-        "NULL ORDER BY fetched_at, id").fetchall()
+def _selection(archive: Archive, ids: list[int]) -> bytes:
+    store = archive.store
+    originals = {int(r[0]) for r in rows(
+        store, f"SELECT revisit_of FROM captures WHERE id {ids_in(ids)} "
+        "AND revisit_of IS NOT NULL", ids)}
+    wanted = sorted(set(ids) | originals)
     members = _Members()
     members.add(members.writer.create_warcinfo_record(
         "data.warc.gz", {"software": "newsarchive", "description": "selected captures"}))
     out = io.BytesIO(members.getvalue())
-    for cid, name, offset, length in rows:
-        if cid not in wanted and cid not in originals:
-            continue
+    for name, offset, length in rows(
+            store, "SELECT warc_file, warc_offset, warc_length FROM captures WHERE "
+            f"warc_file IS NOT NULL AND id {ids_in(wanted)} ORDER BY fetched_at, id", wanted):
         with (archive.path / WARC_DIR / name).open("rb") as fh:
             fh.seek(offset)
             out.write(fh.read(length))
     return out.getvalue()
+
+
+def _whole_files(archive: Archive) -> list[tuple[str, Path | bytes]]:
+    """Every WARC file of the archive, named uniquely: those in its WARC directory and
+    (PostgreSQL: by absolute path, from every worker) those its captures name."""
+    warc_dir = archive.path / WARC_DIR
+    paths = {p.resolve() for p in warc_dir.glob("*.warc.gz")}
+    paths |= {(warc_dir / str(r[0])).resolve() for r in rows(
+        archive.store, "SELECT DISTINCT warc_file FROM captures WHERE warc_file IS NOT NULL")}
+    out: list[tuple[str, Path | bytes]] = []
+    names: set[str] = set()
+    for path in sorted(paths, key=lambda p: (p.name, str(p))):
+        if not path.is_file():
+            raise ArchiveError(f"WARC file {path} is missing (a worker's directory not "
+                               "mounted here?); `newsarchive verify` lists what is missing")
+        name = path.name
+        while name in names:  # two workers' files of one name
+            name = f"{len(names)}-{path.name}"
+        names.add(name)
+        out.append((name, path))
+    return out
 
 
 def write_wacz(archive: Archive, target: Path, *, capture_ids: Iterable[int] | None = None,
@@ -108,29 +127,29 @@ def write_wacz(archive: Archive, target: Path, *, capture_ids: Iterable[int] | N
     """Write a WACZ file atomically; returns the number of pages in it.
 
     Args:
-        archive: the archive to package.
+        archive: the archive to package (SQLite or PostgreSQL).
         target: the ``.wacz`` file to write.
         capture_ids: only these captures (default: every WARC file, whole).
         title: the collection's title in ``datapackage.json``.
 
     Raises:
-        ArchiveError: the target cannot be written.
+        ArchiveError: the target cannot be written, or a WARC file the archive names
+            is missing (``newsarchive verify`` lists them).
     """
-    conn = sqlite_store(archive.store, "export --wacz").conn
+    warcs: list[tuple[str, Path | bytes]]
     if capture_ids is None:
-        warcs = [(p.name, p) for p in sorted((archive.path / WARC_DIR).glob("*.warc.gz"))]
+        warcs = _whole_files(archive)
         cap_filter = ""
         params: list[int] = []
     else:
-        ids = sorted(set(capture_ids))
-        warcs = [("data.warc.gz", _selection(archive, ids))]  # type: ignore[list-item]
-        cap_filter = f"AND c.id IN ({','.join('?' * len(ids))})" if ids else "AND 0"
-        params = ids
-    pages = conn.execute(
-        "SELECT c.url, c.fetched_at, v.title, v.id FROM captures c LEFT JOIN versions v "
-        f"ON v.id = c.version_id WHERE c.kind = 'response' AND c.status < 300 {cap_filter} "
-        "AND (c.content_type LIKE 'text/html%' OR c.content_type IS NULL) "
-        "ORDER BY c.fetched_at, c.id", params).fetchall()
+        params = sorted(set(capture_ids))
+        warcs = [("data.warc.gz", _selection(archive, params))]
+        cap_filter = f"AND c.id {ids_in(params)}"
+    pages = rows(archive.store,
+                 "SELECT c.url, c.fetched_at, v.title, v.id FROM captures c LEFT JOIN versions v "
+                 f"ON v.id = c.version_id WHERE c.kind = 'response' AND c.status < 300 "
+                 f"{cap_filter} AND (c.content_type LIKE 'text/html%' OR c.content_type IS NULL) "
+                 "ORDER BY c.fetched_at, c.id", params)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(fd)

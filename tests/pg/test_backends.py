@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +13,13 @@ import pytest
 from archive import Archive, ArchiveSettings, Query, open_archive
 from archive.errors import ArchiveError, RecordNotFoundError, SchemaVersionError
 from archive.export import write_csv, write_jsonl
+from archive.provenance import rank_sources, spread_tree, trace_passage
+from archive.verify import verify_archive
+from archive.wacz import write_wacz
+from tests.archive import test_research as research
 from tests.archive.test_archive import HTML, _article, _response
+from tests.archive.test_wacz_replay import _cdxj, _replay
+from tests.conftest import run_cli
 from tests.pg.conftest import server_url
 
 Opener = Callable[..., Archive]
@@ -178,3 +185,117 @@ def test_sqlite_url_and_plain_path_are_one_archive(tmp_path: Path) -> None:
         arc.store_response(_response(), _article(), page_url="https://news.example/a")
     with open_archive(tmp_path) as arc:
         assert arc.record(1).article.title == "A fox"
+
+
+def _spread(open_: Opener) -> None:
+    """The provenance tests' origin story and its copies (tests/archive/test_research)."""
+    quote = research.QUOTE
+    with open_(create=True) as arc:
+        research._store(arc, "https://origin.example/a", f"Intro line.\n\n“{quote}.”\n\nMore.",
+                        "2024-01-01T08:00:00+00:00", "Origin", site_name="Origin Wire")
+        research._store(arc, "https://copier.example/b", f"Copy.\n\n{quote}.\n\nEnd.",
+                        "2024-01-02T08:00:00+00:00", "Copy", source="Origin Wire")
+        edited = quote.replace("senior official", "top diplomat").replace("Tuesday", "Tue")
+        research._store(arc, "https://third.example/c", f"Also.\n\n{edited}.",
+                        "2024-01-03T08:00:00+00:00", "Edited", source="copier.example")
+        research._store(arc, "https://silent.example/d", f"{quote}.",
+                        "2024-01-04T08:00:00+00:00", "Silent")
+        research._store(arc, "https://other.example/e",
+                        "Completely different news about football.",
+                        "2024-01-05T08:00:00+00:00", "Other", source="reuters")
+        research._store(arc, "https://copier.example/f", "Football again, as Reuters said.",
+                        "2024-01-06T08:00:00+00:00", "Again", source="Reuters")
+
+
+def _cli(location: str, tmp_path: Path, *args: str) -> str:
+    out = run_cli(*args, "--archive", location, "--archive-warc-root", str(tmp_path / "files"))
+    assert out.returncode == 0, out.stderr.decode()
+    return out.stdout.decode()
+
+
+def test_sources_and_trace(backend: tuple[str, Opener], tmp_path: Path) -> None:
+    location, open_ = backend
+    _spread(open_)
+    quote = research.QUOTE
+    with open_() as arc:
+        stats = rank_sources(arc.store)
+        # by articles, attributions, then name (byte order); spellings of a name are one
+        assert [(s.source, s.articles) for s in stats] == \
+            [("Reuters", 2), ("Origin Wire", 1), ("copier.example", 1)]
+        assert stats[0].sites == ("copier.example", "other.example")
+        assert stats[1].first_seen.startswith("2024-01-02")
+        assert [s.source for s in rank_sources(arc.store, site="other.example")] == ["reuters"]
+        assert len(rank_sources(arc.store, limit=1)) == 1
+        hits = trace_passage(arc.store, quote)
+        assert [h.record.site for h in hits] == ["origin.example", "copier.example",
+                                                 "third.example", "silent.example"]
+        assert hits[0].similarity == 1.0 and not hits[0].credits
+        assert 0.5 <= hits[2].similarity < 1.0  # the edited copy still matches
+        assert [c.source for c in hits[1].credits] == ["Origin Wire"]
+        assert spread_tree(hits) == [None, 0, 1, None]
+        assert [h.record.site for h in trace_passage(arc.store, quote, min_similarity=0.99)] \
+            == ["origin.example", "copier.example", "silent.example"]
+        assert trace_passage(arc.store, "nothing like this anywhere at all") == []
+        with pytest.raises(ArchiveError, match="at least 3 words"):
+            trace_passage(arc.store, "too short")
+    lines = _cli(location, tmp_path, "sources", "--json").splitlines()
+    assert [json.loads(x)["source"] for x in lines] == ["Reuters", "Origin Wire",
+                                                         "copier.example"]
+    data = json.loads(_cli(location, tmp_path, "trace", quote, "--json"))
+    assert data["articles"][1]["parent"] == data["articles"][0]["record_id"]
+    text = _cli(location, tmp_path, "trace", quote)
+    assert text.index("origin.example") < text.index("copier.example") < text.index("third")
+
+
+def test_verify_and_repair(backend: tuple[str, Opener], tmp_path: Path) -> None:
+    location, open_ = backend
+    _spread(open_)
+    with open_() as arc:
+        report = verify_archive(arc)
+        assert report.ok and report.files == 1 and report.captures == 6, report.problems
+        offset = arc.store.capture(1).warc_offset or 0
+        corrupt_at = arc.store.capture(2).warc_offset or 0
+        warc = next((arc.path / "warc").iterdir())
+    good = warc.read_bytes()
+    with warc.open("ab") as fh:  # a crash mid-append: the first part of a record at the end
+        fh.write(good[offset:offset + 300])
+    out = run_cli("verify", "--archive", location, "--archive-warc-root",
+                  str(tmp_path / "files"))
+    assert out.returncode == 1 and b"truncated" in out.stderr
+    assert json.loads(_cli(location, tmp_path, "verify", "--repair", "--json"))["ok"]
+    assert warc.read_bytes() == good
+    data = bytearray(good)
+    data[corrupt_at + 40] ^= 0xFF  # flip a byte inside a response's gzip member
+    warc.write_bytes(bytes(data))
+    with open_() as arc:
+        report = verify_archive(arc)
+        assert {p.kind for p in report.problems} >= {"corrupt", "dangling"}
+        assert any(p.capture_id == 2 for p in report.problems)
+    warc.unlink()
+    with open_() as arc:
+        report = verify_archive(arc)
+        assert {p.kind for p in report.problems} == {"missing-file"}
+        assert report.files == 0 and len(report.problems) == 6
+
+
+def test_export_wacz(backend: tuple[str, Opener], tmp_path: Path) -> None:
+    location, open_ = backend
+    _spread(open_)
+    target = tmp_path / "out" / "all.wacz"
+    with open_() as arc:
+        assert write_wacz(arc, target) == 6
+    with zipfile.ZipFile(target) as zf:
+        package = json.loads(zf.read("datapackage.json"))
+        assert package["mainPageURL"] == "https://origin.example/a"
+        warcs = [r["path"] for r in package["resources"] if r["path"].startswith("archive/")]
+        assert len(warcs) == 1 and "/" not in warcs[0].removeprefix("archive/")
+        assert len(_cdxj(zf)) == 6
+        assert b"Football again" in _replay(zf, "https://copier.example/f")
+    selected = tmp_path / "sel.wacz"
+    _cli(location, tmp_path, "export", "--wacz", str(selected), "--query", "football")
+    with zipfile.ZipFile(selected) as zf:
+        pages = [json.loads(x) for x in zf.read("pages/pages.jsonl").splitlines()[1:]]
+        assert [p["url"] for p in pages] == ["https://other.example/e",
+                                             "https://copier.example/f"]
+        assert [e["url"] for _, _, e in _cdxj(zf)] == ["https://copier.example/f",
+                                                       "https://other.example/e"]
