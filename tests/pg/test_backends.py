@@ -20,7 +20,7 @@ from archive.verify import verify_archive
 from archive.wacz import write_wacz
 from tests.archive import test_research as research
 from tests.archive.test_archive import HTML, _article, _response
-from tests.archive.test_wacz_replay import _cdxj, _replay
+from tests.archive.test_wacz_replay import _cdxj, _replay, validate
 from tests.conftest import run_cli
 from tests.pg.conftest import server_url
 
@@ -309,6 +309,7 @@ def test_export_wacz(backend: tuple[str, Opener], tmp_path: Path) -> None:
         assert len(warcs) == 1 and "/" not in warcs[0].removeprefix("archive/")
         assert len(_cdxj(zf)) == 6
         assert b"Football again" in _replay(zf, "https://copier.example/f")
+    assert "Validation succeeded" in validate(target).stdout
     selected = tmp_path / "sel.wacz"
     _cli(location, tmp_path, "export", "--wacz", str(selected), "--query", "football")
     with zipfile.ZipFile(selected) as zf:
