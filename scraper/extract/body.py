@@ -13,6 +13,7 @@ Three steps, in the spirit of Readability (Arc90) and trafilatura:
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 from collections.abc import Callable
@@ -147,8 +148,48 @@ def is_discussion(root: lxml.html.HtmlElement, url: str | None) -> bool:
         if script.get("type") == "application/ld+json" and _DISCUSSION_LD.search(
                 script.text or ""):
             return True
-    return any(_FORUM_SOFTWARE.search(m.get("content", ""))
-               for m in root.iter("meta") if m.get("name", "").lower() == "generator")
+    if any(_FORUM_SOFTWARE.search(m.get("content", ""))
+           for m in root.iter("meta") if m.get("name", "").lower() == "generator"):
+        return True
+    return _comments_dwarf_story(root)
+
+
+_COMMENT_BOX = re.compile(r"comment|repl(?:y|ies)", re.IGNORECASE)
+
+
+def _comments_dwarf_story(root: lxml.html.HtmlElement) -> bool:
+    """Link aggregators and story pages with a short summary (a link, a paragraph)
+    under a long, voted comment thread: the discussion is the content. (Unvoted
+    comments under a short news brief are not: those labels leave them out.) Tried
+    on a copy only when the page holds a substantial comment section."""
+    votes = root.xpath("count(//*[contains(@class, 'vote') or contains(@class, 'score') "
+                       "or contains(@class, 'karma')])")
+    if votes < 3:
+        return False
+    boxes = 0
+    outer: list[lxml.html.HtmlElement] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body"):
+            continue
+        if _COMMENT_BOX.search(_attrs(el)) or el.get("itemprop") == "comment":
+            boxes += 1
+            if not outer or outer[-1] not in el.iterancestors():
+                outer.append(el)
+    if boxes < 3:
+        return False
+    comments = sum(len(norm_space(el.text_content())) for el in outer)
+    if comments < COMMENTS_MIN_TEXT:
+        return False
+    trial = copy.deepcopy(root)
+    clean_tree(trial, False)
+    story = sum(len(norm_space(el.text_content())) for el in find_main(trial, False))
+    return story < STORY_MAX_TEXT and comments >= 3 * story
+
+
+# A story under this many characters, under comments three times as long, is a link
+# post or summary whose discussion is the content.
+STORY_MAX_TEXT = 1500
+COMMENTS_MIN_TEXT = 1500
 
 
 def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:

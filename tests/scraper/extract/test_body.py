@@ -197,3 +197,24 @@ def test_consent_dialog_outweighing_a_short_thread_is_dropped() -> None:
     assert "Vendor" not in body and "Privacy" not in body
     for i in range(3):
         assert f"Post {i}:" in body
+
+
+def _story_with_comments(voted: bool) -> str:
+    vote = "<div class='voters'><a class='upvoter'>7</a></div>" if voted else ""
+    comments = "".join(
+        f"<li class='comments_subtree'><div class='comment'>{vote}<div class='byline'>"
+        f"<a href='/~u{i}'>u{i}</a></div><div class='comment_text'><p>Comment {i}: {_PARA} "
+        f"{_PARA}</p></div></div></li>" for i in range(6))
+    return (f"<html><body><h1>A link worth reading</h1><div class='story'><p>{_PARA}</p></div>"
+            f"<ol class='comments'>{comments}</ol></body></html>")
+
+
+def test_voted_comment_thread_under_a_short_story_is_the_content() -> None:
+    body = extract_article(_story_with_comments(True), "https://example.org/s/abc/x").body
+    for i in range(6):
+        assert f"Comment {i}:" in body
+
+
+def test_unvoted_comments_under_a_short_news_brief_are_left_out() -> None:
+    body = extract_article(_story_with_comments(False), "https://example.org/2019/x").body
+    assert "The council voted" in body and "Comment" not in body
