@@ -49,7 +49,7 @@ _TEXT_DMY = re.compile(
     rf"(?:de\s+)?(?P<y>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
-_NUMERIC = re.compile(r"\b(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<y>(?:19|20)\d\d)\b")
+_NUMERIC = re.compile(r"\b(?P<a>\d{1,2})([./-])(?P<b>\d{1,2})\2(?P<y>(?:19|20)\d\d)\b")
 _SLASH_YMD = re.compile(r"\b(?P<y>(?:19|20)\d\d)[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})\b")
 _URL_DATE = re.compile(
     r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>[01]?\d)[/-](?P<d>[0-3]?\d)(?:[/_+.-]|$)"

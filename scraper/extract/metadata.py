@@ -8,7 +8,6 @@ last the visible text.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import re
@@ -20,6 +19,7 @@ from urllib.parse import urljoin
 import lxml.html
 
 from ._dom import norm_space
+from .dateline import choose_dateline, datelines, visible_wins
 from .dates import date_from_url, parse_date
 
 _ARTICLE_TYPES = {
@@ -323,26 +323,15 @@ def _strip_site(title: str, site: str | None, known_only: bool = False) -> str:
     return " - ".join(kept) if kept else title
 
 
-def _prefer_visible_date(meta: Metadata, found: tuple[str, bool] | None) -> None:
-    """Readers (and archivists) go by the date printed under the headline: structured
-    data is often a template's stamp. An "Updated ..." line, though, does not replace
-    a structured publication date, and nor does a date a time zone away from it."""
-    if not found:
+def _prefer_visible_date(meta: Metadata, root: lxml.html.HtmlElement) -> None:
+    """Take the date printed beside the headline when it should beat the structured one
+    (see :mod:`.dateline`)."""
+    h1 = _headline(root, meta.title)
+    if h1 is None:
         return
-    visible, updated = found
-    if meta.published:
-        known = meta.published[:10]
-        if updated or _days_apart(known, visible[:10]) <= 1 or \
-                (meta.modified or "")[:10] == visible[:10]:
-            return
-    meta.published, meta.signals["published"] = visible, "visible"
-
-
-def _days_apart(a: str, b: str) -> int:
-    try:
-        return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days)
-    except ValueError:
-        return 99
+    line = choose_dateline(datelines(h1, (meta.published, meta.modified)))
+    if line and visible_wins(line, meta.published, meta.signals.get("published")):
+        meta.published, meta.signals["published"] = line.date, "visible"
 
 
 def _date_from_text(root: lxml.html.HtmlElement) -> str | None:
@@ -358,9 +347,7 @@ def _date_from_text(root: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-_UPDATED_ONLY = re.compile(r"\b(?:updated|modified|edited|revised)\b", re.IGNORECASE)
-_NEAR_CHARS = 500  # how far from the headline a visible date may sit...
-_NEAR_NODES = 15  # ...in characters and in text pieces
+_NEAR_NODES = 15  # how many text pieces after the headline a byline may sit
 
 
 def _headline(root: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlElement | None:
@@ -374,43 +361,6 @@ def _headline(root: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlE
     for h in root.iter("h2", "h3"):
         if norm_space(h.text_content()).lower() == title_l:
             return h
-    return None
-
-
-def _texts(nodes: list[Any]) -> Iterator[str]:
-    for node in nodes:
-        parent = node.getparent()
-        owner = parent.getparent() if node.is_tail and parent is not None else parent
-        if owner is not None and owner.tag in ("script", "style", "noscript", "template"):
-            continue
-        text = norm_space(str(node))
-        if text:
-            yield text
-
-
-def _visible_date(root: lxml.html.HtmlElement, title: str | None) -> tuple[str, bool] | None:
-    """The date a reader sees beside the headline ("By X · March 2, 2024"), if any.
-
-    Text after the headline is read first (bylines and datelines sit under it), then the
-    line just above it (kickers such as "News | 2 March 2024").
-    """
-    h1 = _headline(root, title)
-    if h1 is None:
-        return None
-    windows = (
-        list(_texts(h1.xpath("following::text()[position() <= 80]"))),
-        list(_texts(h1.xpath("preceding::text()[position() <= 12]")))[::-1],
-    )
-    for texts in windows:
-        seen, before = 0, ""
-        for text in texts[:_NEAR_NODES]:
-            if seen > _NEAR_CHARS:
-                break
-            found = parse_date(text)
-            if found:
-                return found, bool(_UPDATED_ONLY.search(before + " " + text))
-            seen += len(text)
-            before = text
     return None
 
 
@@ -499,7 +449,7 @@ def extract_metadata(root: lxml.html.HtmlElement, url: str | None = None) -> Met
     _from_meta(root, meta)
     _from_elements(root, meta, url)
     _title_from_page(root, meta)
-    _prefer_visible_date(meta, _visible_date(root, meta.title))
+    _prefer_visible_date(meta, root)
     _prefer_visible_byline(meta, root)
     meta.offer("published", date_from_url(url), "url")
     if not meta.published:

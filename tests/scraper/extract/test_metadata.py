@@ -32,9 +32,42 @@ def test_visible_dateline_beats_conflicting_structured_date() -> None:
     assert art.published == "2024-03-02"
 
 
-def test_updated_line_does_not_replace_publication_date() -> None:
+def test_updated_line_beats_json_ld_date() -> None:
+    # Most labelled pages with both go by the date the page prints, "Updated" or not.
     art = extract_article(_page("2019-01-04", "Updated: March 2, 2024"))
-    assert art.published == "2019-01-04"
+    assert art.published == "2024-03-02"
+
+
+def test_updated_line_keeps_opengraph_publication_time() -> None:
+    page = _page(None, "Updated: March 2, 2024").replace(
+        "<head>", "<head><meta property='article:published_time' content='2019-01-04'>")
+    assert extract_article(page).published == "2019-01-04"
+
+
+def test_posted_line_beside_updated_line_is_the_date() -> None:
+    dateline = "Updated Dec 10, 2025</p><p>Posted on Nov 21, 2018"
+    assert extract_article(_page(None, dateline)).published == "2018-11-21"
+    dateline = "Posted on Nov 21, 2018</p><p>Updated at Dec 10, 2025"
+    assert extract_article(_page("2017-05-05", dateline)).published == "2018-11-21"
+
+
+def test_dateline_below_a_standfirst_is_found() -> None:
+    standfirst = "<p>" + "A long standfirst sentence about the storm and the valley. " * 5 + "</p>"
+    art = extract_article(_page(None, f"</p>{standfirst}<p>Posted on Nov 21, 2018"))
+    assert art.published == "2018-11-21"
+
+
+def test_date_inside_a_story_paragraph_is_not_a_dateline() -> None:
+    para = "The offer <b>ends</b> on December 3, 2025, and " + "more words follow. " * 20
+    art = extract_article(_page("2025-11-24", f"<p>{para}"))
+    assert art.published == "2025-11-24"
+
+
+def test_ambiguous_numeric_dateline_read_as_the_structured_date() -> None:
+    art = extract_article(_page("2025-08-01T10:00:00+00:00", "8/1/2025"))
+    assert art.published == "2025-08-01T10:00:00+00:00"
+    art = extract_article(_page(None, "02-12-2025"))
+    assert art.published == "2025-12-02"
 
 
 def test_date_a_time_zone_away_keeps_structured_value() -> None:

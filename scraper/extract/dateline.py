@@ -1,0 +1,140 @@
+"""The date printed beside the headline, and whether it beats the structured date.
+
+Readers (and archivists) go by the dateline under the headline ("By Ann Lee · March 2,
+2024", "Posted on Nov 21, 2018 · Updated at Dec 10, 2025"). This module finds the dates
+printed there, tells a publication line from an "Updated" line, and decides which one a
+page means as its date when the page's structured data says something else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import lxml.html
+
+from ._dom import norm_space
+from .dates import parse_date
+
+_UPDATED = re.compile(r"\b(?:updated|modified|edited|revised|reviewed)\b", re.IGNORECASE)
+_PUBLISHED = re.compile(r"\b(?:published|posted|released|created|written)\b", re.IGNORECASE)
+_NEAR_CHARS = 500  # how far from the headline a visible date may sit, in characters of
+_NEAR_NODES = 40  # short lines, in text pieces...
+_PARAGRAPHS = 2  # ...and in paragraphs (a standfirst may come before the dateline)
+_PAIR = 6  # "Published ... Updated ...": text pieces between the two dates of a dateline
+_LINE_CHARS = 100  # a dateline is short: a date inside a paragraph is the story's
+_BEFORE_NODES = 12  # text pieces above the headline (kickers such as "News | 2 March")
+_KEPT = frozenset(("meta:article:published_time", "meta:og:published_time", "meta:datepublished",
+                   "time"))
+_BLOCKS = frozenset(("p", "li", "td", "dd", "blockquote", "h2", "h3", "h4", "h5", "h6"))
+_AMBIGUOUS = re.compile(r"\b(\d{1,2})([./-])(\d{1,2})\2((?:19|20)\d\d)\b")
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A date printed near the headline and what its label says it is."""
+
+    date: str
+    kind: str  # "published", "updated" or "plain" (no label)
+    below_text: bool = False  # printed below paragraphs (of the story, or a standfirst)
+
+
+def _texts(nodes: list[Any]) -> Iterator[tuple[str, bool]]:
+    """Each text piece, and whether it sits in a short line (not inside a paragraph)."""
+    for node in nodes:
+        parent = node.getparent()
+        owner = parent.getparent() if node.is_tail and parent is not None else parent
+        if owner is None or owner.tag in ("script", "style", "noscript", "template"):
+            continue
+        text = norm_space(str(node))
+        if text:
+            block = owner
+            while block is not None and block.tag not in _BLOCKS:
+                block = block.getparent()
+            short = len(text) <= _LINE_CHARS and (
+                block is None or len(block.text_content()) <= _LINE_CHARS * 3)
+            yield text, short
+
+
+def read_date(text: str, known: tuple[str | None, ...] = ()) -> str | None:
+    """``parse_date``, reading an ambiguous ``08/01/2025`` the way that agrees with a
+    date the page gives elsewhere (its structured dates), else day first."""
+    found = parse_date(text)
+    match = _AMBIGUOUS.search(text)
+    if found and match and int(match[1]) <= 12 and int(match[3]) <= 12:
+        day_first = parse_date(f"{match[4]}-{int(match[3]):02d}-{int(match[1]):02d}")
+        month_first = parse_date(f"{match[4]}-{int(match[1]):02d}-{int(match[3]):02d}")
+        swapped = month_first if day_first == found[:10] else day_first
+        days = {k[:10] for k in known if k}
+        if swapped and found[:10] not in days and swapped[:10] in days:
+            return swapped
+    return found
+
+
+def datelines(h1: lxml.html.HtmlElement, known: tuple[str | None, ...] = ()) -> list[Dateline]:
+    """Dates printed in short lines just below the headline (then just above it).
+
+    A date inside a long paragraph belongs to the story, not to the page, so only short
+    text pieces count; the label in front of a date ("Updated", "Posted on") sets its kind.
+    """
+    windows = (
+        list(_texts(h1.xpath(f"following::text()[position() <= {_NEAR_NODES * 2}]"))),
+        list(_texts(h1.xpath(f"preceding::text()[position() <= {_BEFORE_NODES}]")))[::-1],
+    )
+    for texts in windows:
+        found: list[Dateline] = []
+        seen, paragraphs, before, last = 0, 0, "", 0
+        for i, (text, short) in enumerate(texts[:_NEAR_NODES]):
+            if seen > _NEAR_CHARS or paragraphs > _PARAGRAPHS or (found and i > last + _PAIR):
+                break
+            date = read_date(text, known) if short else None
+            if date:
+                context = text if _UPDATED.search(text) or _PUBLISHED.search(text) else before
+                kind = "updated" if _UPDATED.search(context) else \
+                    "published" if _PUBLISHED.search(context) else "plain"
+                found.append(Dateline(date, kind, paragraphs >= _PARAGRAPHS))
+                last = i
+            if short:
+                seen += len(text)
+            else:
+                paragraphs += 1
+            before = text
+        if found:
+            return found
+    return []
+
+
+def choose_dateline(lines: list[Dateline]) -> Dateline | None:
+    """The page's own date among its datelines: the first one, unless it is an "Updated"
+    line and the publication date is printed beside it."""
+    if lines and lines[0].kind == "updated":
+        return next((line for line in lines if line.kind != "updated"), lines[0])
+    return lines[0] if lines else None
+
+
+def days_apart(a: str, b: str) -> int:
+    """Whole days between two ISO dates (99 when either does not parse)."""
+    try:
+        return abs((dt.date.fromisoformat(a[:10]) - dt.date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return 99
+
+
+def visible_wins(line: Dateline, published: str | None, signal: str | None) -> bool:
+    """Whether the printed date replaces the structured publication date.
+
+    A date a time zone away from the structured one is the same moment (the structured
+    value keeps its time). Otherwise the printed date wins, "Updated" or not, over
+    JSON-LD, which SEO plugins and page templates restamp; OpenGraph's
+    ``article:published_time`` and other meta written by the CMS at publication are kept.
+    """
+    if not published:
+        return True
+    if line.below_text:
+        return False  # more likely a date the story mentions than the page's own
+    if days_apart(published, line.date) <= 1:
+        return False
+    return signal not in _KEPT
