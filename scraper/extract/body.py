@@ -62,6 +62,9 @@ _NEGATIVE = re.compile(
 # Consent banners and modal dialogs: never content, however much text (vendor lists) they
 # hold, unless broken markup left the article inside them.
 _CONSENT = re.compile(r"cookie|consent|gdpr|onetrust|didomi|usercentrics|qc-cmp", re.IGNORECASE)
+_COUNTER = re.compile(r"^\s*[+\-−]?\d[\d,.]{0,6}k?\s*$", re.IGNORECASE)
+_KEEP_NUMBERS = frozenset(("p", "td", "th", "li", "pre", "code", "dd"))
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:d-none|sr-only|visually-hidden|is-hidden)(?:\s|$)")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SCORED_TAGS = ("p", "pre", "td", "blockquote", "li", "div", "section", "dd")
 _BOILER_LINE = re.compile(
@@ -82,7 +85,19 @@ _BOILER_LINE = re.compile(
     r"table of contents$|(?:check|see|view) (?:the )?(?:latest )?price (?:at|on)\b|"
     r"best prices today|loading\b.{0,20}\.\.\.$|back to (?:the )?gallery|"
     r"(?:image|photo|slide) \d+ (?:of|/) \d+$|(?:view|open|launch) (?:the )?gallery|"
-    r"\d+ (?:seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago$)",
+    r"\d+ (?:seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago$|"
+    # Q&A and forum furniture: counters, sort bars, sign-in prompts, edit notes
+    r"(?:asked|modified|active) \d+ (?:\w+)(?:, \d+ \w+)? ago$|viewed [\d.,]+k? times$|"
+    r"sorted by:|explore related questions$|browse other questions tagged|"
+    r"find similar questions|start asking to get answers|"
+    r"answer the question by asking|you must log in to answer|"
+    r"not the answer you(?:'|’)re looking for|"
+    r"you need to be a member in order to|sign up for a new account|"
+    r"create an account or sign in|already have an account\?|"
+    r"(?:last )?edited(?: by [^,]{1,40}| on .{1,40})?(?:, edited \d+ times? in total\.?)?$|"
+    r"last edited(?: by|:)|report (?:inappropriate content|post|abuse)$|"
+    r"click to (?:expand|shrink)\.*$|"
+    r"[\d,.]+k? (?:posts|helpful votes|replies|views|reactions|points|likes)$)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")
@@ -222,7 +237,8 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
         if el.getparent() is None:
             continue
         if el.get("hidden") is not None or el.get("aria-hidden") == "true" or \
-                _HIDDEN_STYLE.search(el.get("style", "")):
+                _HIDDEN_STYLE.search(el.get("style", "")) or \
+                _HIDDEN_CLASS.search(el.get("class", "")):
             # Streaming renderers (React's <div hidden id="S:0">) park the whole
             # article in a hidden box that a script reveals.
             if not _holds_article(el, p_total):
@@ -234,6 +250,10 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
             _drop(el)
             continue
         if discussion:
+            if len(el) <= 3 and el.tag not in _KEEP_NUMBERS and \
+                    _COUNTER.match(el.text_content()):
+                _drop(el)  # a post's vote or reply count, alone on its line
+                continue
             attrs = _COMMENT_HINT.sub(" ", attrs)
         if not attrs.strip() or _MAYBE.search(attrs):
             continue

@@ -218,3 +218,22 @@ def test_voted_comment_thread_under_a_short_story_is_the_content() -> None:
 def test_unvoted_comments_under_a_short_news_brief_are_left_out() -> None:
     body = extract_article(_story_with_comments(False), "https://example.org/2019/x").body
     assert "The council voted" in body and "Comment" not in body
+
+
+def test_qa_furniture_counters_and_hidden_timestamps_are_dropped() -> None:
+    answers = "".join(
+        f"<div class='answer' id='answer-{i}'><div class='votecell'><span>{i + 3}</span></div>"
+        f"<div class='answercell'><div itemprop='text'><p>Answer {i}: {_PARA}</p></div>"
+        f"<time class='d-none' itemprop='dateCreated'>2019-01-21T21:40:59Z</time>"
+        "<div class='edit'>Last edited by someone on Jan 3, 2020</div>"
+        f"<div>1,204 helpful votes</div></div></div>" for i in range(3))
+    html = ("<html><body><h1>Why is except: pass bad?</h1><div>Asked 13 years, 8 months ago</div>"
+            f"<div>Viewed 11k times</div><div id='answers'><div>Sorted by: Reset to default"
+            f"</div>{answers}</div><h2>Explore related questions</h2></body></html>")
+    body = extract_article(html, "https://example.org/threads/why.1/").body
+    for i in range(3):
+        assert f"Answer {i}:" in body
+    for junk in ("Asked 13", "Viewed", "Sorted by", "2019-01-21", "Last edited", "helpful",
+                 "Explore"):
+        assert junk not in body
+    assert not any(line.strip().isdigit() for line in body.split("\n\n"))
