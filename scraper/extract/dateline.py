@@ -138,3 +138,22 @@ def visible_wins(line: Dateline, published: str | None, signal: str | None) -> b
     if days_apart(published, line.date) <= 1:
         return False
     return signal not in _KEPT
+
+
+def sole_date(root: lxml.html.HtmlElement) -> str | None:
+    """The date of a page that prints exactly one (in short lines, perhaps repeated),
+    for pages with no structured date and no dateline by the headline: a lone date
+    is the page's own."""
+    body = root.find("body")
+    if body is None:
+        return None
+    found: set[str] = set()
+    first = None
+    for text, short in _texts(body.xpath(".//text()")):
+        date = parse_date(text) if short and len(text) <= _LINE_CHARS else None
+        if date:
+            found.add(date[:10])
+            first = first or date
+            if len(found) > 1:
+                return None
+    return first

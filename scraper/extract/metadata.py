@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 import lxml.html
 
 from ._dom import norm_space
-from .dateline import choose_dateline, datelines, visible_wins
+from .dateline import choose_dateline, datelines, sole_date, visible_wins
 from .dates import date_from_url, parse_date
 
 _ARTICLE_TYPES = {
@@ -454,6 +454,8 @@ def extract_metadata(root: lxml.html.HtmlElement, url: str | None = None) -> Met
     meta.offer("published", date_from_url(url), "url")
     if not meta.published:
         meta.offer("published", _date_from_text(root), "text")
+    if not meta.published:
+        meta.offer("published", sole_date(root), "sole date")
     if meta.language:
         meta.language = meta.language.replace("_", "-").split(",")[0].strip()
         if meta.signals.get("language") == "meta:og:locale":

@@ -127,3 +127,14 @@ def test_declared_language_wins_over_the_guess() -> None:
     para = "The council voted on Tuesday to extend the library's opening hours. " * 5
     art = extract_article(f"<html lang='de'><body><p>{para}</p></body></html>")
     assert art.language == "de"
+
+
+def test_lone_date_on_a_page_without_dateline_is_its_date() -> None:
+    page = ("<html><body><div><h2>Notes</h2><p>Some text without dates at all, "
+            "long enough to be a paragraph of prose.</p><footer><span>Dec 17, 2025</span>"
+            "</footer></div></body></html>")
+    art = extract_article(page)
+    assert art.published == "2025-12-17"
+    assert art.signals["published"] == "sole date"
+    two = page.replace("</footer>", "<span>Jan 2, 2024</span></footer>")
+    assert extract_article(two).published is None
