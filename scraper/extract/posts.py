@@ -85,15 +85,29 @@ def _signature(el: lxml.html.HtmlElement) -> tuple[str, str]:
     return el.tag, " ".join(sorted(el.get("class", "").split()))
 
 
+_NUMBERED_ID = re.compile(r"^([A-Za-z_-]+?)[-_]?\d{2,}$")
+
+
+def _id_prefix(el: lxml.html.HtmlElement) -> str | None:
+    """"edit" for id="edit37597541": boxes numbered by their database id."""
+    match = _NUMBERED_ID.match(el.get("id", ""))
+    return match.group(1).lower() if match else None
+
+
 def _postish(el: lxml.html.HtmlElement) -> bool:
     return bool(_POST_CLASS.search(el.get("class", "")) or _POST_ID.match(el.get("id", ""))
-                or el.get("itemprop") in ("comment", "suggestedAnswer", "acceptedAnswer"))
+                or el.get("itemprop") in ("comment", "suggestedAnswer", "acceptedAnswer")
+                or _id_prefix(el))
 
 
 def _alike(a: lxml.html.HtmlElement, b: lxml.html.HtmlElement) -> bool:
-    """Two sibling boxes of the same kind ("post post-first" and "post post-reply")."""
+    """Two sibling boxes of the same kind ("post post-first" and "post post-reply",
+    or id="edit101" and id="edit102")."""
     if a.tag != b.tag:
         return False
+    prefix = _id_prefix(a)
+    if prefix and prefix == _id_prefix(b):
+        return True
     ca, cb = set(a.get("class", "").split()), set(b.get("class", "").split())
     if ca == cb:
         return True

@@ -237,3 +237,15 @@ def test_qa_furniture_counters_and_hidden_timestamps_are_dropped() -> None:
                  "Explore"):
         assert junk not in body
     assert not any(line.strip().isdigit() for line in body.split("\n\n"))
+
+
+def test_posts_numbered_only_by_id_are_all_kept() -> None:
+    posts = "".join(
+        f"<div id='edit{1000 + i}'><div id='post{1000 + i}'><div class='tpost'><div class='trow'>"
+        f"<div class='tcell alt2'>Join Date: Aug 2008</div><div class='tcell alt1'>"
+        f"<div id='post_message_{1000 + i}'>Chapter {i}: {_PARA}<br>{_PARA}</div></div>"
+        "</div></div></div></div>" for i in range(4))
+    html = f"<html><body><div id='posts'>{posts}</div></body></html>"
+    body = extract_article(html, "https://example.org/forum/trip-reports/1-x.html").body
+    for i in range(4):
+        assert f"Chapter {i}:" in body
