@@ -8,6 +8,7 @@ last the visible text.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -28,6 +29,9 @@ _ARTICLE_TYPES = {
     "scholarlyarticle", "techarticle", "report", "socialmediaposting", "discussionforumposting",
     "webpage", "posting", "medicalwebpage", "creativework", "review",
 }
+_CHROME_WORDS = 3  # words an h1 may add to the headline as chrome ("Thread:", "[Solved]"),
+# besides a dateline
+_SITE_WORDS = 4  # a site name in a title is short ("The New York Times", "ACME Blog")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»«/]|::)\s+")
 _BY_PREFIX = re.compile(
     r"^(?:(?:written|posted|published|reviewed|edited)\s+by|author(?:ed by)?|by|von|par|por|"
@@ -276,22 +280,41 @@ def _similar(a: str, b: str, share: float = 0.6) -> bool:
     return common / min(len(wa), len(wb)) >= share and common / max(len(wa), len(wb)) >= 0.3
 
 
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
+
+
+def _readable(text: str) -> str:
+    """Headline text as the page means it: entities escaped twice ("&#x26;") read once,
+    and UTF-8 that was decoded as Latin-1 ("Investorâ\x80\x99s") decoded again."""
+    text = norm_space(text)
+    if _ENTITY.search(text):
+        text = html.unescape(text)
+    if _MOJIBAKE.search(text):
+        with contextlib.suppress(UnicodeError):
+            text = text.encode("latin-1").decode("utf-8")
+    return text
+
+
 def _title_from_page(root: lxml.html.HtmlElement, meta: Metadata) -> None:
     """Choose the headline readers see: the page's main ``<h1>`` when it is plausible,
     else og:title/JSON-LD or ``<title>`` with the site name stripped."""
     site_l = (meta.site_name or "").lower()
-    h1s = [norm_space(h.text_content()) for h in root.iter("h1")]
+    h1s = [_readable(h.text_content()) for h in root.iter("h1")]
     h1s = [h for h in h1s if 6 <= len(h) <= 300 and h.lower() != site_l]
     title_el = root.find(".//title")
-    doc_title = norm_space(title_el.text_content()) if title_el is not None else ""
+    doc_title = _readable(title_el.text_content()) if title_el is not None else ""
     known = [t for t in (meta.title, doc_title) if t]
     matching = [h for h in h1s if any(_similar(h, t) for t in known)]
     if matching:
         h1 = _strip_site(matching[0], meta.site_name, True)
         for known_title in known:
             stripped = _strip_site(known_title, meta.site_name)
-            if 10 <= len(stripped) < len(h1) and stripped.lower() in h1.lower():
-                # The h1 wraps the headline in chrome ("Thread: ...", a score, a tag).
+            extra = h1.lower().replace(stripped.lower(), " ", 1)
+            if 10 <= len(stripped) < len(h1) and stripped.lower() in h1.lower() and (
+                    len(extra.split()) <= _CHROME_WORDS or parse_date(extra)):
+                # The h1 wraps the headline in chrome ("Thread: ...", a score, a tag);
+                # more words than that are the headline's own second half.
                 meta.title, meta.signals["title"] = stripped, meta.signals.get("title", "title")
                 return
         meta.title, meta.signals["title"] = h1, "h1"
@@ -318,8 +341,12 @@ def _strip_site(title: str, site: str | None, known_only: bool = False) -> str:
     kept = [p for p in parts if p.lower() != site_l and not (site_l and p.lower() in site_l)]
     if known_only:
         return " - ".join(kept) if kept and len(kept) < len(parts) else title
-    if len(kept) == len(parts):  # unknown site name: the suffix is the shortest end part
-        kept = parts[:-1] if len(parts[-1]) < len(parts[0]) else parts[1:]
+    if len(kept) == len(parts):  # unknown site name: a short end part, the shorter one
+        ends = [i for i in (-1, 0) if len(parts[i].split()) <= _SITE_WORDS]
+        if not ends:
+            return title
+        end = min(ends, key=lambda i: len(parts[i]))
+        kept = parts[:-1] if end == -1 else parts[1:]
     return " - ".join(kept) if kept else title
 
 

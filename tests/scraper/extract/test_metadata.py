@@ -138,3 +138,40 @@ def test_lone_date_on_a_page_without_dateline_is_its_date() -> None:
     assert art.signals["published"] == "sole date"
     two = page.replace("</footer>", "<span>Jan 2, 2024</span></footer>")
     assert extract_article(two).published is None
+
+
+def _title_page(og_title: str, h1: str, doc_title: str = "") -> str:
+    return (
+        f"<html><head><meta property='og:title' content='{og_title}'>"
+        f"<title>{doc_title or og_title}</title></head><body><h1>{h1}</h1>"
+        "<p>The first storm of the season arrived on Tuesday, filling reservoirs.</p>"
+        "</body></html>"
+    )
+
+
+def test_headline_with_subtitle_beats_shorter_seo_title() -> None:
+    h1 = "Rain returns to the valley: what the first storm means for farmers this year"
+    assert extract_article(_title_page("Rain returns to the valley", h1)).title == h1
+
+
+def test_chrome_around_headline_is_trimmed() -> None:
+    art = extract_article(_title_page("Rain returns to the valley",
+                                      "[Solved] Rain returns to the valley"))
+    assert art.title == "Rain returns to the valley"
+    art = extract_article(_title_page(
+        "Rain returns to the valley", "Rain returns to the valley Posted on July 1, 2024 by ann"))
+    assert art.title == "Rain returns to the valley"
+
+
+def test_mojibake_and_double_escaped_headline_are_repaired() -> None:
+    art = extract_article(_title_page("A farmers guide", "A Farmer\u00e2\x80\x99s Guide to Rain"))
+    assert art.title == "A Farmer\u2019s Guide to Rain"
+    art = extract_article(_title_page("Rain and snow", "Rain &amp;#x26; Snow in the valley"))
+    assert art.title == "Rain & Snow in the valley"
+
+
+def test_unknown_site_suffix_is_dropped_but_not_half_a_headline() -> None:
+    art = extract_article(_title_page("", "", "Rain returns to the valley | Valley Post"))
+    assert art.title == "Rain returns to the valley"
+    whole = "What rain is and what it is not - Defining a storm for farmers"
+    assert extract_article(_title_page("", "", whole)).title == whole
