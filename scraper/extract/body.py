@@ -24,7 +24,7 @@ import lxml.html
 from ._dom import link_density, norm_space
 from .blocks import Paragraph
 from .dates import MONTH_NAMES, parse_date
-from .posts import opening_post, post_list, repeated_posts
+from .posts import mark_post_heads, opening_post, post_list, repeated_posts, with_post_heads
 
 _REMOVE_TAGS = (
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
@@ -213,6 +213,8 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
     On a ``discussion`` page, boxes named for comments and replies are the content
     and stay.
     """
+    if discussion:
+        mark_post_heads(root)
     for el in list(root.iter("noscript")):
         # Some sites (Discourse) serve the whole page to crawlers inside <noscript>.
         if el.getparent() is not None and len(el.text_content()) > 500 and \
@@ -350,8 +352,15 @@ def find_main(root: lxml.html.HtmlElement,
     """The element(s) holding the article text, in document order.
 
     Returns ``[body]`` when nothing stands out (short pages), so text is never lost.
-    On a ``discussion`` page an opening post laid out apart from the replies leads.
+    On a ``discussion`` page an opening post laid out apart from the replies leads,
+    and each post keeps its author and date line.
     """
+    main = _find_main(root, discussion)
+    return with_post_heads(main) if discussion else main
+
+
+def _find_main(root: lxml.html.HtmlElement,
+               discussion: bool) -> list[lxml.html.HtmlElement]:
     body = root.find("body")
     if body is None:
         body = root

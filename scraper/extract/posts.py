@@ -7,11 +7,14 @@ finds a thread's first post when it is laid out apart from the replies.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 
 import lxml.html
 
 from ._dom import link_density, norm_space
+from .blocks import is_quote_container
 
 _POST_CLASS = re.compile(
     r"post|message|reply|thread|topic|forum|comment|tweet|entry|answer|question|discussion",
@@ -147,3 +150,116 @@ def _follow(el: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> lxml.html
             return start  # a post shaped differently: take it whole rather than a part
         el = child
     return el
+
+
+# Who wrote a post and when: the lines that head each post in a reader's view (and in
+# the WCXB labels), often in a profile box that cleaning removes as furniture.
+_AUTHOR_CLASS = re.compile(
+    r"^(?:big|ips)?user-?name$|^(?:post|thread|message)?-?(?:author|user)-?name$|^creator$|"
+    r"^poster$|^postauthor$|-author-link$|^post-?user-?name$",
+    re.IGNORECASE,
+)
+_DATE_CLASS = re.compile(r"^(?:post-?|message-?)?(?:date|time|timestamp)$|^post_time$|^posted$",
+                         re.IGNORECASE)
+HEAD_ATTR = "data-na-post-head"
+_MAX_MARKED = 400
+
+
+def _first(box: lxml.html.HtmlElement,
+           test: Callable[[lxml.html.HtmlElement], bool]) -> lxml.html.HtmlElement | None:
+    for el in box.iterdescendants():
+        if isinstance(el.tag, str) and test(el) and not _in_quote(el, box):
+            return el
+    return None
+
+
+def _in_quote(el: lxml.html.HtmlElement, box: lxml.html.HtmlElement) -> bool:
+    """True when ``el`` sits in a quoted post inside ``box`` ("X said: ...")."""
+    for anc in el.iterancestors():
+        if anc is box:
+            return False
+        if is_quote_container(anc):
+            return True
+    return False
+
+
+def _is_author(el: lxml.html.HtmlElement) -> bool:
+    if el.get("itemprop") in ("author", "creator"):
+        return True
+    return any(_AUTHOR_CLASS.search(c) for c in el.get("class", "").split())
+
+
+def _is_date(el: lxml.html.HtmlElement) -> bool:
+    if el.tag == "time" or el.get("itemprop") in ("datePublished", "dateCreated"):
+        return True
+    return any(_DATE_CLASS.search(c) for c in el.get("class", "").split())
+
+
+def _short_text(el: lxml.html.HtmlElement | None) -> str:
+    if el is None:
+        return ""
+    if el.get("itemprop") in ("author", "creator"):
+        name = next((n for n in el.iter() if n.get("itemprop") == "name"), None)
+        if name is not None and name.tag == "meta":
+            text = norm_space(name.get("content", ""))
+            return text if 0 < len(text) <= 60 else ""
+        link = el.find(".//a")
+        el = name if name is not None else link if link is not None else el
+    text = norm_space(el.text_content())
+    return text if 0 < len(text) <= 60 else ""
+
+
+def _repeated_boxes(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Post-like boxes that repeat among their siblings (same post class or numbered
+    id), in document order: the units a thread is made of."""
+    found: list[lxml.html.HtmlElement] = []
+    for parent in root.iter():
+        if not isinstance(parent.tag, str) or len(parent) < 2:
+            continue
+        groups: dict[object, list[lxml.html.HtmlElement]] = {}
+        for child in parent:
+            if isinstance(child.tag, str):
+                key = _post_key(child) or (child.tag, _id_prefix(child)) \
+                    if _id_prefix(child) else _post_key(child)
+                if key:
+                    groups.setdefault(key, []).append(child)
+        found.extend(m for members in groups.values() if len(members) >= 2 for m in members)
+    return found
+
+
+def mark_post_heads(root: lxml.html.HtmlElement) -> None:
+    """Before cleaning: note on each innermost post box its author and date line."""
+    marked: list[lxml.html.HtmlElement] = []
+    for el in _repeated_boxes(root):
+        if len(marked) >= _MAX_MARKED:
+            break
+        author = _short_text(_first(el, _is_author))
+        if not author:
+            continue
+        date = _short_text(_first(el, _is_date))
+        el.set(HEAD_ATTR, f"{author}\n{date}" if date else author)
+        marked.append(el)
+    for el in marked:  # a thread box holding marked posts is not itself a post
+        for anc in el.iterancestors():
+            if anc.get(HEAD_ATTR) is not None:
+                anc.set(HEAD_ATTR, "")
+
+
+def with_post_heads(main: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """Put each post's author and date line (see ``mark_post_heads``) ahead of the part
+    of the post chosen as content, unless that part already shows them."""
+    out: list[lxml.html.HtmlElement] = []
+    used: set[lxml.html.HtmlElement] = set()
+    for el in main:
+        owner = next((a for a in itertools.chain([el], itertools.islice(el.iterancestors(), 10))
+                      if a.get(HEAD_ATTR)), None)
+        if owner is not None and owner not in used:
+            used.add(owner)
+            shown = norm_space(el.text_content())
+            missing = [t for t in owner.get(HEAD_ATTR, "").split("\n") if t and t not in shown]
+            if missing:
+                head = lxml.html.Element("p")
+                head.text = " · ".join(missing)
+                out.append(head)
+        out.append(el)
+    return out

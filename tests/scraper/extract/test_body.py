@@ -249,3 +249,19 @@ def test_posts_numbered_only_by_id_are_all_kept() -> None:
     body = extract_article(html, "https://example.org/forum/trip-reports/1-x.html").body
     for i in range(4):
         assert f"Chapter {i}:" in body
+
+
+def test_each_post_keeps_its_author_and_date_line() -> None:
+    posts = "".join(
+        f"<article class='message' id='js-post-{i}'><div class='message-user'>"
+        f"<a class='username' href='/members/u{i}'>user{i}</a><span>1,204 posts</span></div>"
+        f"<div class='message-main'><time datetime='2024-06-0{i + 1}'>Jun {i + 1}, 2024</time>"
+        f"<article class='message-body'><div class='bbWrapper'>Reply {i}: {_PARA}"
+        f"<blockquote class='bbCodeBlock--quote'><a class='username'>quoted</a> said: hi"
+        "</blockquote></div></article></div></article>" for i in range(3))
+    html = f"<html><body><div class='block-body'>{posts}</div></body></html>"
+    body = extract_article(html, "https://example.org/threads/x.1/").body
+    for i in range(3):
+        assert f"user{i} · Jun {i + 1}, 2024" in body
+        assert body.index(f"user{i} ·") < body.index(f"Reply {i}:")
+    assert "1,204 posts" not in body and "quoted ·" not in body
