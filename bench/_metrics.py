@@ -220,6 +220,23 @@ def normalise(text: str | None) -> str:
     return _WS_RE.sub(" ", text or "").strip().casefold()
 
 
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+                         "\u2032": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
+                         "\u201f": '"', "\u2033": '"'})
+
+
+def fold_quotes(text: str | None) -> str:
+    """:func:`normalise`, and typographic quotes read as straight ones.
+
+    Only for the documented title *variant* (bench/README.md): the scored title metric
+    stays :func:`normalise`, as in the WCXB authors' rule.
+
+    >>> print(fold_quotes("It\u2019s  \u201cHere\u201d"))
+    it's "here"
+    """
+    return normalise(text).translate(_QUOTES)
+
+
 def normalise_date(value: str | None) -> str:
     """Reduce an ISO 8601 date or datetime to ``YYYY-MM-DD`` (or ``YYYY-MM``).
 

@@ -420,6 +420,11 @@ def score_set(
                     if has_label or has_pred:
                         per_page[p.id].setdefault(name, {})[fname] = ok
                 fields[fname] = m.exact_field_scores(outcomes).as_dict()
+                if fname == "title":  # the documented variant, never the scored metric
+                    folded = [(bool(m.normalise(p.title)), bool(m.normalise(o.title)),
+                               bool(p.title) and m.fold_quotes(p.title) == m.fold_quotes(o.title))
+                              for p, o in zip(pages, outs, strict=True)]
+                    fields[fname]["quotes_folded"] = m.exact_field_scores(folded).as_dict()
                 if fname == "author":
                     fields[fname]["rules"] = dict(rules)
         results[name] = fields
@@ -464,6 +469,8 @@ def print_set(set_name: str, n_pages: int, report: dict[str, Any]) -> None:
                 r_f1 = o["f1"] / s["f1"] if s["f1"] else None
                 r_sp = ours["pages_per_sec"] / e["pages_per_sec"] if e["pages_per_sec"] else None
                 line += f"  {_fmt(r_f1, 5, 2)}, {_fmt(r_sp, 5, 2)}"
+            if fname == "title" and s.get("quotes_folded"):
+                line += f"  quotes folded F1 {_fmt(s['quotes_folded']['f1'])}"
             if fname == "author" and s.get("rules"):
                 line += "  rules " + " ".join(f"{k}={v}" for k, v in sorted(s["rules"].items()))
             print(line)
