@@ -29,8 +29,9 @@ _ARTICLE_TYPES = {
     "scholarlyarticle", "techarticle", "report", "socialmediaposting", "discussionforumposting",
     "webpage", "posting", "medicalwebpage", "creativework", "review",
 }
-_CHROME_WORDS = 3  # words an h1 may add to the headline as chrome ("Thread:", "[Solved]"),
-# besides a dateline
+_CHROME_WORDS = 3  # words a tag after the headline may have ("| Opinion", "- Tested")
+_CHROME_AFTER = re.compile(r"^(?:[|\-–—·•»/]|\(\S+\.[a-z]{2,}\)\s*\d*$|\d+$)", re.IGNORECASE)
+_LABEL_ENDS = (":", "-", "–", "—", "|", "»")
 _SITE_WORDS = 4  # a site name in a title is short ("The New York Times", "ACME Blog")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»«/]|::)\s+")
 _BY_PREFIX = re.compile(
@@ -296,12 +297,36 @@ def _readable(text: str) -> str:
     return text
 
 
+def _is_chrome(h1: str, headline: str, label: str = "") -> bool:
+    """Whether ``h1`` is ``headline`` wrapped in chrome: before it a short label ending in
+    a colon or dash ("Thread:", "Payment issues -"), a tag in its own element or a date;
+    after it a short tag behind a separator ("| Opinion"), a source and score
+    ("(latimes.com) 87") or a dateline. Other words are the headline's own ("The",
+    "in 2025", ": Room-by-Room Breakdown")."""
+    start = h1.lower().find(headline.lower())
+    if start < 0:
+        return False
+    before, after = h1[:start].strip(), h1[start + len(headline):].strip()
+    if before and not (before == label or parse_date(before) or (
+            len(before.split()) <= _CHROME_WORDS and before.endswith(_LABEL_ENDS))):
+        return False
+    return not after or bool(parse_date(after)) or bool(
+        _CHROME_AFTER.match(after) and len(after.split()) <= _CHROME_WORDS + 1)
+
+
 def _title_from_page(root: lxml.html.HtmlElement, meta: Metadata) -> None:
     """Choose the headline readers see: the page's main ``<h1>`` when it is plausible,
     else og:title/JSON-LD or ``<title>`` with the site name stripped."""
     site_l = (meta.site_name or "").lower()
-    h1s = [_readable(h.text_content()) for h in root.iter("h1")]
-    h1s = [h for h in h1s if 6 <= len(h) <= 300 and h.lower() != site_l]
+    labels = {}  # h1 text -> text of its leading element (a tag such as "Tips/Techniques")
+    h1s = []
+    for el in root.iter("h1"):
+        text = _readable(el.text_content())
+        if 6 <= len(text) <= 300 and text.lower() != site_l:
+            h1s.append(text)
+            first = next(iter(el), None)
+            if first is not None and not (el.text or "").strip():
+                labels[text] = _readable(first.text_content())
     title_el = root.find(".//title")
     doc_title = _readable(title_el.text_content()) if title_el is not None else ""
     known = [t for t in (meta.title, doc_title) if t]
@@ -310,11 +335,8 @@ def _title_from_page(root: lxml.html.HtmlElement, meta: Metadata) -> None:
         h1 = _strip_site(matching[0], meta.site_name, True)
         for known_title in known:
             stripped = _strip_site(known_title, meta.site_name)
-            extra = h1.lower().replace(stripped.lower(), " ", 1)
-            if 10 <= len(stripped) < len(h1) and stripped.lower() in h1.lower() and (
-                    len(extra.split()) <= _CHROME_WORDS or parse_date(extra)):
-                # The h1 wraps the headline in chrome ("Thread: ...", a score, a tag);
-                # more words than that are the headline's own second half.
+            if 10 <= len(stripped) < len(h1) and \
+                    _is_chrome(h1, stripped, labels.get(matching[0], "")):
                 meta.title, meta.signals["title"] = stripped, meta.signals.get("title", "title")
                 return
         meta.title, meta.signals["title"] = h1, "h1"

@@ -155,9 +155,17 @@ def test_headline_with_subtitle_beats_shorter_seo_title() -> None:
 
 
 def test_chrome_around_headline_is_trimmed() -> None:
-    art = extract_article(_title_page("Rain returns to the valley",
-                                      "[Solved] Rain returns to the valley"))
-    assert art.title == "Rain returns to the valley"
+    for h1 in ("Thread: Rain returns to the valley", "Rain returns to the valley | Opinion",
+               "<span class='label'>Weather</span> Rain returns to the valley",
+               "Rain returns to the valley (valley.example) 87"):
+        art = extract_article(_title_page("Rain returns to the valley", h1))
+        assert art.title == "Rain returns to the valley", h1
+
+
+def test_words_around_headline_that_are_not_chrome_stay() -> None:
+    for h1 in ("The rain returns to the valley in 2025", "Rain returns to the valley: a guide"):
+        art = extract_article(_title_page("rain returns to the valley", h1))
+        assert art.title == h1
     art = extract_article(_title_page(
         "Rain returns to the valley", "Rain returns to the valley Posted on July 1, 2024 by ann"))
     assert art.title == "Rain returns to the valley"
