@@ -135,6 +135,25 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE hosts ADD COLUMN min_delay DOUBLE PRECISION NOT NULL DEFAULT 0;
     ALTER TABLE hosts ADD COLUMN released_at DOUBLE PRECISION NOT NULL DEFAULT 0;
     """,
+    # 3: as SQLite's 4: pages.latest_version_id (kept by a trigger, so COPY and concurrent
+    # workers keep it too; the highest id wins) replaces the max(id) subquery of queries;
+    # versions_hash and captures_digest, read by no query, go.
+    """
+    ALTER TABLE pages ADD COLUMN latest_version_id BIGINT;
+    UPDATE pages p SET latest_version_id = m.id
+        FROM (SELECT page_id, max(id) AS id FROM versions GROUP BY page_id) m
+        WHERE m.page_id = p.id;
+    CREATE FUNCTION newsarchive_latest_version() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE pages SET latest_version_id = NEW.id
+        WHERE id = NEW.page_id AND (latest_version_id IS NULL OR latest_version_id < NEW.id);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER versions_latest AFTER INSERT ON versions
+        FOR EACH ROW EXECUTE FUNCTION newsarchive_latest_version();
+    DROP INDEX IF EXISTS versions_hash;
+    DROP INDEX IF EXISTS captures_digest;
+    """,
 )
 
 

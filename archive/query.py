@@ -53,7 +53,7 @@ def filter_clauses(query: Query, placeholder: str = "?") -> tuple[list[str], lis
     where: list[str] = []
     params: list[Any] = []
     if not query.all_versions:
-        where.append("v.id = (SELECT max(id) FROM versions WHERE page_id = v.page_id)")
+        where.append("v.id = p.latest_version_id")  # kept by a trigger on both backends
     if query.site:
         where.append(f"(p.site = {ph} OR p.site LIKE {ph})")
         site = query.site.lower().removeprefix("www.")

@@ -73,13 +73,26 @@ class ArticleStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.conn = connect(path)
+        self._depth = 0  # open ``transaction()`` blocks
+        self._unindexed: int | None = None  # first version id not yet in versions_fts
 
     def close(self) -> None:
         self.conn.close()
 
     def transaction(self) -> sqlite3.Connection:
-        """``with store.transaction():`` runs its block in one IMMEDIATE transaction."""
-        return _Tx(self.conn)  # type: ignore[return-value]
+        """``with store.transaction():`` runs its block in one IMMEDIATE transaction.
+
+        Versions added in it enter the full-text index when it commits, in one statement
+        (per-row indexing costs two to three times as much), so a search made inside the
+        block does not find them yet."""
+        return _Tx(self)  # type: ignore[return-value]
+
+    def _index_versions(self) -> None:
+        """Add the versions written in this transaction to ``versions_fts``."""
+        first, self._unindexed = self._unindexed, None
+        if first is not None:  # ids only grow: every version from ``first`` on is new
+            self.conn.execute("INSERT INTO versions_fts(rowid, title, body) "
+                              "SELECT id, title, body FROM versions WHERE id >= ?", (first,))
 
     # -- pages -------------------------------------------------------------------------
 
@@ -151,6 +164,10 @@ class ArticleStore:
             "pattern) VALUES (?,?,?,?,?,?,?,?)",
             [(version_id, x.position, x.source, x.url, x.passage, x.start, x.end, x.pattern)
              for x in a.attributions])
+        if self._unindexed is None:
+            self._unindexed = version_id
+        if not self._depth:  # outside ``transaction()``: nothing would index it later
+            self._index_versions()
         return version_id
 
     def link_capture(self, capture_id: int, version_id: int) -> None:
@@ -298,26 +315,42 @@ class OriginalCapture:
 
 class _Tx:
     """One IMMEDIATE transaction; nested inside another it becomes a savepoint, so a
-    batch of captures commits once (``Archive.batch``) while each stays all-or-nothing."""
+    batch of captures commits once (``Archive.batch``) while each stays all-or-nothing.
+    The outermost block indexes the transaction's new versions just before it ends."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, store: ArticleStore) -> None:
+        self.store = store
+        self.conn = store.conn
         self.nested = False
+        self.outermost = False
 
     def __enter__(self) -> sqlite3.Connection:
         self.nested = self.conn.in_transaction
+        self.outermost = not self.store._depth
         self.conn.execute("SAVEPOINT capture" if self.nested else "BEGIN IMMEDIATE")
+        self.store._depth += 1
         return self.conn
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
+        store = self.store
+        store._depth -= 1
+        if exc_type is None and self.outermost:
+            try:
+                store._index_versions()
+            except BaseException:
+                self._end(failed=True)
+                raise
+        self._end(failed=exc_type is not None)
+
+    def _end(self, *, failed: bool) -> None:
         if self.nested:
-            if exc_type is not None:
+            if failed:
                 self.conn.execute("ROLLBACK TO capture")
             self.conn.execute("RELEASE capture")
-        elif exc_type is None:
-            self.conn.execute("COMMIT")
         else:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("ROLLBACK" if failed else "COMMIT")
+        if failed and self.outermost:
+            self.store._unindexed = None
 
 
 def sqlite_store(store: object, feature: str) -> ArticleStore:

@@ -1,0 +1,118 @@
+"""Schema migrations and the store's deferred full-text indexing (SQLite).
+
+Migration 4 added ``pages.latest_version_id`` (queries read it instead of a max(id)
+subquery), moved full-text indexing from a per-row trigger to the store's commit, and
+dropped two indexes no query read. An archive written before it must upgrade on open and
+answer queries as before."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import pytest
+
+from archive import Archive, Query, open_archive, schema
+from archive.store import ArticleStore
+from tests.archive.test_archive import HTML, _article, _response
+
+
+def _page(arc: Archive, url: str, body: str, when: str = "2026-01-01T00:00:00+00:00") -> str:
+    payload = HTML.replace(b"The quick brown fox, proxy war.", body.encode())
+    return arc.store_response(_response(url=url, body=payload, when=when), _article(body=body),
+                              page_url=url).outcome
+
+
+def _ids(arc: Archive, text: str, *, all_versions: bool = False) -> list[int]:
+    query = Query(text=text, all_versions=all_versions, sort="date")
+    return sorted(hit.record.id for hit in arc.search(query))
+
+
+def _fts_ok(path: Path) -> None:
+    db = sqlite3.connect(path / "archive.sqlite")
+    try:  # rank 1: also compare the index with the versions table it indexes
+        db.execute("INSERT INTO versions_fts(versions_fts, rank) VALUES('integrity-check', 1)")
+    finally:
+        db.close()
+
+
+def test_archive_from_schema_3_upgrades_and_queries_the_latest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = "https://news.example/a", "https://news.example/b"
+    with monkeypatch.context() as old:  # as newsarchive wrote archives before migration 4
+        old.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:3])
+        old.setattr(ArticleStore, "_index_versions", lambda self: None)  # its trigger did
+        with Archive(tmp_path, create=True) as arc:
+            assert _page(arc, a, "Proxy war lynx.") == "new"
+            assert _page(arc, a, "Proxy war cat.") == "new-version"
+            assert _page(arc, b, "Proxy war dog.") == "new"
+    db = sqlite3.connect(tmp_path / "archive.sqlite")
+    assert db.execute("PRAGMA user_version").fetchone() == (3,)
+    assert "latest_version_id" not in [r[1] for r in db.execute("PRAGMA table_info(pages)")]
+    db.close()
+
+    with open_archive(tmp_path) as arc:
+        conn = arc.store.conn  # type: ignore[union-attr]
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
+        assert dict(conn.execute("SELECT url, latest_version_id FROM pages").fetchall()) == \
+            {a: 2, b: 3}
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master "
+                                              "WHERE type = 'index'")}
+        assert not indexes & {"versions_hash", "captures_digest"}
+        assert _ids(arc, '"proxy war"') == [2, 3]
+        assert _ids(arc, '"proxy war"', all_versions=True) == [1, 2, 3]
+        assert _ids(arc, "lynx") == []
+        assert _ids(arc, "lynx", all_versions=True) == [1]
+    _fts_ok(tmp_path)
+
+    with Archive(tmp_path) as arc:  # writing on: dedup and new versions as before
+        assert _page(arc, b, "Proxy war dog.", when="2026-01-02T00:00:00+00:00") == "unchanged"
+        assert arc.store.capture(4).kind == "revisit"
+        assert _page(arc, b, "Proxy war owl.") == "new-version"
+        assert _ids(arc, '"proxy war"') == [2, 4]
+        assert _ids(arc, "owl") == [4]
+        assert _ids(arc, "dog") == []
+    _fts_ok(tmp_path)
+
+
+def _failing(block: AbstractContextManager[object], arc: Archive, url: str) -> None:
+    with block:
+        _page(arc, url, "Ceasefire talks, then a failure.")
+        raise RuntimeError("this block fails")
+
+
+def test_batch_indexes_at_commit_and_skips_rolled_back_captures(tmp_path: Path) -> None:
+    with Archive(tmp_path, create=True) as arc:
+        with arc.batch():
+            _page(arc, "https://news.example/1", "Ceasefire talks one.")
+            with pytest.raises(RuntimeError):
+                _failing(arc.store.transaction(), arc, "https://news.example/2")
+            _page(arc, "https://news.example/3", "Ceasefire talks three.")
+            assert _ids(arc, "ceasefire") == []  # indexed when the batch commits
+        assert [hit.record.article.body for hit in
+                arc.search(Query(text="ceasefire", sort="date"))] == \
+            ["Ceasefire talks three.", "Ceasefire talks one."]
+        with pytest.raises(RuntimeError):
+            _failing(arc.batch(), arc, "https://news.example/4")
+        assert len(_ids(arc, "ceasefire")) == 2
+        assert _page(arc, "https://news.example/5", "Ceasefire talks five.") == "new"
+        assert len(_ids(arc, "ceasefire")) == 3
+    _fts_ok(tmp_path)
+
+
+def test_version_added_outside_a_transaction_is_indexed_at_once(tmp_path: Path) -> None:
+    with Archive(tmp_path, create=True) as arc:
+        store = arc.store
+        assert isinstance(store, ArticleStore)
+        page = store.page_id("https://news.example/x", "2026-01-01T00:00:00+00:00")
+        cap = store.add_capture(page_id=page, url="https://news.example/x",
+                                fetched_at="2026-01-01T00:00:00+00:00", status=200,
+                                kind="response", content_type="text/html",
+                                payload_digest=None, content_hash=None, warc=None,
+                                crawl_id=None)
+        version = store.add_version(page_id=page, capture_id=cap,
+                                    captured_at="2026-01-01T00:00:00+00:00",
+                                    content_hash="sha256:x", article=_article(body="Kidney."))
+        assert _ids(arc, "kidney") == [version]
+    _fts_ok(tmp_path)
