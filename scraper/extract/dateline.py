@@ -115,29 +115,37 @@ def choose_dateline(lines: list[Dateline]) -> Dateline | None:
     return lines[0] if lines else None
 
 
-def days_apart(a: str, b: str) -> int:
-    """Whole days between two ISO dates (99 when either does not parse)."""
-    try:
-        return abs((dt.date.fromisoformat(a[:10]) - dt.date.fromisoformat(b[:10])).days)
-    except ValueError:
-        return 99
-
-
 def visible_wins(line: Dateline, published: str | None, signal: str | None) -> bool:
     """Whether the printed date replaces the structured publication date.
 
-    A date a time zone away from the structured one is the same moment (the structured
-    value keeps its time). Otherwise the printed date wins, "Updated" or not, over
-    JSON-LD, which SEO plugins and page templates restamp; OpenGraph's
-    ``article:published_time`` and other meta written by the CMS at publication are kept.
+    The printed date wins, "Updated" or not, over JSON-LD, which SEO plugins and page
+    templates restamp, and over other meta; OpenGraph's ``article:published_time``,
+    microdata and ``<time>`` written by the CMS at publication are kept. On the same day
+    the structured value is kept for its time of day.
     """
     if not published:
         return True
     if line.below_text:
         return False  # more likely a date the story mentions than the page's own
-    if days_apart(published, line.date) <= 1:
+    if same_moment(published, line.date):
         return False
     return signal not in _KEPT
+
+
+def same_moment(stamp: str, day: str) -> bool:
+    """Whether the date ``day`` can be the day of ``stamp`` in some time zone (UTC-12 to
+    UTC+14), when ``stamp`` has a time and offset; else whether the days are equal."""
+    if stamp[:10] == day[:10]:
+        return True
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+        shown = dt.date.fromisoformat(day[:10])
+    except ValueError:
+        return False
+    if moment.tzinfo is None:
+        return False
+    utc = moment.astimezone(dt.UTC)
+    return (utc - dt.timedelta(hours=12)).date() <= shown <= (utc + dt.timedelta(hours=14)).date()
 
 
 def sole_date(root: lxml.html.HtmlElement) -> str | None:

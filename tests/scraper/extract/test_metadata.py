@@ -75,6 +75,12 @@ def test_date_a_time_zone_away_keeps_structured_value() -> None:
     assert art.published == "2024-03-02T23:30:00-08:00"
 
 
+def test_date_a_day_off_that_no_time_zone_explains_is_the_printed_one() -> None:
+    art = extract_article(_page("2024-03-03T22:00:00+00:00", "March 2, 2024"))
+    assert art.published == "2024-03-02"
+    assert extract_article(_page("2024-03-03", "March 2, 2024")).published == "2024-03-02"
+
+
 def test_url_date_followed_by_slug_punctuation() -> None:
     assert date_from_url("https://ex.org/articles/2025-12-15+Rust+backend") == "2025-12-15"
 
