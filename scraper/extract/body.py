@@ -230,6 +230,8 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
     for el in list(root.iter("form")):
         # ASP.NET pages and forums wrap everything in one form: keep forms of real text.
         text_len = len(el.text_content())
+        if discussion and text_len >= 30 and link_density(el, text_len) < 0.5:
+            continue  # old Reddit wraps each comment's text in its own edit form
         if len(el.xpath(".//p")) < 3 and (text_len < 500 or link_density(el, text_len) > 0.5):
             _drop(el)
     total = len(root.text_content()) or 1
@@ -398,7 +400,7 @@ def _find_main(root: lxml.html.HtmlElement,
     good = _good_text(body)
     top = _widen(top, body, good)
     final.setdefault(top, 0.0)
-    repeated = repeated_posts(top)
+    repeated = repeated_posts(top, discussion)
     if repeated:
         return opening_post(body, repeated, good, discussion) + repeated
     posts = post_list(body, good)

@@ -117,9 +117,11 @@ def _alike(a: lxml.html.HtmlElement, b: lxml.html.HtmlElement) -> bool:
     return bool(ca & cb) and any(_POST_CLASS.search(c) for c in ca & cb)
 
 
-def repeated_posts(top: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def repeated_posts(top: lxml.html.HtmlElement,
+                   discussion: bool = False) -> list[lxml.html.HtmlElement]:
     """For forum threads and Q&A pages: when the best container sits inside one of
-    several repeated post boxes, take the same part of every post."""
+    several repeated post boxes, take the same part of every post (on a
+    ``discussion`` page, of the replies nested in them too)."""
     path: list[tuple[str, str]] = []
     node = top
     best: list[lxml.html.HtmlElement] = []
@@ -129,17 +131,34 @@ def repeated_posts(top: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             break
         if _postish(node) or (node.tag in ("tr", "li", "article") and not node.get("class")):
             same = [s for s in parent if isinstance(s.tag, str) and _alike(s, node)]
-            texts = [norm_space(s.text_content()) for s in same]
-            worthy = [s for s, t in zip(same, texts, strict=True)
-                      if len(t) > 50 and link_density(s, len(t)) < 0.5]
+            # Threaded replies nest inside their parent post: take them too.
+            same = same if not discussion else [d for s in same for d in s.iter(node.tag)
+                    if d is s or (d.getparent() is not s and _alike(d, node)
+                                  and not _in_quote(d, s))]
+            worthy = [s for s in same if _worthy(s, path)]
             # The widest run wins: a post's cells ("message-cell--user" beside
             # "message-cell--main") repeat too, but only twice, inside one post.
             if len(worthy) >= 2 and (_postish(node) or len(worthy) >= 3) and \
                     len(worthy) > len(best):
-                best = [_follow(s, path) for s in worthy]
+                parts = [_follow(s, path) for s in worthy]
+                chosen = set(parts)
+                best = [p for p in parts
+                        if not any(a in chosen for a in p.iterancestors())]
         path.insert(0, _signature(node))
         node = parent
     return best
+
+
+def _worthy(post: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> bool:
+    """A post with text of its own; links are counted in the part taken (a post's
+    permalink, reply and report links do not make it a link list)."""
+    text = norm_space(post.text_content())
+    if len(text) <= 50:
+        return False
+    if link_density(post, len(text)) < 0.5:
+        return True
+    part = _follow(post, path)
+    return part is not post and link_density(part, len(norm_space(part.text_content()))) < 0.5
 
 
 def _follow(el: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> lxml.html.HtmlElement:
@@ -219,8 +238,10 @@ def _repeated_boxes(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         groups: dict[object, list[lxml.html.HtmlElement]] = {}
         for child in parent:
             if isinstance(child.tag, str):
-                key = _post_key(child) or (child.tag, _id_prefix(child)) \
-                    if _id_prefix(child) else _post_key(child)
+                key: object = _post_key(child)
+                if key is None:
+                    prefix = _id_prefix(child)
+                    key = (child.tag, prefix) if prefix else None
                 if key:
                     groups.setdefault(key, []).append(child)
         found.extend(m for members in groups.values() if len(members) >= 2 for m in members)

@@ -265,3 +265,24 @@ def test_each_post_keeps_its_author_and_date_line() -> None:
         assert f"user{i} · Jun {i + 1}, 2024" in body
         assert body.index(f"user{i} ·") < body.index(f"Reply {i}:")
     assert "1,204 posts" not in body and "quoted ·" not in body
+
+
+def _reddit_comment(i: int, children: str = "") -> str:
+    return (f"<div class='thing id-t1_{i} comment'><div class='entry unvoted'>"
+            f"<p class='tagline'><a href='/u/u{i}'>u{i}</a> 5 points</p>"
+            f"<form class='usertext' id='form-t1_{i}'><div class='usertext-body md-container'>"
+            f"<div class='md'><p>Reply {i}: {_PARA}</p></div></div></form>"
+            "<ul class='flat-list buttons'><li><a href='#'>permalink</a></li><li><a href='#'>"
+            "save</a></li><li><a href='#'>report</a></li><li><a href='#'>reply</a></li></ul>"
+            f"</div><div class='child'><div class='sitetable'>{children}</div></div></div>")
+
+
+def test_nested_replies_in_their_own_forms_are_all_kept() -> None:
+    thread = (_reddit_comment(1, _reddit_comment(2, _reddit_comment(3))) + _reddit_comment(4)
+              + _reddit_comment(5, _reddit_comment(6)))
+    html = (f"<html><body><div class='content'><div class='commentarea'>"
+            f"<div class='sitetable nestedlisting'>{thread}</div></div></div></body></html>")
+    body = extract_article(html, "https://example.org/r/science/comments/abc/x/").body
+    for i in range(1, 7):
+        assert body.count(f"Reply {i}:") == 1
+    assert "permalink" not in body
