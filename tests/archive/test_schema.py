@@ -116,3 +116,8 @@ def test_version_added_outside_a_transaction_is_indexed_at_once(tmp_path: Path) 
                                     content_hash="sha256:x", article=_article(body="Kidney."))
         assert _ids(arc, "kidney") == [version]
     _fts_ok(tmp_path)
+
+
+def test_new_archives_use_8_kib_pages(tmp_path: Path) -> None:
+    with Archive(tmp_path, create=True) as arc:
+        assert arc.store.conn.execute("PRAGMA page_size").fetchone()[0] == 8192  # type: ignore[union-attr]
