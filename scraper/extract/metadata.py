@@ -22,6 +22,7 @@ import lxml.html
 from ._dom import norm_space
 from .dateline import choose_dateline, datelines, sole_date, visible_wins
 from .dates import date_from_url, parse_date
+from .script_dates import date_from_scripts
 
 _ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -503,6 +504,8 @@ def extract_metadata(root: lxml.html.HtmlElement, url: str | None = None) -> Met
     meta.offer("published", date_from_url(url), "url")
     if not meta.published:
         meta.offer("published", _date_from_text(root), "text")
+    if not meta.published:
+        meta.offer("published", date_from_scripts(root), "script")
     if not meta.published:
         meta.offer("published", sole_date(root), "sole date")
     if meta.language:

@@ -189,3 +189,14 @@ def test_unknown_site_suffix_is_dropped_but_not_half_a_headline() -> None:
     assert art.title == "Rain returns to the valley"
     whole = "What rain is and what it is not - Defining a storm for farmers"
     assert extract_article(_title_page("", "", whole)).title == whole
+
+
+def test_publish_date_kept_only_in_script_data() -> None:
+    page = ("<html><head><script>dataLayer.push({\"pageType\":\"article\","
+            "\"createDate\":\"2019-09-12\",\"publishDate\":\"2025-05-27\"})</script></head>"
+            "<body><h1>Moving legal work in-house</h1><p>Text without any date.</p></body></html>")
+    art = extract_article(page)
+    assert art.published == "2025-05-27"
+    assert art.signals["published"] == "script"
+    page = page.replace("publishDate", "createdAt")
+    assert extract_article(page).published is None
