@@ -97,7 +97,12 @@ _BOILER_LINE = re.compile(
     r"(?:last )?edited(?: by [^,]{1,40}| on .{1,40})?(?:, edited \d+ times? in total\.?)?$|"
     r"last edited(?: by|:)|report (?:inappropriate content|post|abuse)$|"
     r"click to (?:expand|shrink)\.*$|"
-    r"[\d,.]+k? (?:posts|helpful votes|replies|views|reactions|points|likes)$)",
+    r"[\d,.]+k? (?:posts|helpful votes|replies|views|reactions|points|likes)$|"
+    # bylines split from their names, reading times, widget labels
+    r"(?:written|edited|reviewed|fact[- ]checked|contributing writer)(?: by)?:?$|by:?$|"
+    r"\d+ min(?:ute)?s? read$|featured video$|sharing is caring!?$|"
+    r"this slideshow requires javascript\.?$|(?:show|hide) caption$|close$|subscribe$|tags:?$|"
+    r"don(?:'|’)?t miss:?$)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")
@@ -123,7 +128,8 @@ _TERMINAL_HEADING = re.compile(
     r"(?:\d+ )?comments?|leave a (?:comment|reply)|you (?:may|might) also like|"
     r"more (?:from|on|stories|articles|news)\b.*|recommended(?: for you)?|"
     r"read (?:next|more)|popular(?: posts| articles)?|trending|share this(?: article| post)?|"
-    r"about the author|most (?:read|popular|viewed))\s*:?$",
+    r"about the author|most (?:read|popular|viewed)|"
+    r"(?:recommended|trending|top|latest|more great \w+) (?:stories|news|videos))\s*:?$",
     re.IGNORECASE,
 )
 

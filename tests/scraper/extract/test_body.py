@@ -286,3 +286,11 @@ def test_nested_replies_in_their_own_forms_are_all_kept() -> None:
     for i in range(1, 7):
         assert body.count(f"Reply {i}:") == 1
     assert "permalink" not in body
+
+
+def test_widget_labels_and_orphan_byline_words_are_not_body() -> None:
+    html = (f"<html><body><article><p>Written by</p><p>5 min read</p><p>{_PARA}</p>"
+            f"<p>Don't Miss:</p><p>Second: {_PARA}</p><p>Show caption</p><p>Close</p>"
+            f"<h3>Recommended Stories</h3><p><a href='/a'>Other story</a> teaser</p>"
+            "</article></body></html>")
+    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
