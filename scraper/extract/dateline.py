@@ -80,14 +80,18 @@ def datelines(h1: lxml.html.HtmlElement, known: tuple[str | None, ...] = ()) -> 
     A date inside a long paragraph belongs to the story, not to the page, so only short
     text pieces count; the label in front of a date ("Updated", "Posted on") sets its kind.
     """
+    after = list(_texts(h1.xpath(f"following::text()[position() <= {_NEAR_NODES * 2}]")))
+    above = list(_texts(h1.xpath(f"preceding::text()[position() <= {_BEFORE_NODES}]")))
+    # each piece with the one before it in reading order, which may label it ("Updated:")
     windows = (
-        list(_texts(h1.xpath(f"following::text()[position() <= {_NEAR_NODES * 2}]"))),
-        list(_texts(h1.xpath(f"preceding::text()[position() <= {_BEFORE_NODES}]")))[::-1],
+        [(text, short, after[i - 1][0] if i else "") for i, (text, short) in enumerate(after)],
+        [(text, short, above[i - 1][0] if i else "")
+         for i, (text, short) in enumerate(above)][::-1],
     )
     for texts in windows:
         found: list[Dateline] = []
-        seen, paragraphs, before, last = 0, 0, "", 0
-        for i, (text, short) in enumerate(texts[:_NEAR_NODES]):
+        seen, paragraphs, last = 0, 0, 0
+        for i, (text, short, before) in enumerate(texts[:_NEAR_NODES]):
             if seen > _NEAR_CHARS or paragraphs > _PARAGRAPHS or (found and i > last + _PAIR):
                 break
             date = read_date(text, known) if short else None
@@ -101,7 +105,6 @@ def datelines(h1: lxml.html.HtmlElement, known: tuple[str | None, ...] = ()) -> 
                 seen += len(text)
             else:
                 paragraphs += 1
-            before = text
         if found:
             return found
     return []

@@ -200,3 +200,10 @@ def test_publish_date_kept_only_in_script_data() -> None:
     assert art.signals["published"] == "script"
     page = page.replace("publishDate", "createdAt")
     assert extract_article(page).published is None
+
+
+def test_dates_above_headline_read_labels_in_reading_order() -> None:
+    page = ("<html><body><p>Health</p><p>December 22, 2022</p><p>Updated: January 2, 2026</p>"
+            "<h1>Rain returns to the valley</h1><p>The first storm of the season arrived on "
+            "Tuesday, filling reservoirs across the valley.</p></body></html>")
+    assert extract_article(page).published == "2022-12-22"
