@@ -1,0 +1,136 @@
+"""Line-level clean-up of the chosen content: furniture lines ("Previous: ...", "Leave
+a comment", counters, sign-in prompts), bylines and datelines, the title repeated, and
+the link lists that follow end headings like "Related stories".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .blocks import Paragraph
+from .dates import MONTH_NAMES, parse_date
+
+_BOILER_LINE = re.compile(
+    r"^(?:(?:previous|next|prev|older|newer)(?: (?:post|article|story|entry))?\s*[:»«<>|]|"
+    r"leave a (?:comment|reply)|post a comment|add (?:a )?comment|\d+ comments?$|"
+    r"comments? (?:will be|are|is) (?:approved|moderated|closed)|"
+    r"(?:share|tweet|pin|email) (?:this|on|via)\b|share:?$|"
+    r"(?:tags?|filed under|categor(?:y|ies)|topics?|posted in)\s*:|"
+    r"(?:related|other|more|recent|popular) (?:articles|posts|stories|news)\b|"
+    r"you (?:may|might) also (?:like|enjoy)|read more\b|continue reading|"
+    r"(?:sign up|subscribe) (?:for|to) (?:our|the)|all rights reserved|copyright ©|©\s*\d{4}|"
+    r"we use cookies|this (?:site|website) uses cookies|advertisement$|"
+    r"click here to|follow us on|log ?in to (?:reply|comment)|"
+    r"your email address will not be published|required fields are marked|"
+    # forum profile boxes, affiliate buttons, widgets still loading
+    r"(?:joined|messages|reaction score|points|posts|registered|trophies|solutions|"
+    r"likes? received|\d[\d,.]*k? likes?|likes?)\s*:?\s*[\d,.\-/ ]*$|"
+    r"table of contents$|(?:check|see|view) (?:the )?(?:latest )?price (?:at|on)\b|"
+    r"best prices today|loading\b.{0,20}\.\.\.$|back to (?:the )?gallery|"
+    r"(?:image|photo|slide) \d+ (?:of|/) \d+$|(?:view|open|launch) (?:the )?gallery|"
+    r"\d+ (?:seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago$|"
+    # Q&A and forum furniture: counters, sort bars, sign-in prompts, edit notes
+    r"(?:asked|modified|active) \d+ (?:\w+)(?:, \d+ \w+)? ago$|viewed [\d.,]+k? times$|"
+    r"sorted by:|explore related questions$|browse other questions tagged|"
+    r"find similar questions|start asking to get answers|"
+    r"answer the question by asking|you must log in to answer|"
+    r"not the answer you(?:'|’)re looking for|"
+    r"you need to be a member in order to|sign up for a new account|"
+    r"create an account or sign in|already have an account\?|"
+    r"(?:last )?edited(?: by [^,]{1,40}| on .{1,40})?(?:, edited \d+ times? in total\.?)?$|"
+    r"last edited(?: by|:)|report (?:inappropriate content|post|abuse)$|"
+    r"click to (?:expand|shrink)\.*$|"
+    r"[\d,.]+k? (?:posts|helpful votes|replies|views|reactions|points|likes)$|"
+    # bylines split from their names, reading times, widget labels
+    r"(?:written|edited|reviewed|fact[- ]checked|contributing writer)(?: by)?:?$|by:?$|"
+    r"\d+ min(?:ute)?s? read$|featured video$|sharing is caring!?$|"
+    r"this slideshow requires javascript\.?$|(?:show|hide) caption$|close$|subscribe$|tags:?$|"
+    r"don(?:'|’)?t miss:?$)",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W_]")
+_BYLINE = re.compile(
+    r"^(?i:(?:written|posted|reported|words)\s+)?(?i:by):?\s+[A-Z][\w.'’-]*"
+    r"(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|da|van|von|der|le|la))*\s*(?:[|,•·].{0,60})?$"
+)
+_CAPTION = re.compile(
+    r"^(?:(?:photo|image|picture|video)s?(?: by| credit)?|credit|caption)\s*(?::.{0,60})?$",
+    re.IGNORECASE,
+)
+_DATELINE_WORDS = MONTH_NAMES | {
+    "published", "updated", "posted", "modified", "last", "on", "at", "am", "pm", "a.m.",
+    "p.m.", "et", "est", "edt", "ct", "cst", "cdt", "pt", "pst", "pdt", "mt", "mst", "mdt",
+    "utc", "gmt", "bst", "cet", "cest", "ist", "aest", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat",
+    "sun", "st", "nd", "rd", "th", "of", "the",
+}
+
+
+_TERMINAL_HEADING = re.compile(
+    r"^(?:other articles|related(?: articles| posts| stories| content| news)?|"
+    r"(?:\d+ )?comments?|leave a (?:comment|reply)|you (?:may|might) also like|"
+    r"more (?:from|on|stories|articles|news)\b.*|recommended(?: for you)?|"
+    r"read (?:next|more)|popular(?: posts| articles)?|trending|share this(?: article| post)?|"
+    r"about the author|most (?:read|popular|viewed)|"
+    r"(?:recommended|trending|top|latest|more great \w+) (?:stories|news|videos))\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def _is_dateline(text: str) -> bool:
+    """A line that only says when ("Updated 5:27 am CST, Wednesday, November 20, 2019")."""
+    if len(text) > 100 or not parse_date(text):
+        return False
+    words = re.findall(r"[^\W\d_][\w.]*", text.lower())
+    return all(w.rstrip(".") in _DATELINE_WORDS or w in _DATELINE_WORDS for w in words)
+
+
+def is_boilerplate_line(text: str) -> bool:
+    """Short lines that are page furniture, not article text."""
+    return len(text) < 160 and bool(_BOILER_LINE.match(text))
+
+
+def drop_boilerplate(
+    paragraphs: list[Paragraph], title: str | None, keep: Callable[[Paragraph], bool]
+) -> list[Paragraph]:
+    """Remove furniture lines, the title repeated, and link lists after end headings.
+
+    ``keep`` protects paragraphs (attribution lines, which are often a lone link).
+    """
+    out: list[Paragraph] = []
+    seen: set[str] = set()
+    quoting = False
+    title_l = (title or "").lower()
+    after_terminal = False
+    for para in paragraphs:
+        text = para.text
+        if keep(para):
+            out.append(para)
+            quoting = True
+            continue
+        if _TERMINAL_HEADING.match(text) and len(text) < 60:
+            after_terminal = True
+            continue
+        if after_terminal:
+            if len(text) < 150 or para.link_density > 0.3:
+                continue
+            after_terminal = False
+        if is_boilerplate_line(text) or not _WORD.search(text):
+            continue  # furniture, or no word at all (zero-width joiners, star ratings)
+        if len(text) < 120 and (_BYLINE.match(text) or _CAPTION.match(text)
+                                or _is_dateline(text)):
+            continue  # the byline, dateline and photo credits are metadata, not body
+        if title_l and text.lower() == title_l and para.tag in ("h1", "h2", "div", "p"):
+            continue
+        if para.link_density > 0.6 and len(text) < 300 and para.quote is None:
+            continue
+        if len(text) >= 40 and para.quote is None and not quoting:
+            if text in seen:
+                # gallery captions repeated, or the whole article twice (a mobile and a
+                # desktop copy); quoted text (after a credit) may repeat
+                continue
+            seen.add(text)
+        quoting = False
+        out.append(para)
+    return out
