@@ -32,6 +32,7 @@ _ARTICLE_TYPES = {
 }
 _CHROME_WORDS = 3  # words a tag after the headline may have ("| Opinion", "- Tested")
 _CHROME_AFTER = re.compile(r"^(?:[|\-–—·•»/]|\(\S+\.[a-z]{2,}\)\s*\d*$|\d+$)", re.IGNORECASE)
+_BLOCK_TAGS = frozenset(("div", "p", "small", "h2", "h3", "ul", "li"))
 _LABEL_ENDS = (":", "-", "–", "—", "|", "»")
 _SITE_WORDS = 4  # a site name in a title is short ("The New York Times", "ACME Blog")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»«/]|::)\s+")
@@ -298,6 +299,21 @@ def _readable(text: str) -> str:
     return text
 
 
+def _heading_text(el: lxml.html.HtmlElement) -> str:
+    """A heading's text with a space where a line break or a block inside it splits
+    two lines ("Top MBA Programs<br>Your Guide" is not "ProgramsYour")."""
+    parts = [el.text or ""]
+    for child in el.iterchildren():
+        if not isinstance(child.tag, str):
+            parts.append(child.tail or "")
+            continue
+        split = child.tag == "br" or child.tag in _BLOCK_TAGS or \
+            "block" in child.get("class", "").split()
+        parts.append((" " if split else "") + child.text_content() + (" " if split else ""))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _is_chrome(h1: str, headline: str, label: str = "") -> bool:
     """Whether ``h1`` is ``headline`` wrapped in chrome: before it a short label ending in
     a colon or dash ("Thread:", "Payment issues -"), a tag in its own element or a date;
@@ -322,7 +338,7 @@ def _title_from_page(root: lxml.html.HtmlElement, meta: Metadata) -> None:
     labels = {}  # h1 text -> text of its leading element (a tag such as "Tips/Techniques")
     h1s = []
     for el in root.iter("h1"):
-        text = _readable(el.text_content())
+        text = _readable(_heading_text(el))
         if 6 <= len(text) <= 300 and text.lower() != site_l:
             h1s.append(text)
             first = next(iter(el), None)

@@ -207,3 +207,8 @@ def test_dates_above_headline_read_labels_in_reading_order() -> None:
             "<h1>Rain returns to the valley</h1><p>The first storm of the season arrived on "
             "Tuesday, filling reservoirs across the valley.</p></body></html>")
     assert extract_article(page).published == "2022-12-22"
+
+
+def test_line_break_inside_headline_is_a_space() -> None:
+    art = extract_article(_title_page("Rain returns", "Rain returns<br>What it means"))
+    assert art.title == "Rain returns What it means"
