@@ -43,6 +43,8 @@ _UNLIKELY = re.compile(
 _SOFT_UNLIKELY = re.compile(
     r"-ad-|\bads?\b|advert|banner|masthead|promo|sponsor|skyscraper|widget|replies|reply|"
     r"respond|user-?info|usertitle|user-?details|posthead|postfoot|signature|avatar|postdate|"
+    r"postprofile|user-?profile|mini-?profile|poster-?info|author-?info|message-?user(?:info)?\b|"
+    r"message-cell--user|userbox|user-?stats|user-?extras|"
     r"post-?meta|reputation|\btags?\b|tagcloud",
     re.IGNORECASE,
 )

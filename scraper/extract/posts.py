@@ -149,11 +149,15 @@ def repeated_posts(top: lxml.html.HtmlElement,
     return best
 
 
+# A post box with less text than this is an empty or deleted post ("Thanks!" has 7).
+POST_MIN_OWN_TEXT = 20
+
+
 def _worthy(post: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> bool:
     """A post with text of its own; links are counted in the part taken (a post's
     permalink, reply and report links do not make it a link list)."""
     text = norm_space(post.text_content())
-    if len(text) <= 50:
+    if len(text) <= POST_MIN_OWN_TEXT:
         return False
     if link_density(post, len(text)) < 0.5:
         return True
@@ -274,13 +278,31 @@ def with_post_heads(main: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlEle
     for el in main:
         owner = next((a for a in itertools.chain([el], itertools.islice(el.iterancestors(), 10))
                       if a.get(HEAD_ATTR)), None)
-        if owner is not None and owner not in used:
+        if owner is None:
+            # A box holding whole posts: each gets its line as its first child.
+            for post in el.iterdescendants():
+                if isinstance(post.tag, str) and post.get(HEAD_ATTR) and post not in used:
+                    used.add(post)
+                    head = _head(post, post)
+                    if head is not None:
+                        post.insert(0, head)
+        elif owner not in used:
             used.add(owner)
-            shown = norm_space(el.text_content())
-            missing = [t for t in owner.get(HEAD_ATTR, "").split("\n") if t and t not in shown]
-            if missing:
-                head = lxml.html.Element("p")
-                head.text = " · ".join(missing)
+            head = _head(owner, el)
+            if head is not None:
                 out.append(head)
         out.append(el)
     return out
+
+
+def _head(owner: lxml.html.HtmlElement,
+          shown_in: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """A paragraph with the parts of ``owner``'s author and date line that ``shown_in``
+    does not already show."""
+    shown = norm_space(shown_in.text_content())
+    missing = [t for t in owner.get(HEAD_ATTR, "").split("\n") if t and t not in shown]
+    if not missing:
+        return None
+    head = lxml.html.Element("p")
+    head.text = " · ".join(missing)
+    return head

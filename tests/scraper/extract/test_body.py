@@ -294,3 +294,19 @@ def test_widget_labels_and_orphan_byline_words_are_not_body() -> None:
             f"<h3>Recommended Stories</h3><p><a href='/a'>Other story</a> teaser</p>"
             "</article></body></html>")
     assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+
+
+def test_post_profile_boxes_go_but_the_author_line_stays() -> None:
+    posts = "".join(
+        f"<div id='p{100 + i}' class='post has-profile bg2'><div class='inner'>"
+        f"<dl class='postprofile'><dt><a class='username' href='/u/{i}'>member{i}</a></dt>"
+        "<dd class='profile-rank'>Senator</dd><dd><strong>Founded:</strong> Dec 11, 2021</dd>"
+        f"</dl><div class='postbody'><p class='author'><time datetime='2019-08-2{i}'>"
+        f"Tue Aug 2{i}, 2019</time></p><div class='content'>Thanks!</div></div></div></div>"
+        for i in range(3))
+    html = f"<html><body><div class='page-body'>{posts}</div></body></html>"
+    body = extract_article(html, "https://example.org/viewtopic.php?t=1").body
+    for i in range(3):
+        assert f"member{i}" in body
+    assert body.count("Thanks!") == 3
+    assert "Senator" not in body and "Founded" not in body
