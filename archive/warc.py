@@ -84,8 +84,17 @@ class _Members:
         return self._out.getvalue()
 
 
-def _sha1(data: bytes) -> str:
-    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+def _sha1(*parts: bytes) -> str:
+    """``sha1:`` and the base32 SHA-1 of the parts, as if joined (without joining them)."""
+    if len(parts) == 1 and not parts[0]:  # the request record's payload
+        return _EMPTY_SHA1
+    digest = hashlib.sha1(parts[0])
+    for part in parts[1:]:
+        digest.update(part)
+    return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
+
+
+_EMPTY_SHA1 = "sha1:" + base64.b32encode(hashlib.sha1(b"").digest()).decode("ascii")
 
 
 def _header_block(first_line: str, headers: list[tuple[str, str]]) -> bytes:
@@ -107,7 +116,7 @@ def _record(rec_type: str, uri: str, first: list[tuple[str, str]], *, http: byte
     """
     record_id = f"<urn:uuid:{uuid.uuid4()}>"
     payload_digest = _sha1(payload)
-    block_digest = _sha1(http + payload) if http else payload_digest
+    block_digest = _sha1(http, payload) if http else payload_digest
     headers = [*first, ("WARC-Type", rec_type), ("WARC-Record-ID", record_id),
                ("WARC-Target-URI", uri), ("WARC-Payload-Digest", payload_digest),
                ("WARC-Block-Digest", block_digest), ("Content-Type", content_type),
