@@ -11,15 +11,17 @@ batches of ``--batch``), then times:
   ``Archive.raw(id)`` (``show --raw``: the payload read back from WARC), random ids.
 * size on disk per record (database + WARC files).
 
-Goals (issue 5, on 1,000,000 records): query < 50 ms, show < 5 ms, ingest >= 2,000
-records/s. Run ``python bench/archive.py --records 20000`` for a quick check (~15 s) and
-``python bench/archive.py`` for the full million (~10 min, ~6 GB of temporary disk).
+Goals (issue 5, on 1,000,000 records): query < 50 ms (median and worst), show < 5 ms,
+ingest >= 2,000 records/s. Run ``python bench/archive.py --records 20000`` for a quick
+check (~15 s) and ``python bench/archive.py`` for the full million (~10 min, ~6 GB of
+temporary disk).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import statistics
@@ -93,23 +95,35 @@ def run(records: int, batch: int, directory: Path, seed: int = 1) -> dict[str, o
     rng = random.Random(seed)
     sentences = _sentences(rng, 30_000)
     result: dict[str, object] = {"records": records}
+    result["load_before"] = round(os.getloadavg()[0], 2)  # the machine may be shared
     with Archive(directory, create=True) as arc:
         gen_time = 0.0
         start = time.perf_counter()
+        tenth = max(records - records // 10, 1)  # ingest rate over the last tenth, too
+        mark = (0, 0.0)  # records done and ingest seconds at the last progress line
+        tenth_at: tuple[int, float] | None = None
         for first in range(0, records, batch):
             g0 = time.perf_counter()
             pages = [_page(rng, sentences, i) for i in range(first, min(first + batch, records))]
             gen_time += time.perf_counter() - g0
+            if tenth_at is None and first >= tenth:
+                tenth_at = (first, time.perf_counter() - start - gen_time)
             with arc.batch():
                 for response, article in pages:
                     arc.store_response(response, article, page_url=response.url)
             if first and first % (batch * 50) == 0:
                 done = first + batch
-                rate = done / (time.perf_counter() - start - gen_time)
-                print(f"  {done:,} records, {rate:,.0f}/s", file=sys.stderr)
+                spent = time.perf_counter() - start - gen_time
+                recent = (done - mark[0]) / (spent - mark[1])
+                print(f"  {done:,} records, {done / spent:,.0f}/s "
+                      f"(last {done - mark[0]:,}: {recent:,.0f}/s)", file=sys.stderr)
+                mark = (done, spent)
         elapsed = time.perf_counter() - start - gen_time
         arc.store.conn.execute("PRAGMA optimize")
         result["ingest_per_s"] = round(records / elapsed)
+        if tenth_at is not None:
+            result["ingest_per_s_last_tenth"] = round(
+                (records - tenth_at[0]) / (elapsed - tenth_at[1]))
         result["ingest_seconds"] = round(elapsed, 1)
 
         timings: dict[str, list[float]] = {"relevance": [], "date": []}
@@ -139,6 +153,7 @@ def run(records: int, batch: int, directory: Path, seed: int = 1) -> dict[str, o
         result["show_raw_ms"] = _ms((time.perf_counter() - t0) / len(ids))
     db = sum(p.stat().st_size for p in directory.glob("archive.sqlite*"))
     warc = sum(p.stat().st_size for p in (directory / "warc").iterdir())
+    result["load_after"] = round(os.getloadavg()[0], 2)
     result["bytes_per_record"] = round((db + warc) / records)
     result["db_bytes_per_record"] = round(db / records)
     result["warc_bytes_per_record"] = round(warc / records)
@@ -163,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    checks = {"query_ms_median": ("query_ms", "<"), "show_ms": ("show_ms", "<"),
+    checks = {"query_ms_median": ("query_ms", "<"), "query_ms_max": ("query_ms", "<"),
+              "show_ms": ("show_ms", "<"),
               "ingest_per_s": ("ingest_per_s", ">=")}
     for key, value in result.items():
         goal = ""
