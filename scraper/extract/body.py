@@ -63,6 +63,10 @@ _NEGATIVE = re.compile(
 # Consent banners and modal dialogs: never content, however much text (vendor lists) they
 # hold, unless broken markup left the article inside them.
 _CONSENT = re.compile(r"cookie|consent|gdpr|onetrust|didomi|usercentrics|qc-cmp", re.IGNORECASE)
+# A forum member's signature, printed under each of their posts ("ipsEntry__signature"
+# would pass as content for its "entry").
+_SIGNATURE = re.compile(r"signature|(?:^|[\s_-])sig(?:_text|-text|nature)?(?:$|\s)",
+                        re.IGNORECASE)
 _COUNTER = re.compile(r"^\s*[+\-−]?\d[\d,.]{0,6}k?\s*$", re.IGNORECASE)
 _KEEP_NUMBERS = frozenset(("p", "td", "th", "li", "pre", "code", "dd"))
 _HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:d-none|sr-only|visually-hidden|is-hidden)(?:\s|$)")
@@ -181,8 +185,9 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
                 _drop(el)
             continue
         attrs = _attrs(el)
-        if (_CONSENT.search(attrs) or (el.get("role") == "dialog" and el.get("aria-modal")
-                                       == "true")) and not _wraps_page(el):
+        if (_CONSENT.search(attrs) or _SIGNATURE.search(attrs)
+                or (el.get("role") == "dialog" and el.get("aria-modal") == "true")) \
+                and not _wraps_page(el):
             _drop(el)
             continue
         if discussion:

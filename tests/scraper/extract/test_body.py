@@ -310,3 +310,17 @@ def test_post_profile_boxes_go_but_the_author_line_stays() -> None:
         assert f"member{i}" in body
     assert body.count("Thanks!") == 3
     assert "Senator" not in body and "Founded" not in body
+
+
+def test_member_signatures_are_not_post_text() -> None:
+    posts = "".join(
+        f"<article class='ipsEntry' id='elComment_{i}'><div class='ipsEntry__content'>"
+        f"<div class='ipsRichText' data-role='commentContent'><p>Reply {i}: {_PARA}</p></div>"
+        "<div data-role='memberSignature' class='ipsEntry__signature'><div class='ipsRichText'>"
+        f"<p>Design should be simple, communication honest; I build plugins, {_PARA}</p>"
+        "</div></div></div></article>" for i in range(3))
+    html = f"<html><body><div class='ipsTopic'>{posts}</div></body></html>"
+    body = extract_article(html, "https://example.org/topic/1-x/").body
+    for i in range(3):
+        assert f"Reply {i}:" in body
+    assert "Design should be simple" not in body
