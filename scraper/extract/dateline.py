@@ -20,11 +20,13 @@ from ._dom import norm_space
 from .dates import parse_date
 
 _UPDATED = re.compile(r"\b(?:updated|modified|edited|revised|reviewed)\b", re.IGNORECASE)
+POST_NUMBER = re.compile(r"^#\d+$")  # a thread's post number: the next post begins
+_NOT_PUBLICATION = re.compile(r"\b(?:registered|joined|member since)\b", re.IGNORECASE)
 _PUBLISHED = re.compile(r"\b(?:published|posted|released|created|written)\b", re.IGNORECASE)
 _NEAR_CHARS = 500  # how far from the headline a visible date may sit, in characters of
 _NEAR_NODES = 40  # short lines, in text pieces...
 _PARAGRAPHS = 2  # ...and in paragraphs (a standfirst may come before the dateline)
-_PAIR = 6  # "Published ... Updated ...": text pieces between the two dates of a dateline
+_PAIR = 3  # "Published ... Updated ...": text pieces between the two dates of a dateline
 _LINE_CHARS = 100  # a dateline is short: a date inside a paragraph is the story's
 _BEFORE_NODES = 12  # text pieces above the headline (kickers such as "News | 2 March")
 _KEPT = frozenset(("meta:article:published_time", "meta:og:published_time", "meta:datepublished",
@@ -92,9 +94,11 @@ def datelines(h1: lxml.html.HtmlElement, known: tuple[str | None, ...] = ()) -> 
         found: list[Dateline] = []
         seen, paragraphs, last = 0, 0, 0
         for i, (text, short, before) in enumerate(texts[:_NEAR_NODES]):
-            if seen > _NEAR_CHARS or paragraphs > _PARAGRAPHS or (found and i > last + _PAIR):
-                break
-            date = read_date(text, known) if short else None
+            if seen > _NEAR_CHARS or paragraphs > _PARAGRAPHS or (found and (
+                    i > last + _PAIR or POST_NUMBER.match(text))):
+                break  # too far, or the next post of a thread ("#2") begins
+            date = read_date(text, known) if short and not _NOT_PUBLICATION.search(
+                text + " " + before) else None
             if date:
                 context = text if _UPDATED.search(text) or _PUBLISHED.search(text) else before
                 kind = "updated" if _UPDATED.search(context) else \

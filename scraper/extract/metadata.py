@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 import lxml.html
 
 from ._dom import norm_space
-from .dateline import choose_dateline, datelines, sole_date, visible_wins
+from .dateline import POST_NUMBER, choose_dateline, datelines, sole_date, visible_wins
 from .dates import date_from_url, parse_date
 from .script_dates import date_from_scripts
 
@@ -327,6 +327,13 @@ def _is_chrome(h1: str, headline: str, label: str = "") -> bool:
     if before and not (before == label or parse_date(before) or (
             len(before.split()) <= _CHROME_WORDS and before.endswith(_LABEL_ENDS))):
         return False
+    return _is_chrome_tail(after)
+
+
+def _is_chrome_tail(after: str) -> bool:
+    """Whether the text after a headline is chrome (nothing, a dateline, "| Opinion",
+    "- Part 1", "(latimes.com) 87")."""
+    after = after.strip()
     return not after or bool(parse_date(after)) or bool(
         _CHROME_AFTER.match(after) and len(after.split()) <= _CHROME_WORDS + 1)
 
@@ -380,12 +387,20 @@ def _strip_site(title: str, site: str | None, known_only: bool = False) -> str:
     kept = [p for p in parts if p.lower() != site_l and not (site_l and p.lower() in site_l)]
     if known_only:
         return " - ".join(kept) if kept and len(kept) < len(parts) else title
-    if len(kept) == len(parts):  # unknown site name: a short end part, the shorter one
-        ends = [i for i in (-1, 0) if len(parts[i].split()) <= _SITE_WORDS]
+    if len(kept) < len(parts):  # the site name was there
+        return " - ".join(kept) if kept else title
+    # unknown site name: drop a short end part (the shorter end), then, as in a trail
+    # ("Topic / Board / Site Forums", "View topic - Topic - Site"), parts much shorter
+    # than the headline
+    while len(kept) > 1:
+        trail = len(kept) < len(parts)  # after the site name, only much shorter parts go
+        longest = max(len(p) for p in kept)
+        ends = [i for i in (-1, 0) if len(kept[i].split()) <= _SITE_WORDS
+                and (not trail or len(kept[i]) * 2 <= longest)]
         if not ends:
-            return title
-        end = min(ends, key=lambda i: len(parts[i]))
-        kept = parts[:-1] if end == -1 else parts[1:]
+            break
+        end = min(ends, key=lambda i: len(kept[i]))
+        kept = kept[:-1] if end == -1 else kept[1:]
     return " - ".join(kept) if kept else title
 
 
@@ -425,7 +440,9 @@ def _headline(root: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlE
             return h
     title_l = title.lower()
     for h in root.iter("h2", "h3"):
-        if norm_space(h.text_content()).lower() == title_l:
+        # the title itself, or the title with its part or chrome ("... - Part 1")
+        text = norm_space(h.text_content()).lower()
+        if text == title_l or (text.startswith(title_l) and _is_chrome_tail(text[len(title_l):])):
             return h
     return None
 
@@ -462,6 +479,8 @@ def _visible_byline(h1: lxml.html.HtmlElement) -> list[str]:
             continue
         text = norm_space(str(node))
         if text:
+            if POST_NUMBER.match(text):
+                break  # the next post of a thread ("#2") begins
             texts.append((text, node))
     for i, (text, node) in enumerate(texts[:_NEAR_NODES]):
         if _BY_ALONE.match(text) and i + 1 < len(texts):

@@ -212,3 +212,22 @@ def test_dates_above_headline_read_labels_in_reading_order() -> None:
 def test_line_break_inside_headline_is_a_space() -> None:
     art = extract_article(_title_page("Rain returns", "Rain returns<br>What it means"))
     assert art.title == "Rain returns What it means"
+
+
+def test_title_trail_of_board_and_site_is_dropped() -> None:
+    page = _title_page("", "", "What happened with the ISO in 2024 / Arch Discussion / Arch Forums")
+    assert extract_article(page).title == "What happened with the ISO in 2024"
+    page = _title_page("", "", "View topic - Football Season: MLS is Back! - NationStates")
+    assert extract_article(page).title == "Football Season: MLS is Back!"
+
+
+def test_join_date_and_next_post_are_not_the_thread_date() -> None:
+    page = ("<html><head><title>Which forum software to pick? / Web Discussion</title></head>"
+            "<body><div class='post'><span>ann</span><span>Registered: 2024-01-27</span>"
+            "<h3>Which forum software to pick?</h3><p>Text of the question.</p>"
+            "<p>Last edited by ann (2024-08-03 11:02:20)</p></div><div class='post'>"
+            "<span>#2</span><span>2024-08-04 14:22:38</span><span>bob</span>"
+            "<span>The Evil Wiki Admin</span><p>An answer.</p></div></body></html>")
+    art = extract_article(page)
+    assert art.published == "2024-08-03T11:02:20"
+    assert "The Evil Wiki Admin" not in art.authors
