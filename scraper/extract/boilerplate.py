@@ -46,7 +46,11 @@ _BOILER_LINE = re.compile(
     r"(?:written|edited|reviewed|fact[- ]checked|contributing writer)(?: by)?:?$|by:?$|"
     r"\d+ min(?:ute)?s? read$|featured video$|sharing is caring!?$|"
     r"this slideshow requires javascript\.?$|(?:show|hide) caption$|close$|subscribe$|tags:?$|"
-    r"don(?:'|’)?t miss:?$)",
+    r"don(?:'|’)?t miss:?$|(?:updated|posted|published)(?: at| on)? \d{1,2}:\d\d\s*"
+    r"(?:[ap]\.?m\.?)?(?: [a-z]{2,4})?\.?$|.{0,60}\bturn on (?:desktop |push )?notifications\b|"
+    r"if you enjoyed this article\b|support \w+ and make a difference|"
+    r"a word to our (?:loyal )?readers$|read(?:ing)? time:?\s*\d+\s*min(?:ute)?s?\.?$|"
+    r"(?:name|e-?mail|website)\s*\*?$|i agree to the privacy policy|the comment form collects)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")

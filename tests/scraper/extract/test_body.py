@@ -324,3 +324,13 @@ def test_member_signatures_are_not_post_text() -> None:
     for i in range(3):
         assert f"Reply {i}:" in body
     assert "Design should be simple" not in body
+
+
+def test_promo_lines_comment_form_labels_and_more_news_boxes_are_not_body() -> None:
+    teasers = "".join(f"<li><article><h3><a href='/s{i}'>Story {i}</a></h3><div class='excerpt'>"
+                      f"{_PARA}</div></article></li>" for i in range(3))
+    html = ("<html><body><article><p>GET BREAKING NEWS IN YOUR BROWSER. CLICK HERE TO TURN ON "
+            f"NOTIFICATIONS.</p><p>{_PARA}</p><p>Updated at 1:23 p.m.</p><p>Read time: 14 min</p>"
+            f"<p>Second: {_PARA}</p><p>Name*</p><p>Email*</p></article>"
+            f"<div class='more-news'><ul>{teasers}</ul></div></body></html>")
+    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
