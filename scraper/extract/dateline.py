@@ -134,9 +134,17 @@ def visible_wins(line: Dateline, published: str | None, signal: str | None) -> b
         return True
     if line.below_text:
         return False  # more likely a date the story mentions than the page's own
+    if len(published) == 10 and _swapped(published) == line.date[:10]:
+        return True  # "03-09-2026" in the meta, read day first; the page prints March 9
     if same_moment(published, line.date):
         return False
     return signal not in _KEPT
+
+
+def _swapped(day: str) -> str | None:
+    """``day`` with day and month exchanged, when that is a date too."""
+    year, month, date = day[:10].split("-")
+    return f"{year}-{date}-{month}" if int(date) <= 12 and date != month else None
 
 
 def same_moment(stamp: str, day: str) -> bool:

@@ -231,3 +231,9 @@ def test_join_date_and_next_post_are_not_the_thread_date() -> None:
     art = extract_article(page)
     assert art.published == "2024-08-03T11:02:20"
     assert "The Evil Wiki Admin" not in art.authors
+
+
+def test_ambiguous_meta_date_read_as_the_printed_date() -> None:
+    page = _page(None, "Published March 9, 2026").replace(
+        "<head>", "<head><meta name='article:published_time' content='03-09-2026'>")
+    assert extract_article(page).published == "2026-03-09"
