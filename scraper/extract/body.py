@@ -45,6 +45,7 @@ _SOFT_UNLIKELY = re.compile(
     r"respond|user-?info|usertitle|user-?details|posthead|postfoot|signature|avatar|postdate|"
     r"postprofile|user-?profile|mini-?profile|poster-?info|author-?info|message-?user(?:info)?\b|"
     r"message-cell--user|userbox|user-?stats|user-?extras|"
+    r"post__excerpt|post-excerpt|teaser|"
     r"post-?meta|reputation|\btags?\b|tagcloud",
     re.IGNORECASE,
 )

@@ -44,7 +44,8 @@ _BOILER_LINE = re.compile(
     r"[\d,.]+k? (?:posts|helpful votes|replies|views|reactions|points|likes)$|"
     # bylines split from their names, reading times, widget labels
     r"(?:written|edited|reviewed|fact[- ]checked|contributing writer)(?: by)?:?$|by:?$|"
-    r"\d+ min(?:ute)?s? read$|featured video$|sharing is caring!?$|"
+    r"\d+ min(?:ute)?s?\.? read$|featured video$|sharing is caring!?$|sponsored$|sign in$|"
+    r"see it$|now \d+% off$|enjoyed this (?:piece|article|post)\?|if you liked this\W*$|"
     r"this slideshow requires javascript\.?$|(?:show|hide) caption$|close$|subscribe$|tags:?$|"
     r"don(?:'|’)?t miss:?$|(?:updated|posted|published)(?: at| on)? \d{1,2}:\d\d\s*"
     r"(?:[ap]\.?m\.?)?(?: [a-z]{2,4})?\.?$|.{0,60}\bturn on (?:desktop |push )?notifications\b|"

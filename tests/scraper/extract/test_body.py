@@ -334,3 +334,11 @@ def test_promo_lines_comment_form_labels_and_more_news_boxes_are_not_body() -> N
             f"<p>Second: {_PARA}</p><p>Name*</p><p>Email*</p></article>"
             f"<div class='more-news'><ul>{teasers}</ul></div></body></html>")
     assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+
+
+def test_excerpt_boxes_of_other_posts_are_not_body() -> None:
+    html = (f"<html><body><article><p>{_PARA}</p><p>Second: {_PARA}</p></article>"
+            "<div class='elementor-posts'><div class='elementor-post__excerpt'><p>Navigating the "
+            "disability process can be overwhelming while dealing with a condition.</p></div>"
+            "</div></body></html>")
+    assert "Navigating" not in extract_article(html).body
