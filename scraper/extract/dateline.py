@@ -21,6 +21,7 @@ from .dates import parse_date
 
 _UPDATED = re.compile(r"\b(?:updated|modified|edited|revised|reviewed)\b", re.IGNORECASE)
 POST_NUMBER = re.compile(r"^#\d+$")  # a thread's post number: the next post begins
+_YEAR = re.compile(r"(?:19|20)\d\d")  # every date parse_date reads has a year
 _NOT_PUBLICATION = re.compile(r"\b(?:registered|joined|member since)\b", re.IGNORECASE)
 _PUBLISHED = re.compile(r"\b(?:published|posted|released|created|written)\b", re.IGNORECASE)
 _NEAR_CHARS = 500  # how far from the headline a visible date may sit, in characters of
@@ -46,6 +47,7 @@ class Dateline:
 
 def _texts(nodes: list[Any]) -> Iterator[tuple[str, bool]]:
     """Each text piece, and whether it sits in a short line (not inside a paragraph)."""
+    lengths: dict[Any, int] = {}  # block -> length of its text, measured once
     for node in nodes:
         parent = node.getparent()
         owner = parent.getparent() if node.is_tail and parent is not None else parent
@@ -56,8 +58,10 @@ def _texts(nodes: list[Any]) -> Iterator[tuple[str, bool]]:
             block = owner
             while block is not None and block.tag not in _BLOCKS:
                 block = block.getparent()
+            if block is not None and block not in lengths and len(text) <= _LINE_CHARS:
+                lengths[block] = len(block.text_content())
             short = len(text) <= _LINE_CHARS and (
-                block is None or len(block.text_content()) <= _LINE_CHARS * 3)
+                block is None or lengths[block] <= _LINE_CHARS * 3)
             yield text, short
 
 
@@ -173,7 +177,7 @@ def sole_date(root: lxml.html.HtmlElement) -> str | None:
     found: set[str] = set()
     first = None
     for text, short in _texts(body.xpath(".//text()")):
-        date = parse_date(text) if short and len(text) <= _LINE_CHARS else None
+        date = parse_date(text) if short and _YEAR.search(text) else None
         if date:
             found.add(date[:10])
             first = first or date
