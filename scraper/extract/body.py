@@ -341,7 +341,7 @@ def _find_main(root: lxml.html.HtmlElement,
     repeated = repeated_posts(top, discussion)
     if repeated:
         return opening_post(body, repeated, good, discussion) + repeated
-    posts = post_list(body, good)
+    posts = post_list(body, good, discussion)
     if posts and sum(good.get(p, 0) for p in posts) >= 1.2 * good.get(top, 0):
         return opening_post(body, posts, good, discussion) + posts
     parent = top.getparent()

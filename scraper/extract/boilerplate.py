@@ -51,7 +51,10 @@ _BOILER_LINE = re.compile(
     r"(?:[ap]\.?m\.?)?(?: [a-z]{2,4})?\.?$|.{0,60}\bturn on (?:desktop |push )?notifications\b|"
     r"if you enjoyed this article\b|support \w+ and make a difference|"
     r"a word to our (?:loyal )?readers$|read(?:ing)? time:?\s*\d+\s*min(?:ute)?s?\.?$|"
-    r"(?:name|e-?mail|website)\s*\*?$|i agree to the privacy policy|the comment form collects)",
+    r"(?:name|e-?mail|website)\s*\*?$|i agree to the privacy policy|the comment form collects|"
+    # post buttons and badges left alone on their line
+    r"(?:reply|quote|multi-?quote|like|share|report|permalink|original poster|op posts:?|"
+    r"author|thread starter|click for summary)$)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")

@@ -32,12 +32,14 @@ def _post_key(el: lxml.html.HtmlElement) -> tuple[str, ...] | None:
     return (el.tag, *classes) if classes else None
 
 
-def post_list(body: lxml.html.HtmlElement,
-               good: dict[lxml.html.HtmlElement, int]) -> list[lxml.html.HtmlElement]:
+def post_list(body: lxml.html.HtmlElement, good: dict[lxml.html.HtmlElement, int],
+              discussion: bool = False) -> list[lxml.html.HtmlElement]:
     """The largest run of sibling post boxes (a thread's posts, whole: author line and
-    date included), or ``[]`` when the page has none."""
+    date included), or ``[]`` when the page has none. On a ``discussion`` page the
+    boxes of nested replies between them come along, in document order."""
     best: list[lxml.html.HtmlElement] = []
     best_total = 0
+    best_key: tuple[str, ...] | None = None
     for parent in body.iter():
         if not isinstance(parent.tag, str) or len(parent) < 2 or good.get(parent, 0) < 200:
             continue
@@ -54,6 +56,13 @@ def post_list(body: lxml.html.HtmlElement,
             total = sum(held)
             if total > best_total:
                 best, best_total = members, total
+                best_key = _post_key(members[0])
+    if discussion and best and best_key:
+        parent = best[0].getparent()
+        if parent is not None:
+            best = [c for c in parent if c in best or (
+                isinstance(c.tag, str) and _post_key(c) and good.get(c, 0) >= POST_MIN_TEXT
+                and any(_post_key(d) == best_key for d in c.iterdescendants(best_key[0])))]
     return best
 
 

@@ -342,3 +342,17 @@ def test_excerpt_boxes_of_other_posts_are_not_body() -> None:
             "disability process can be overwhelming while dealing with a condition.</p></div>"
             "</div></body></html>")
     assert "Navigating" not in extract_article(html).body
+
+
+def test_nested_reply_wrappers_between_top_level_posts_are_kept() -> None:
+    def post(i: int) -> str:
+        return (f"<article class='js-post message' id='js-post-{i}'><a class='username'>u{i}</a>"
+                f"<div class='bbWrapper'>Post {i}: {_PARA}</div></article>")
+    thread = (post(1) + post(2) + "<div class='nested-message-children-wrapper'>"
+              + post(3) + post(4) + "</div>" + post(5))
+    html = f"<html><body><div class='block-body'>{thread}</div></body></html>"
+    body = extract_article(html, "https://example.org/threads/x.1/").body
+    for i in range(1, 6):
+        assert body.count(f"Post {i}:") == 1
+    assert body.index("Post 3:") < body.index("Post 5:")
+    assert "Reply" not in body
