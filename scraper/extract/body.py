@@ -68,6 +68,7 @@ _CONSENT = re.compile(r"cookie|consent|gdpr|onetrust|didomi|usercentrics|qc-cmp"
 # would pass as content for its "entry").
 _SIGNATURE = re.compile(r"signature|(?:^|[\s_-])sig(?:_text|-text|nature)?(?:$|\s)",
                         re.IGNORECASE)
+_VOTE_BOX = re.compile(r"vote|score|karma|like-?count|reaction-?count", re.IGNORECASE)
 _COUNTER = re.compile(r"^\s*[+\-−]?\d[\d,.]{0,6}k?\s*$", re.IGNORECASE)
 _KEEP_NUMBERS = frozenset(("p", "td", "th", "li", "pre", "code", "dd"))
 _HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:d-none|sr-only|visually-hidden|is-hidden)(?:\s|$)")
@@ -191,11 +192,12 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
                 and not _wraps_page(el):
             _drop(el)
             continue
+        if len(el) <= 3 and el.tag not in _KEEP_NUMBERS and (
+                discussion or _VOTE_BOX.search(el.get("class", ""))) and \
+                _COUNTER.match(el.text_content()):
+            _drop(el)  # a post's vote or reply count, alone on its line
+            continue
         if discussion:
-            if len(el) <= 3 and el.tag not in _KEEP_NUMBERS and \
-                    _COUNTER.match(el.text_content()):
-                _drop(el)  # a post's vote or reply count, alone on its line
-                continue
             attrs = _COMMENT_HINT.sub(" ", attrs)
         if not attrs.strip() or _MAYBE.search(attrs):
             continue

@@ -54,7 +54,10 @@ _BOILER_LINE = re.compile(
     r"(?:name|e-?mail|website)\s*\*?$|i agree to the privacy policy|the comment form collects|"
     # post buttons and badges left alone on their line
     r"(?:reply|quote|multi-?quote|like|share|report|permalink|original poster|op posts:?|"
-    r"author|thread starter|click for summary)$)",
+    r"author|thread starter|click for summary)$|"
+    r"sign up using \w+|post as a guest$|required, but never shown$|"
+    r"by clicking .{0,20}post your answer|\d+ answers?$|see similar questions|"
+    r"find the answer to your question)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")
@@ -81,7 +84,8 @@ _TERMINAL_HEADING = re.compile(
     r"more (?:from|on|stories|articles|news)\b.*|recommended(?: for you)?|"
     r"read (?:next|more)|popular(?: posts| articles)?|trending|share this(?: article| post)?|"
     r"about the author|most (?:read|popular|viewed)|"
-    r"(?:recommended|trending|top|latest|more great \w+) (?:stories|news|videos))\s*:?$",
+    r"(?:recommended|trending|top|latest|more great \w+) (?:stories|news|videos)|"
+    r"your (?:answer|reply))\s*:?$",
     re.IGNORECASE,
 )
 
