@@ -57,7 +57,8 @@ _BOILER_LINE = re.compile(
     r"author|thread starter|click for summary)$|"
     r"sign up using \w+|post as a guest$|required, but never shown$|"
     r"by clicking .{0,20}post your answer|\d+ answers?$|see similar questions|"
-    r"find the answer to your question)",
+    r"find the answer to your question|(?:replies|views|original post|wrote on)$|"
+    r"top posters in this topic|.{1,60} (?:likes?|liked|thanked) this\.?$)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")

@@ -364,11 +364,11 @@ def test_answer_form_and_vote_counts_on_a_qa_page_are_not_body() -> None:
         f"<div class='s-prose' itemprop='text'><p>Answer {i}: {_PARA}</p></div></div>"
         for i in range(3))
     html = (f"<html><body><h1>How does it work?</h1><div id='answers'><h2>3 Answers</h2>"
-            f"{answers}</div><h2>Your Answer</h2><p>Sign up using Google</p>"
+            f"{answers}<p>margofarrel likes this.</p></div><h2>Your Answer</h2><p>Sign up using Google</p>"
             "<p>Post as a guest</p><p>Required, but never shown</p></body></html>")
     body = extract_article(html, "https://example.org/questions/1/how").body
     for i in range(3):
         assert f"Answer {i}:" in body
-    for junk in ("3 Answers", "Your Answer", "Sign up", "guest", "never shown"):
+    for junk in ("3 Answers", "Your Answer", "Sign up", "guest", "never shown", "likes this"):
         assert junk not in body
     assert not any(line.strip().isdigit() for line in body.split("\n\n"))
