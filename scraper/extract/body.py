@@ -23,7 +23,14 @@ import lxml.html
 from ._dom import link_density, norm_space
 from .boilerplate import drop_boilerplate as drop_boilerplate  # re-exported for the pipeline
 from .boilerplate import is_boilerplate_line as is_boilerplate_line
-from .posts import mark_post_heads, opening_post, post_list, repeated_posts, with_post_heads
+from .posts import (
+    mark_post_heads,
+    opening_post,
+    post_list,
+    repeated_posts,
+    scattered_posts,
+    with_post_heads,
+)
 
 _REMOVE_TAGS = (
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
@@ -346,6 +353,9 @@ def _find_main(root: lxml.html.HtmlElement,
     posts = post_list(body, good, discussion)
     if posts and sum(good.get(p, 0) for p in posts) >= 1.2 * good.get(top, 0):
         return opening_post(body, posts, good, discussion) + posts
+    posts = scattered_posts(body, good)
+    if posts and sum(good.get(p, 0) for p in posts) >= SCATTERED_GAIN * good.get(top, 0):
+        return posts
     parent = top.getparent()
     if parent is None:
         return [top]
@@ -368,6 +378,11 @@ def _find_main(root: lxml.html.HtmlElement,
                     (0 < len(text) <= 80 and density == 0 and re.search(r"\.( |$)", text)):
                 chosen.append(sibling)
     return chosen
+
+
+# Answer boxes scattered over the page replace the chosen box when they hold this many
+# times its reading text.
+SCATTERED_GAIN = 2.0
 
 
 _DIV_BLOCKS = frozenset(("p", "div", "section", "article", "table", "ul", "ol", "blockquote",

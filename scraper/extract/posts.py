@@ -69,6 +69,27 @@ def post_list(body: lxml.html.HtmlElement, good: dict[lxml.html.HtmlElement, int
 POST_MIN_TEXT = 80  # median reading text of a post box, in characters
 
 
+def scattered_posts(body: lxml.html.HtmlElement,
+                    good: dict[lxml.html.HtmlElement, int]) -> list[lxml.html.HtmlElement]:
+    """Answer boxes with one post class that repeat across the page but each sit deep
+    in their own wrappers (Quora nests every answer a dozen levels down), in document
+    order; ``[]`` unless three or more hold reading text."""
+    groups: dict[tuple[str, str], list[lxml.html.HtmlElement]] = {}
+    for el in body.iter():
+        if isinstance(el.tag, str) and good.get(el, 0) >= POST_MIN_TEXT and \
+                _POST_CLASS.search(el.get("class", "")):
+            groups.setdefault(_signature(el), []).append(el)
+    best: list[lxml.html.HtmlElement] = []
+    best_total = 0
+    for members in groups.values():
+        kin = set(members)
+        outer = [m for m in members if not any(a in kin for a in m.iterancestors())]
+        total = sum(good.get(m, 0) for m in outer)
+        if len(outer) >= 3 and total > best_total:
+            best, best_total = outer, total
+    return best
+
+
 def opening_post(body: lxml.html.HtmlElement, posts: list[lxml.html.HtmlElement],
                   good: dict[lxml.html.HtmlElement, int],
                   discussion: bool) -> list[lxml.html.HtmlElement]:

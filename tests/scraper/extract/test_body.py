@@ -372,3 +372,16 @@ def test_answer_form_and_vote_counts_on_a_qa_page_are_not_body() -> None:
     for junk in ("3 Answers", "Your Answer", "Sign up", "guest", "never shown", "likes this"):
         assert junk not in body
     assert not any(line.strip().isdigit() for line in body.split("\n\n"))
+
+
+def test_answers_nested_deep_in_their_own_wrappers_are_all_kept() -> None:
+    def answer(i: int) -> str:
+        inner = f"<div class='q-box answer_content'><p>Answer {i}: {_PARA}</p></div>"
+        for _ in range(6):
+            inner = f"<div class='q-box'>{inner}</div>"
+        return f"<div class='item-{i}'>{inner}</div>"
+    html = ("<html><body><h1>Was it really that bad?</h1>"
+            f"<div class='list'>{''.join(answer(i) for i in range(4))}</div></body></html>")
+    body = extract_article(html, "https://example.org/Was-it-really-that-bad").body
+    for i in range(4):
+        assert body.count(f"Answer {i}:") == 1
