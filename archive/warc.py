@@ -300,14 +300,37 @@ def read_record(path: Path, offset: int, *, check_digests: bool = True
     try:
         with path.open("rb") as fh:
             fh.seek(offset)
-            for record in ArchiveIterator(fh, check_digests="raise" if check_digests
+            stream: BinaryIO = fh
+            if fh.read(2) == b"\x1f\x8b":  # a gzip member: inflate it whole, so its CRC is
+                fh.seek(offset)               # checked (warcio stops at Content-Length)
+                stream = io.BytesIO(_member(fh))
+            else:
+                fh.seek(offset)
+            for record in ArchiveIterator(stream, check_digests="raise" if check_digests
                                           else False):
                 headers = dict(record.rec_headers.headers)
                 payload = record.content_stream().read()
                 return headers, payload
     except FileNotFoundError as exc:
         raise WarcError(f"WARC file missing: {path}. Run `newsarchive verify`.") from exc
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
         raise WarcError(f"cannot read WARC record at {path}:{offset}: {exc}. "
                         "Run `newsarchive verify`.") from exc
     raise WarcError(f"no WARC record at {path}:{offset}. Run `newsarchive verify`.")
+
+
+def _member(fh: BinaryIO) -> bytes:
+    """The gzip member starting at ``fh``'s position, inflated and its CRC checked.
+
+    Raises:
+        zlib.error: corrupt data or a CRC mismatch.
+        EOFError: the member is cut short.
+    """
+    inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    out = []
+    while not inflate.eof:
+        block = fh.read(65536)
+        if not block:
+            raise EOFError("the gzip member is truncated")
+        out.append(inflate.decompress(block))
+    return b"".join(out)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
+import random
 import uuid
 import zlib
 from pathlib import Path
@@ -83,3 +85,28 @@ def test_capture_records_match_warcio(tmp_path: Path, monkeypatch: pytest.Monkey
         data = inflate.unused_data
     assert members == expected
     assert loc.record_id == "<urn:uuid:00000000-0000-0000-0000-000000000001>"
+
+
+def test_any_corrupted_byte_of_a_record_is_an_error(tmp_path: Path) -> None:
+    """warcio stops reading at Content-Length; the gzip CRC still covers every byte."""
+    from archive.errors import WarcError
+    from archive.warc import read_record
+
+    rng = random.Random(5)  # a body that compresses like a page: varied words, 3 KB
+    words = ["".join(rng.choices("abcdefghij", k=rng.randint(2, 9))) for _ in range(400)]
+    body = ("<html><body><p>" + " ".join(rng.choices(words, k=500)) + "</p></body></html>"
+            ).encode()
+    response = dataclasses.replace(_response((("Content-Type", "text/html"),)), body=body,
+                                   content=body)
+    writer = WarcFileWriter(tmp_path)
+    loc = writer.write_response(response)
+    writer.close()
+    path = tmp_path / loc.filename
+    good = path.read_bytes()
+    assert read_record(path, loc.offset)[1].startswith(b"<html>")
+    for at in range(loc.offset + 10, loc.offset + loc.length):  # past the gzip header's
+        data = bytearray(good)                                   # mtime, flags and OS bytes
+        data[at] ^= 0xFF
+        path.write_bytes(bytes(data))
+        with pytest.raises(WarcError):
+            read_record(path, loc.offset)
