@@ -88,9 +88,14 @@ def search(store: ArticleStore, query: Query) -> list[SearchHit]:
     text = query.text.strip()
     if text:
         # snippets are costly (they re-tokenize the body): made for the page only, below
+        # Author and language filters read the version row; the others need only its
+        # page and date, which the versions_filter index holds (SQLite would pick the
+        # wider row by its primary key).
+        covered = not (query.author or query.language)
         select = (
             "SELECT v.id, bm25(versions_fts, 5.0, 1.0) AS score, '' AS snip "
-            "FROM versions_fts JOIN versions v ON v.id = versions_fts.rowid "
+            "FROM versions_fts JOIN versions v "
+            f"{'INDEXED BY versions_filter ' if covered else ''}ON v.id = versions_fts.rowid "
             "JOIN pages p ON p.id = v.page_id"
         )
         where.append("versions_fts MATCH ?")

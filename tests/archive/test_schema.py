@@ -1,4 +1,4 @@
-"""Schema migrations and the store's deferred full-text indexing (SQLite).
+"""Schema migrations, the store's deferred full-text indexing and the covering index (SQLite).
 
 Migration 4 added ``pages.latest_version_id`` (queries read it instead of a max(id)
 subquery), moved full-text indexing from a per-row trigger to the store's commit, and
@@ -121,3 +121,27 @@ def test_version_added_outside_a_transaction_is_indexed_at_once(tmp_path: Path) 
 def test_new_archives_use_8_kib_pages(tmp_path: Path) -> None:
     with Archive(tmp_path, create=True) as arc:
         assert arc.store.conn.execute("PRAGMA page_size").fetchone()[0] == 8192  # type: ignore[union-attr]
+
+
+def test_phrase_and_date_query_reads_the_covering_index(tmp_path: Path) -> None:
+    """The filters a full-text hit needs most (date, site, latest) come from versions_filter;
+    an author filter reads the row and gives the same hits where both apply."""
+    with Archive(tmp_path, create=True) as arc:
+        for n in range(6):
+            _page(arc, f"https://news.example/{n}", f"Ceasefire talks in Vienna, day {n}.")
+        store = arc.store
+        assert isinstance(store, ArticleStore)
+        traced: list[str] = []
+        store.conn.set_trace_callback(traced.append)
+        query = Query(text='"ceasefire talks"', since="2015-01-01", until="2015-12-31")
+        hits = arc.search(query)
+        by_author = arc.search(Query(text='"ceasefire talks"', since="2015-01-01",
+                                     until="2015-12-31", author=_article().authors[0]))
+        store.conn.set_trace_callback(None)
+        assert len(hits) == 6
+        assert sorted(h.record.id for h in hits) == sorted(h.record.id for h in by_author)
+        searches = [sql for sql in traced if "bm25(" in sql]
+        assert "INDEXED BY versions_filter" in searches[0]
+        assert "INDEXED BY" not in searches[1]  # the author lives in the row
+        plan = store.conn.execute("EXPLAIN QUERY PLAN " + searches[0]).fetchall()
+        assert any("COVERING INDEX versions_filter" in row[3] for row in plan)
