@@ -356,17 +356,5 @@ class _Tx:
             self.store._unindexed = None
 
 
-def sqlite_store(store: object, feature: str) -> ArticleStore:
-    """``store`` as a SQLite store, for features that read SQLite directly.
-
-    Raises:
-        ArchiveError: the archive lives in another database.
-    """
-    if not isinstance(store, ArticleStore):
-        raise ArchiveError(f"{feature} works on SQLite archives only for now; "
-                           "export the archive to a directory first")
-    return store
-
-
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
