@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import ArchiveError
 from .pgstore import PgArticleStore
-from .query import HIGHLIGHT, Query, filter_clauses
+from .query import BROWSE_SELECT, DATE_ORDER, HIGHLIGHT, Query, filter_clauses, invalid_search
 from .types import SearchHit
 
 _TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+|"')
@@ -31,7 +30,7 @@ def to_tsquery(text: str) -> str:
     depth = 0
     for token in _TOKEN.findall(text):
         if token == '"':
-            raise _invalid(text, "unterminated string")
+            raise invalid_search(text, "unterminated string")
         if token == "(":
             if not need_operand:
                 out.append("&")
@@ -40,13 +39,13 @@ def to_tsquery(text: str) -> str:
             continue
         if token == ")":
             if need_operand or depth == 0:
-                raise _invalid(text, "unbalanced parentheses")
+                raise invalid_search(text, "unbalanced parentheses")
             out.append(")")
             depth -= 1
             continue
         if token in ("OR", "AND", "NOT"):
             if need_operand and token != "NOT":
-                raise _invalid(text, f"{token} needs a word before it")
+                raise invalid_search(text, f"{token} needs a word before it")
             if token == "NOT":
                 out += (["&"] if not need_operand else []) + ["!"]
             else:
@@ -65,13 +64,8 @@ def to_tsquery(text: str) -> str:
         out.append("(" + " <-> ".join(lexemes) + ")" if len(lexemes) > 1 else lexemes[0])
         need_operand = False
     if depth or (need_operand and out):
-        raise _invalid(text, "incomplete query")
+        raise invalid_search(text, "incomplete query")
     return " ".join(out)
-
-
-def _invalid(text: str, why: str) -> ArchiveError:
-    return ArchiveError(f"invalid search {text!r}: {why}. Put phrases in double quotes, e.g. "
-                        "'\"proxy war\"', and quote words like AND/OR/NOT to search for them.")
 
 
 def search(store: PgArticleStore, query: Query) -> list[SearchHit]:
@@ -94,14 +88,13 @@ def search(store: PgArticleStore, query: Query) -> list[SearchHit]:
         params.append(tsquery)
         where.append("v.search @@ q")
     else:
-        select = ("SELECT v.id, 0.0 AS score, substr(v.body, 1, 160) AS snip FROM versions v "
-                  "JOIN pages p ON p.id = v.page_id")
+        select = BROWSE_SELECT
     more, more_params = filter_clauses(query, placeholder="%s")
     where += more
     params += more_params
     sql = select + (" WHERE " + " AND ".join(where) if where else "")
     if query.sort == "date" or not tsquery:
-        sql += " ORDER BY v.published IS NULL, v.published DESC, v.id DESC"
+        sql += DATE_ORDER
     else:
         sql += " ORDER BY score DESC, v.id"
     sql += " LIMIT %s OFFSET %s"

@@ -77,6 +77,18 @@ def filter_clauses(query: Query, placeholder: str = "?") -> tuple[list[str], lis
     return where, params
 
 
+# Without search words, both backends list the latest versions newest first.
+BROWSE_SELECT = ("SELECT v.id, 0.0 AS score, substr(v.body, 1, 160) AS snip FROM versions v "
+                 "JOIN pages p ON p.id = v.page_id")
+DATE_ORDER = " ORDER BY v.published IS NULL, v.published DESC, v.id DESC"
+
+
+def invalid_search(text: str, why: str) -> ArchiveError:
+    """The error for a search string the full-text engine rejects, with how to quote."""
+    return ArchiveError(f"invalid search {text!r}: {why}. Put phrases in double quotes, e.g. "
+                        "'\"proxy war\"', and quote words like AND/OR/NOT to search for them.")
+
+
 def search(store: ArticleStore, query: Query) -> list[SearchHit]:
     """Run ``query``; hits carry the record, a highlighted snippet and the BM25 score.
 
@@ -101,14 +113,13 @@ def search(store: ArticleStore, query: Query) -> list[SearchHit]:
         where.append("versions_fts MATCH ?")
         params.append(text)
     else:
-        select = ("SELECT v.id, 0.0 AS score, substr(v.body, 1, 160) AS snip FROM versions v "
-                  "JOIN pages p ON p.id = v.page_id")
+        select = BROWSE_SELECT
     more, more_params = filter_clauses(query)
     where += more
     params += more_params
     sql = select + (" WHERE " + " AND ".join(where) if where else "")
     if query.sort == "date" or not text:
-        sql += " ORDER BY v.published IS NULL, v.published DESC, v.id DESC"
+        sql += DATE_ORDER
     else:
         sql += " ORDER BY score"
     sql += " LIMIT ? OFFSET ?"
@@ -118,10 +129,7 @@ def search(store: ArticleStore, query: Query) -> list[SearchHit]:
         snippets = _snippets(store, text, [int(r[0]) for r in rows]) if text and rows else {}
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc) or "syntax" in str(exc) or "unterminated" in str(exc):
-            raise ArchiveError(
-                f"invalid search {text!r}: {exc}. Put phrases in double quotes, e.g. "
-                "'\"proxy war\"', and quote words like AND/OR/NOT to search for them."
-            ) from exc
+            raise invalid_search(text, str(exc)) from exc
         raise
     return [SearchHit(record=store.record(r[0]),
                       snippet=" ".join(str(snippets.get(int(r[0]), r[2]) or "").split()),
