@@ -46,7 +46,7 @@ class LinePattern:
     applies_to: str
 
 
-@dataclass
+@dataclass(eq=False)  # found, waiting and ready lists are told apart by identity
 class _Found:
     source: str
     url: str | None
@@ -214,7 +214,7 @@ def _annotate_credit_lines(root: lxml.html.HtmlElement, base_url: str | None) ->
     the line itself is removed from the passage.
     """
     boxes = [el for el in root.iter("blockquote") if not el.get("data-quote")]
-    boxes += [el for el in root.xpath("//*[@data-author][not(self::blockquote)]")]
+    boxes += root.xpath("//*[@data-author][not(self::blockquote)]")
     for box in boxes:
         if box.tag == "blockquote" and box.get("data-author"):
             continue
@@ -373,8 +373,8 @@ def _strictly_inside(inner: Quote | None, outer: Quote | None) -> bool:
 def _defers_to_nested(item: _Found, quote: Quote | None, found: list[_Found]) -> bool:
     """True while ``quote`` is a nested quote credited by a later line, not ``item``'s text."""
     return _strictly_inside(quote, item.quote) and any(
-        other is not item and _strictly_inside(other.quote, item.quote) and
-        quote is not None and quote.within(other.quote)
+        _strictly_inside(other.quote, item.quote) and quote is not None and
+        quote.within(other.quote)
         for other in found[found.index(item) + 1:]
     )
 
