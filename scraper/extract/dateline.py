@@ -33,6 +33,8 @@ _BEFORE_NODES = 12  # text pieces above the headline (kickers such as "News | 2 
 _KEPT = frozenset(("meta:article:published_time", "meta:og:published_time", "meta:datepublished",
                    "itemprop", "time"))
 _BLOCKS = frozenset(("p", "li", "td", "dd", "blockquote", "h2", "h3", "h4", "h5", "h6"))
+_CONTAINERS = frozenset(("div", "section", "article", "fieldset", "header", "main", "aside", "form",
+                         "body"))
 _AMBIGUOUS = re.compile(r"\b(\d{1,2})([./-])(\d{1,2})\2((?:19|20)\d\d)\b")
 
 
@@ -55,9 +57,9 @@ def _texts(nodes: list[Any]) -> Iterator[tuple[str, bool]]:
             continue
         text = norm_space(str(node))
         if text:
-            block = owner
+            block = owner  # the paragraph-like block around it, unless a container comes first
             while block is not None and block.tag not in _BLOCKS:
-                block = block.getparent()
+                block = None if block.tag in _CONTAINERS else block.getparent()
             if block is not None and block not in lengths and len(text) <= _LINE_CHARS:
                 lengths[block] = len(block.text_content())
             short = len(text) <= _LINE_CHARS and (

@@ -159,6 +159,8 @@ def _strip_site(title: str, site: str | None, known_only: bool = False) -> str:
 
 
 def headline(root: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlElement | None:
+    """The element that shows the page's title: a matching ``<h1>``, then an ``<h2>``/
+    ``<h3>``, then any element whose text is exactly the title; ``None`` if none."""
     h1s = list(root.iter("h1"))
     if not title:
         return h1s[0] if len(h1s) == 1 else None
@@ -171,4 +173,12 @@ def headline(root: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlEl
         text = norm_space(h.text_content()).lower()
         if text == title_l or (text.startswith(title_l) and _is_chrome_tail(text[len(title_l):])):
             return h
+    # no heading tag holds it (the h1 is the site name): the first element in the body
+    # whose whole text is the title, such as a <legend> or a styled <div>
+    for node in root.xpath("//body//text()[normalize-space(.) = $t]", t=norm_space(title)):
+        owner = node.getparent()
+        if node.is_tail:
+            owner = owner.getparent()
+        if owner is not None and owner.tag not in ("a", "title", "option", "script", "style"):
+            return owner
     return None

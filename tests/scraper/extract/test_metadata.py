@@ -237,3 +237,21 @@ def test_ambiguous_meta_date_read_as_the_printed_date() -> None:
     page = _page(None, "Published March 9, 2026").replace(
         "<head>", "<head><meta name='article:published_time' content='03-09-2026'>")
     assert extract_article(page).published == "2026-03-09"
+
+
+def test_headline_outside_heading_tags_anchors_its_dateline() -> None:
+    # The h1 is the blog's name; the post title is a <legend>, its date a bare line
+    # inside the same box, among other dates (the post's own story) further down.
+    page = (
+        "<html><head><title>Advent week 2</title></head><body>"
+        "<div><h1><a href='/'>Roger's Blog</a></h1></div><table><tr><td>"
+        "<fieldset><legend>Advent week 2</legend>\n20 December 2025\n"
+        "<div><p>On 7 December 2025 I started again, and had a really good time "
+        "writing the solutions for each day of the puzzle calendar.</p>"
+        + "<p>Each puzzle took an evening; the notes below go day by day.</p>" * 5
+        + "</div>"
+        "</fieldset></td></tr></table></body></html>"
+    )
+    art = extract_article(page)
+    assert art.published == "2025-12-20"
+    assert art.signals["published"] == "visible"
