@@ -278,7 +278,8 @@ def _prefer_visible_date(meta: Metadata, root: lxml.html.HtmlElement) -> None:
     if h1 is None:
         return
     line = choose_dateline(datelines(h1, (meta.published, meta.modified)))
-    if line and visible_wins(line, meta.published, meta.signals.get("published")):
+    if line and visible_wins(line, meta.published, meta.signals.get("published"),
+                                 meta.modified):
         meta.published, meta.signals["published"] = line.date, "visible"
 
 

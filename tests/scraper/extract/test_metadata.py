@@ -44,6 +44,15 @@ def test_updated_line_keeps_opengraph_publication_time() -> None:
     assert extract_article(page).published == "2019-01-04"
 
 
+def test_printed_date_beats_opengraph_time_unless_it_is_the_modified_date() -> None:
+    og = "<head><meta property='article:published_time' content='2013-03-11T11:11:07-07:00'>"
+    page = _page(None, "March 20, 2023").replace("<head>", og)
+    assert extract_article(page).published == "2023-03-20"
+    restamped = page.replace(
+        "<head>", "<head><meta property='article:modified_time' content='2023-03-20'>")
+    assert extract_article(restamped).published == "2013-03-11T11:11:07-07:00"
+
+
 def test_posted_line_beside_updated_line_is_the_date() -> None:
     dateline = "Updated Dec 10, 2025</p><p>Posted on Nov 21, 2018"
     assert extract_article(_page(None, dateline)).published == "2018-11-21"
