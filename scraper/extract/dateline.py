@@ -17,7 +17,7 @@ from typing import Any
 import lxml.html
 
 from ._dom import norm_space
-from .dates import parse_date
+from .dates import parse_date, parse_iso
 
 _UPDATED = re.compile(r"\b(?:updated|modified|edited|revised|reviewed)\b", re.IGNORECASE)
 POST_NUMBER = re.compile(r"^#\d+$")  # a thread's post number: the next post begins
@@ -198,3 +198,21 @@ def sole_date(root: lxml.html.HtmlElement) -> str | None:
             if len(found) > 1:
                 return None
     return first
+
+
+def in_local_time(stamp: str | None, root: lxml.html.HtmlElement) -> str | None:
+    """``stamp`` as the page writes the same moment in its own time zone, when ``stamp``
+    is in UTC and a ``datetime`` attribute gives that moment with an offset: the local
+    day is the one the page prints ("2025-12-19T03:05Z" is "2025-12-18T19:05-08:00")."""
+    if not stamp or not stamp.endswith("+00:00"):
+        return stamp
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    for value in root.xpath("//@datetime")[:50]:
+        other = parse_iso(str(value))
+        if other and len(other) > 19 and not other.endswith("+00:00") and \
+                dt.datetime.fromisoformat(other) == moment:
+            return other
+    return stamp

@@ -21,7 +21,14 @@ from urllib.parse import urljoin
 import lxml.html
 
 from ._dom import norm_space
-from .dateline import POST_NUMBER, choose_dateline, datelines, sole_date, visible_wins
+from .dateline import (
+    POST_NUMBER,
+    choose_dateline,
+    datelines,
+    in_local_time,
+    sole_date,
+    visible_wins,
+)
 from .dates import date_from_url, parse_date
 from .script_dates import date_from_scripts
 from .title import headline, title_from_page
@@ -387,6 +394,7 @@ def extract_metadata(root: lxml.html.HtmlElement, url: str | None = None) -> Met
     _from_elements(root, meta, url)
     title_from_page(root, meta)
     _prefer_visible_date(meta, root)
+    meta.published = in_local_time(meta.published, root)
     _prefer_visible_byline(meta, root)
     meta.offer("published", date_from_url(url), "url")
     if not meta.published:

@@ -264,3 +264,12 @@ def test_headline_outside_heading_tags_anchors_its_dateline() -> None:
     art = extract_article(page)
     assert art.published == "2025-12-20"
     assert art.signals["published"] == "visible"
+
+
+def test_utc_stamp_is_given_in_the_page_time_zone_when_the_page_has_it() -> None:
+    page = _page(None, "<time datetime='2025-12-18T19:05:00-08:00'>Dec 18</time>").replace(
+        "<head>", "<head><meta property='article:published_time' "
+        "content='2025-12-19T03:05:00+00:00'>")
+    assert extract_article(page).published == "2025-12-18T19:05:00-08:00"
+    other_moment = page.replace("19:05:00-08:00", "19:06:00-08:00")
+    assert extract_article(other_moment).published == "2025-12-19T03:05:00+00:00"
