@@ -12,19 +12,33 @@ import re
 
 _MONTHS: dict[str, int] = {}
 for _num, _names in enumerate(
-    (
-        "january jan januar janvier enero gennaio janeiro januari jänner",
-        "february feb februar février fevrier febrero febbraio fevereiro februari",
-        "march mar märz maerz mars marzo março maart",
-        "april apr avril abril aprile",
-        "may mai mayo maggio maio mei",
-        "june jun juni juin junio giugno junho",
-        "july jul juli juillet julio luglio julho",
-        "august aug août aout agosto augustus",
-        "september sep sept septembre septiembre settembre setembro",
-        "october oct oktober octobre octubre ottobre outubro",
-        "november nov novembre noviembre novembro",
-        "december dec dezember décembre decembre diciembre dicembre dezembro",
+    (  # en de fr es it pt nl sv/da/no id ro hu | ru uk pl cs tr fi
+        "january jan januar janvier janv enero gennaio janeiro januari jänner ianuarie január "
+        "января январь янв січня stycznia styczeń ledna leden ocak tammikuuta",
+        "february feb februar février fevrier févr fevr febrero febbraio fevereiro februari "
+        "februarie február февраля февраль фев лютого lutego luty února únor şubat "
+        "helmikuuta",
+        "march mar märz maerz mrz mars marzo março maart maret martie március марта март "
+        "березня marca marzec března březen mart maaliskuuta",
+        "april apr avril avr abril aprile aprilie április апреля апрель квітня kwietnia "
+        "kwiecień dubna duben nisan huhtikuuta",
+        "may mai mayo maggio maio mei maj május мая май травня maja května květen mayıs "
+        "toukokuuta",
+        "june jun juni juin junio giugno junho iunie június июня июнь червня czerwca "
+        "czerwiec června červen haziran kesäkuuta",
+        "july jul juli juillet juil julio luglio julho iulie július июля июль липня lipca "
+        "lipiec července červenec temmuz heinäkuuta",
+        "august aug août aout agosto augustus augusti agustus augusztus августа август авг "
+        "серпня sierpnia sierpień srpna srpen ağustos elokuuta",
+        "september sep sept septembre septiembre settembre setembro septembrie szeptember "
+        "сентября сентябрь сен вересня września wrzesień září eylül syyskuuta",
+        "october oct oktober okt octobre octubre ottobre outubro octombrie október "
+        "октября октябрь жовтня października październik října říjen ekim lokakuuta",
+        "november nov novembre noviembre novembro noiembrie ноября ноябрь листопада "
+        "listopada listopad listopadu kasım marraskuuta",
+        "december dec dezember dez décembre decembre déc diciembre dicembre dezembro "
+        "desember decembrie декабря декабрь дек грудня grudnia grudzień prosince prosinec "
+        "aralık joulukuuta",
     ),
     start=1,
 ):
@@ -48,6 +62,13 @@ _TEXT_DMY = re.compile(
     rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>{_MONTH_RE})\.?,?\s+"
     rf"(?:de\s+)?(?P<y>(?:19|20)\d\d)\b",
     re.IGNORECASE,
+)
+_TEXT_YMD = re.compile(  # Hungarian "2025. december 18."
+    rf"\b(?P<y>(?:19|20)\d\d)\.\s+(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})\b",
+    re.IGNORECASE,
+)
+_CJK = re.compile(  # 2025年12月18日 (zh, ja), 2025년 12월 18일 (ko)
+    r"(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"
 )
 _NUMERIC = re.compile(r"\b(?P<a>\d{1,2})([./-])(?P<b>\d{1,2})\2(?P<y>(?:19|20)\d\d)\b")
 _SLASH_YMD = re.compile(r"\b(?P<y>(?:19|20)\d\d)[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})\b")
@@ -109,7 +130,12 @@ def parse_date(text: str, *, prefer_dmy: bool = True) -> str | None:
     iso = parse_iso(text)
     if iso:
         return iso
-    for pattern in (_TEXT_MDY, _TEXT_DMY):
+    match = _CJK.search(text)
+    if match:
+        day = _plausible(int(match["y"]), int(match["m"]), int(match["d"]))
+        if day:
+            return day.isoformat()
+    for pattern in (_TEXT_MDY, _TEXT_DMY, _TEXT_YMD):
         match = pattern.search(text)
         if match:
             month = _MONTHS.get(match["mon"].lower().rstrip("."))
