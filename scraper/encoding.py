@@ -70,8 +70,22 @@ def detect_encoding(data: bytes, content_type: str | None = None) -> str:
     return (_known(best.encoding) if best is not None else None) or "cp1252"
 
 
+def _read_as_cp1252(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read the bytes that do not fit as windows-1252, the usual
+    stray in a UTF-8 page (a pasted Latin-1 fragment keeps "café", not "caf\ufffd")."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return exc.object[exc.start:exc.end].decode("cp1252", errors="replace"), exc.end
+
+
+_STRAY_BYTES = "newsarchive.cp1252"  # an error-handler name, registered once, read-only
+codecs.register_error(_STRAY_BYTES, _read_as_cp1252)
+
+
 def decode_html(data: bytes, content_type: str | None = None) -> str:
-    """Decode an HTML document, replacing bytes that do not fit the chosen encoding."""
+    """Decode an HTML document; bytes that do not fit the chosen encoding are replaced
+    (or, on a UTF-8 page, read as windows-1252, the usual stray)."""
     encoding = detect_encoding(data, content_type)
-    text = data.decode(encoding, errors="replace")
+    stray = _STRAY_BYTES if codecs.lookup(encoding).name == "utf-8" else "replace"
+    text = data.decode(encoding, errors=stray)
     return text[1:] if text.startswith("\ufeff") else text

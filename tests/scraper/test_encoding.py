@@ -32,5 +32,14 @@ def test_names_that_are_not_text_encodings_are_ignored(name: str) -> None:
 
 
 def test_invalid_bytes_never_raise() -> None:
-    assert "\ufffd" in decode_html(b"\xfd ok \xc3", "text/html; charset=utf-8")
+    assert decode_html(b"\xfd ok \xc3", "text/html; charset=utf-8") == "ý ok Ã"
     assert decode_html(b"\xff\xfeo\x00k\x00") == "ok"  # a UTF-16 BOM is believed
+
+
+def test_stray_windows_1252_bytes_in_a_utf8_page_are_read_as_such() -> None:
+    data = b"<meta charset=utf-8><p>caf\xc3\xa9, caf\xe9, \x93quoted\x94, \x81</p>"
+    assert decode_html(data).endswith("<p>café, café, “quoted”, \ufffd</p>")
+
+
+def test_other_encodings_still_replace_what_does_not_fit() -> None:
+    assert decode_html(b"\xff\xfe\x00\xd8", "text/html; charset=utf-16-le") == "\ufffd"
