@@ -40,6 +40,7 @@ PATTERNS = (
     "hat_tip",
     "republished",
     "reprinted",
+    "with_inputs",
 )
 _CANONICAL_RE = re.compile(
     r"""<link\b[^>]*\brel=["']canonical["'][^>]*\bhref=["']([^"']+)["']""", re.IGNORECASE

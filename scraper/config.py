@@ -145,9 +145,11 @@ DEFAULT_ATTRIBUTION_PATTERNS: tuple[AttributionPattern, ...] = (
        rf"(?:\s+(?:under|with|as)\b.*)?\s*\.?$",
        "article"),
     _p("reprinted", rf"^reprinted (?:with permission )?(?:from|of)\s+{_SRC}\s*\.?$", "article"),
+    _p("with_inputs", rf"^\(?with (?:inputs|input|agency inputs) from\s+{_SRC}\s*\.?\)?\.?$",
+       "article"),
     _p("source_line", rf"^source:\s+{_SRC}\s*\.?$", "previous"),
     _p("via", rf"^\(?via:?\s+{_SRC}\)?\s*\.?$", "previous"),
-    _p("hat_tip", rf"^(?:h/t|ht|hat tip):?\s+{_SRC}\s*\.?$", "previous"),
+    _p("hat_tip", rf"^(?:h/t:?|ht:|hat tip:?)\s+{_SRC}\s*\.?$", "previous"),
     _p("hat_tip", r"\((?:h/t|hat tip):?\s+(?P<source>[^()\n]{1,80}?)\)\W{0,3}$", "inline"),
 )
 

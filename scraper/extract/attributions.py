@@ -23,6 +23,7 @@ from archive.types import Attribution
 
 from ._dom import norm_space
 from .blocks import HEADING_TAGS, Paragraph, Quote
+from .dates import MONTH_NAMES
 
 # Lines that only decorate a quote box and are neither body nor passage.
 _QUOTE_CHROME = re.compile(r"^(?:quote:?|click to expand\.*|zitat:?|citation\s*:?)$",
@@ -32,6 +33,13 @@ _SHORT_POST = 4  # paragraphs: a link-blog post, credited whole by a closing "Vi
 _PLATFORM = re.compile(
     r"\s+on\s+(?:twitter|x|facebook|linkedin|reddit|mastodon|instagram|bluesky|threads|"
     r"youtube|tumblr|substack|medium|hacker news)$",
+    re.IGNORECASE,
+)
+# "Thing of Things December 12", "Jane Roe, 3 March 2024": a feed's date after the name
+_TRAILING_DATE = re.compile(
+    rf"[\s,·|-]+(?:(?:{'|'.join(sorted(MONTH_NAMES, key=len, reverse=True))})\.?\s+\d{{1,2}}"
+    rf"|\d{{1,2}}\s+(?:{'|'.join(sorted(MONTH_NAMES, key=len, reverse=True))})\.?)"
+    r"(?:,?\s+\d{4})?$",
     re.IGNORECASE,
 )
 _VIA_SUFFIX = re.compile(r"\s*\(via:?\s+(?P<via>[^)]+)\)\s*$", re.IGNORECASE)
@@ -71,6 +79,7 @@ def _clean_source(source: str) -> str:
     source = source.split(", ")[0]
     source = re.split(r"\s+(?:by|with permission)\b", source, maxsplit=1)[0] or source
     source = _PLATFORM.sub("", source)
+    source = _TRAILING_DATE.sub("", source) or source
     if source.startswith("the "):
         source = source[4:]
     return source.strip().strip(" \"'“”‘’:;,.()[]-–—").strip()
@@ -95,9 +104,19 @@ def _match_line(para: Paragraph, patterns: list[LinePattern]) -> tuple[LinePatte
             source = match.group("source").strip()
             if not _VIA_SUFFIX.search(source):
                 source = _clean_source(source)
-            if source and len(source.split()) <= 12:
+            if source and len(source.split()) <= 12 and _names_a_source(source):
                 return pattern, source
     return None
+
+
+def _names_a_source(source: str) -> bool:
+    """Whether what a pattern caught can be a source: not a date ("Originally published
+    March 2022"), nor a lowercase phrase ("Via programmability for key remapping")."""
+    words = source.split()
+    if words[0].isdigit() or (words[0].lower().rstrip(".,") in MONTH_NAMES and len(words) > 1
+                              and words[1][:1].isdigit()):
+        return False
+    return len(words) < 4 or any(c.isupper() or c in ".@/" for c in source)
 
 
 def is_attribution_line(para: Paragraph, patterns: list[LinePattern]) -> bool:

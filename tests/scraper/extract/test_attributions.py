@@ -112,3 +112,34 @@ def test_closing_hat_tip_credits_whole_post_not_an_already_credited_quote() -> N
         ("Bike Coalition", "hat_tip", "Paragraph 0 of the post about protected lanes"),
     ]
     assert found[1].passage.endswith("open until July.")
+
+
+_STORY = ("<article><p>The harbour board voted on Tuesday to extend the ferry timetable into "
+          "the winter months, after a petition gathered four thousand names.</p>"
+          "<blockquote><p>We will run the late boat every night until March.</p></blockquote>"
+          "<p>{line}</p><p>Operators said the extra sailings would need two more crews "
+          "and a second ticket desk at the pier.</p></article>")
+
+
+def test_a_caught_source_that_is_a_date_or_a_lowercase_phrase_is_no_credit() -> None:
+    for line in ("Originally published March 4, 2022. Last updated on December 20, 2024.",
+                 "Originally published in 2022 and updated since.",
+                 "VIA programmability for complete key customization",
+                 "HT Reviews Team"):
+        assert _found(_STORY.format(line=line)) == [], line
+
+
+def test_hat_tip_forms_and_a_feed_date_after_the_source() -> None:
+    for line, source in (("HT: Jane Roe", "Jane Roe"), ("H/T Jane Roe", "Jane Roe"),
+                         ("Hat tip: Jane Roe", "Jane Roe"),
+                         ("via Harbour Notes December 12", "Harbour Notes")):
+        found = _found(_STORY.format(line=line))
+        assert [(a.source, a.passage) for a in found] == [
+            (source, "We will run the late boat every night until March.")], line
+
+
+def test_wire_credit_closing_a_story_credits_the_story() -> None:
+    story = _STORY.format(line="Story continues.")
+    found = _found(story.replace("</article>", "<p>(With inputs from PTI)</p></article>"))
+    assert [(a.source, a.pattern, a.passage[:22]) for a in found] == [
+        ("PTI", "with_inputs", "The harbour board vote")]
