@@ -42,6 +42,11 @@ _TRAILING_DATE = re.compile(
     r"(?:,?\s+\d{4})?$",
     re.IGNORECASE,
 )
+# a when before the name in a forum credit line
+_WHEN = re.compile(
+    r"\bago$|^(?:just now|yesterday|today)\b|\d:\d\d|^on\s+\S*\d|^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$",
+    re.IGNORECASE,
+)
 _VIA_SUFFIX = re.compile(r"\s*\(via:?\s+(?P<via>[^)]+)\)\s*$", re.IGNORECASE)
 
 
@@ -76,7 +81,10 @@ def compile_patterns(patterns: list[tuple[str, str, str]]) -> list[LinePattern]:
 def _clean_source(source: str) -> str:
     """The name as printed, without roles, dates, platforms or a leading "the"."""
     source = source.strip().strip(" \"'“”‘’:;,.()[]-–—").strip()
-    source = source.split(", ")[0]
+    parts = source.split(", ")
+    while len(parts) > 1 and _WHEN.search(parts[0]):
+        parts.pop(0)  # "10 hours ago, Ann said:", "On 3/2/2024 at 10:15 AM, Ann said:"
+    source = parts[0]
     source = re.split(r"\s+(?:by|with permission)\b", source, maxsplit=1)[0] or source
     source = _PLATFORM.sub("", source)
     source = _TRAILING_DATE.sub("", source) or source

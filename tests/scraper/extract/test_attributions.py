@@ -143,3 +143,13 @@ def test_wire_credit_closing_a_story_credits_the_story() -> None:
     found = _found(story.replace("</article>", "<p>(With inputs from PTI)</p></article>"))
     assert [(a.source, a.pattern, a.passage[:22]) for a in found] == [
         ("PTI", "with_inputs", "The harbour board vote")]
+
+
+def test_time_before_the_name_in_a_quote_header_is_not_the_source() -> None:
+    for when in ("10 hours ago", "Just now", "On 3/2/2024 at 10:15 AM", "Yesterday at 9:02 PM"):
+        quote = (f"<blockquote class='ipsQuote'><div class='ipsQuote_citation'>{when}, R C-R "
+                 "said:</div><div class='ipsQuote_contents'><p>Is the bottom about too much "
+                 "focus on AI tools, then?</p></div></blockquote>")
+        assert _short(_found(POSTS.format(quote=quote))) == [
+            ("R C-R", "forum_quote", "Is the bottom about too much focus on AI tools, then?")
+        ], when
