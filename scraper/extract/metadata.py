@@ -264,10 +264,11 @@ def _from_elements(root: lxml.html.HtmlElement, meta: Metadata, url: str | None)
     names = [norm_space(el.text_content()) for el in root.xpath(
         '//*[@itemprop="author"]//*[@itemprop="name"] | //*[@itemprop="author"][not(*)]')]
     meta.offer("authors", _authors(names), "itemprop")
-    times = root.xpath("//article//time[@datetime] | //time[@pubdate][@datetime]") or \
-        root.xpath("//time[@datetime]")
-    for el in times:
+    for el in root.xpath("//article//time[@datetime] | //time[@pubdate][@datetime]"):
         meta.offer("published", parse_date(el.get("datetime")), "time")
+    for el in root.xpath("//time[@datetime]"):
+        # any <time> on the page: may be a clock or a sidebar's, so a printed dateline beats it
+        meta.offer("published", parse_date(el.get("datetime")), "page time")
     names = [norm_space(el.text_content()) for el in root.xpath('//a[@rel="author"]')]
     meta.offer("authors", _authors(names), "rel=author")
     byline = []

@@ -273,3 +273,12 @@ def test_utc_stamp_is_given_in_the_page_time_zone_when_the_page_has_it() -> None
     assert extract_article(page).published == "2025-12-18T19:05:00-08:00"
     other_moment = page.replace("19:05:00-08:00", "19:06:00-08:00")
     assert extract_article(other_moment).published == "2025-12-19T03:05:00+00:00"
+
+
+def test_dateline_beats_a_clock_time_elsewhere_on_the_page() -> None:
+    clock = "<div class='user'><time datetime='2026-03-05T12:16:19Z'>March 05, 2026</time></div>"
+    page = _page(None, "June 4, 2024").replace("<body>", "<body>" + clock)
+    assert extract_article(page).published == "2024-06-04"
+    in_article = _page(None, "").replace(
+        "<p></p>", "<article><time datetime='2024-06-03'>yesterday</time></article>")
+    assert extract_article(in_article).published == "2024-06-03"
