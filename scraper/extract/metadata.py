@@ -229,7 +229,9 @@ def _from_meta(root: lxml.html.HtmlElement, meta: Metadata) -> None:
                        "pubdate", "publishdate", "publish-date", "date", "dc.date.issued",
                        "dc.date", "dcterms.date", "dcterms.created", "parsely-pub-date",
                        "sailthru.date", "article.published", "published-date", "release_date",
-                       "originalpublicationdate", "cxenseparse:recs:publishtime")),
+                       "originalpublicationdate", "cxenseparse:recs:publishtime", "published",
+                       "publication_date", "publication-date", "date_published",
+                       "article_date_original")),
         ("modified", ("article:modified_time", "og:updated_time", "datemodified",
                       "dcterms.modified", "last-modified", "lastmod")),
     )

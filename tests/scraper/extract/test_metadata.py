@@ -282,3 +282,9 @@ def test_dateline_beats_a_clock_time_elsewhere_on_the_page() -> None:
     in_article = _page(None, "").replace(
         "<p></p>", "<article><time datetime='2024-06-03'>yesterday</time></article>")
     assert extract_article(in_article).published == "2024-06-03"
+
+
+def test_plainly_named_published_meta_is_read() -> None:
+    page = _page(None, "").replace("<head>", "<head><meta name='published' content='July 17, 2025'>")
+    art = extract_article(page)
+    assert (art.published, art.signals["published"]) == ("2025-07-17", "meta:published")
