@@ -29,7 +29,7 @@ from .dateline import (
     sole_date,
     visible_wins,
 )
-from .dates import date_from_url, parse_date
+from .dates import MONTH_NAMES, date_from_url, parse_date
 from .script_dates import date_from_scripts
 from .title import headline, title_from_page
 
@@ -40,7 +40,8 @@ _ARTICLE_TYPES = {
     "webpage", "posting", "medicalwebpage", "creativework", "review",
 }
 _BY_PREFIX = re.compile(
-    r"^(?:(?:written|posted|published|reviewed|edited)\s+by|author(?:ed by)?|by|von|par|por|"
+    r"^(?:(?:written|posted|published|reviewed|edited|text|words|story|reporting)\s+by|"
+    r"author(?:ed by)?|by|von|par|por|"
     r"di|door|av|af)\s*[:\s]\s*",
     re.IGNORECASE,
 )
@@ -134,10 +135,24 @@ def _names(value: Any) -> list[str]:
     return []
 
 
+_MONTH = "|".join(sorted(MONTH_NAMES, key=len, reverse=True))
+# "Luke KimDecember 17", "Ann Lee · Dec 3, 2024": a dateline glued to the name
+_DATE_AFTER = re.compile(rf"(?:(?<=[a-z])|\s+)(?:{_MONTH})\.?\s*\d{{1,2}}(?:,?\s*\d{{4}})?$",
+                         re.IGNORECASE)
+_NOT_A_NAME = re.compile(
+    rf"^(?:(?:{_MONTH})\.?\s+\d|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?$)"  # a date
+    r"|^[\W\d_]+$"  # no letters: a user id
+    r"|^[a-z_]+(?:\.[a-z_]+)*\.(?:author|authors|name|byline)$"  # unfilled ("page.author")
+    r"|\b(?:says|said|wrote)\s*:$",  # a comment's head
+    re.IGNORECASE,
+)
+
+
 def _clean_author(name: str) -> str | None:
     name = norm_space(_BY_PREFIX.sub("", norm_space(name)))
-    name = name.strip(" ,;|·-–—")
-    if not name or len(name) > 60 or _AUTHOR_JUNK.search(name) or len(name.split()) > 6:
+    name = _DATE_AFTER.sub("", name).strip(" ,;|·-–—\"'“”")
+    if not name or len(name) > 60 or _AUTHOR_JUNK.search(name) or len(name.split()) > 6 \
+            or _NOT_A_NAME.search(name):
         return None
     return name
 

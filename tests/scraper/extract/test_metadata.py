@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from scraper.extract import extract_article
 from scraper.extract.dates import date_from_url
 
@@ -288,3 +292,22 @@ def test_plainly_named_published_meta_is_read() -> None:
     page = _page(None, "").replace("<head>", "<head><meta name='published' content='July 17, 2025'>")
     art = extract_article(page)
     assert (art.published, art.signals["published"]) == ("2025-07-17", "meta:published")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Luke KimDecember 17", ("Luke Kim",)),
+    ("Text by Hunter Dukes", ("Hunter Dukes",)),
+    ('"David Kim"', ("David Kim",)),
+    ("sara.r.peter", ("sara.r.peter",)),
+    ("Dec. 19", ()),
+    ("Sat", ()),
+    ("262588213843476", ()),
+    ("page.head.extra.author", ()),
+    ("Jane Roe says:", ()),
+])
+def test_author_values_are_cleaned_or_refused(raw: str, expected: tuple[str, ...]) -> None:
+    ld = json.dumps({"@type": "NewsArticle", "author": {"@type": "Person", "name": raw}})
+    page = (f'<html><head><script type="application/ld+json">{ld}</script></head><body>'
+            "<h1>Rain returns</h1><p>The first storm of the season arrived on Tuesday.</p>"
+            "</body></html>")
+    assert extract_article(page).authors == expected
