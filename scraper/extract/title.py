@@ -175,7 +175,8 @@ def headline(root: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlEl
             return h
     # no heading tag holds it (the h1 is the site name): the first element in the body
     # whose whole text is the title, such as a <legend> or a styled <div>
-    for node in root.xpath("//body//text()[normalize-space(.) = $t]", t=norm_space(title)):
+    wanted = norm_space(title)
+    for node in root.xpath("//body//text()[normalize-space(.) = $t]", t=wanted) if wanted else ():
         owner = node.getparent()
         if node.is_tail:
             owner = owner.getparent()
