@@ -194,6 +194,12 @@ class Archive:
 
         Each capture's WARC bytes are still written before its rows, and the rows of the
         whole batch commit together, so the database never points at missing bytes.
+
+        On SQLite the batch's articles enter the full-text index when it commits (one
+        statement for the batch keeps ingest fast), so until then a text search or
+        ``trace`` made inside the block does not find them; a browse (no text) and
+        ``record`` do, as does everything on PostgreSQL. The import and the benchmark
+        search only after their batches; a crawl commits each capture on its own.
         """
         with self.store.transaction():
             yield
