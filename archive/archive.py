@@ -10,7 +10,6 @@ This is the API researchers use from notebooks::
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
 import errno
@@ -32,7 +31,7 @@ from .query import Query, search
 from .settings import ArchiveSettings
 from .store import ArticleStore
 from .types import Article, Attribution, Capture, HttpResponse, Record, SearchHit
-from .warc import WarcFileWriter, read_record
+from .warc import WarcFileWriter, payload_digest, read_record
 
 DB_NAME = "archive.sqlite"
 WARC_DIR = "warc"
@@ -155,7 +154,7 @@ class Archive:
                     store.link_capture(cap, latest[0])
                 store.set_validators(page_id, etag, last_modified, now)
             return StoreResult(cap, latest[0] if latest else None, "not-modified")
-        digest = "sha1:" + _b32_sha1(response.body)
+        digest = payload_digest(response.body)
         chash = content_hash(article, response.content)
         original = store.original_payload(page_id, digest)
         if original is not None:
@@ -167,7 +166,7 @@ class Archive:
             before = store.latest_version(page_id)
             new_content = article is not None and (before is None or before[1] != chash)
             meta = _metadata(article, chash, page_url) if new_content and article else None
-            loc = self.writer.write_response(response, meta)
+            loc = self.writer.write_response(response, meta, payload_digest=digest)
             kind = "response"
         with store.transaction():
             cap = store.add_capture(page_id=page_id, url=response.url, fetched_at=now,
@@ -195,6 +194,12 @@ class Archive:
 
         Each capture's WARC bytes are still written before its rows, and the rows of the
         whole batch commit together, so the database never points at missing bytes.
+
+        On SQLite the batch's articles enter the full-text index when it commits (one
+        statement for the batch keeps ingest fast), so until then a text search or
+        ``trace`` made inside the block does not find them; a browse (no text) and
+        ``record`` do, as does everything on PostgreSQL. The import and the benchmark
+        search only after their batches; a crawl commits each capture on its own.
         """
         with self.store.transaction():
             yield
@@ -356,10 +361,6 @@ def _metadata(article: Article, chash: str, page_url: str) -> bytes:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _b32_sha1(data: bytes) -> str:
-    return base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
 
 
 def open_archive(path: str | Path, settings: ArchiveSettings | None = None, *,

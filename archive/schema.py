@@ -154,6 +154,9 @@ MIGRATIONS: tuple[str, ...] = (
 def migrate(conn: sqlite3.Connection, path: str) -> None:
     """Bring the schema up to date, or refuse a newer one.
 
+    The caller keeps other processes out meanwhile (``store.connect`` holds a lock): the
+    version is read before each migration's transaction.
+
     Raises:
         SchemaVersionError: the database was written by a newer newsarchive.
     """
@@ -168,10 +171,8 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
                   f"PRAGMA user_version = {version + 1}; COMMIT;")
         try:
             conn.executescript(script)
-        except sqlite3.OperationalError:
+        except sqlite3.Error:
             if conn.in_transaction:
                 conn.rollback()
-            newer = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if newer <= version:  # not a race with another process: a real failure
-                raise
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            raise
+        version += 1

@@ -6,7 +6,9 @@ queries and exports wait for each other instead of failing with "database is loc
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -36,23 +38,45 @@ def connect(path: Path) -> sqlite3.Connection:
         SchemaVersionError: written by a newer newsarchive.
     """
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # new databases only (WAL fixes the size): a version row (~2.5 KB) took a 4 KiB
-        # page to itself, leaving 40% of the table empty; 8 KiB pages hold three
-        conn.execute("PRAGMA page_size = 8192")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        # 256 MiB, allocated only as used: an ingest inserts into indexes on random keys
-        # (URLs, digests, dates), whose pages outgrow a smaller cache by ~200,000 records
-        conn.execute("PRAGMA cache_size = -262144")
-        conn.execute("PRAGMA temp_store = MEMORY")  # sorts for index builds and queries
-        conn.execute("PRAGMA foreign_keys = ON")
-        migrate(conn, str(path))
+        with _setup_lock(path):
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # new databases only (WAL fixes the size): a version row (~2.5 KB) took a 4 KiB
+            # page to itself, leaving 40% of the table empty; 8 KiB pages hold three
+            conn.execute("PRAGMA page_size = 8192")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            # 256 MiB, allocated only as used: an ingest inserts into indexes on random keys
+            # (URLs, digests, dates), whose pages outgrow a smaller cache by ~200,000 records
+            conn.execute("PRAGMA cache_size = -262144")
+            conn.execute("PRAGMA temp_store = MEMORY")  # sorts for index builds and queries
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn, str(path))
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"{path} is not a readable newsarchive database: {exc}") from exc
     return conn
+
+
+@contextlib.contextmanager
+def _setup_lock(path: Path) -> Iterator[None]:
+    """Hold ``<database>.lock`` while a connection sets the database up, so processes
+    opening one archive at once do it one after another (PostgreSQL's migrate takes an
+    advisory lock for the same reason).
+
+    SQLite alone does not serialise it: turning a new file to WAL fails at once with
+    "database is locked" (no busy wait) when another connection is at it, and migrations
+    read the schema version before their transaction, so a late one re-ran an idempotent
+    migration and wrote an older version back, after which the archive no longer opened.
+    Held for milliseconds (a migration of a large archive: as long as that takes).
+    """
+    try:
+        fh = path.with_name(path.name + ".lock").open("a")
+    except OSError as exc:
+        raise ArchiveError(f"cannot open {path}: {exc}") from exc
+    with fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 @dataclass(frozen=True)

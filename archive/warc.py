@@ -97,6 +97,13 @@ def _sha1(*parts: bytes) -> str:
 _EMPTY_SHA1 = "sha1:" + base64.b32encode(hashlib.sha1(b"").digest()).decode("ascii")
 
 
+def payload_digest(payload: bytes) -> str:
+    """The ``WARC-Payload-Digest`` of ``payload`` (``sha1:`` and base32), the key that
+    finds an earlier capture of the same bytes; computed once a capture and handed to
+    :meth:`WarcFileWriter.write_response`, so a large body is not hashed twice for it."""
+    return _sha1(payload)
+
+
 def _header_block(first_line: str, headers: list[tuple[str, str]]) -> bytes:
     """An HTTP header block as warcio writes it: ASCII, non-ASCII values %-encoded."""
     text = first_line + "\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
@@ -108,22 +115,24 @@ def _header_block(first_line: str, headers: list[tuple[str, str]]) -> bytes:
 
 
 def _record(rec_type: str, uri: str, first: list[tuple[str, str]], *, http: bytes = b"",
-            payload: bytes = b"", content_type: str) -> tuple[bytes, str, str]:
+            payload: bytes = b"", content_type: str, digest: str | None = None
+            ) -> tuple[bytes, str, str]:
     """One uncompressed WARC 1.1 record with block and payload digests.
 
     ``first`` are the headers warcio would take from ``warc_headers_dict`` (they come
-    first); returns the record, its WARC-Record-ID and its payload digest.
+    first); ``digest`` is ``payload_digest(payload)`` when the caller has it already.
+    Returns the record, its WARC-Record-ID and its payload digest.
     """
     record_id = f"<urn:uuid:{uuid.uuid4()}>"
-    payload_digest = _sha1(payload)
-    block_digest = _sha1(http, payload) if http else payload_digest
+    if digest is None:
+        digest = _sha1(payload)
+    block_digest = _sha1(http, payload) if http else digest
     headers = [*first, ("WARC-Type", rec_type), ("WARC-Record-ID", record_id),
-               ("WARC-Target-URI", uri), ("WARC-Payload-Digest", payload_digest),
+               ("WARC-Target-URI", uri), ("WARC-Payload-Digest", digest),
                ("WARC-Block-Digest", block_digest), ("Content-Type", content_type),
                ("Content-Length", str(len(http) + len(payload)))]
     head = "WARC/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
-    return b"".join((head.encode("utf-8"), http, payload, b"\r\n\r\n")), record_id, \
-        payload_digest
+    return b"".join((head.encode("utf-8"), http, payload, b"\r\n\r\n")), record_id, digest
 
 
 def _warc_date(iso: str) -> str:
@@ -214,10 +223,14 @@ class WarcFileWriter:
         return StatusAndHeaders(f"{response.status} {response.reason}".strip(), headers,
                                 protocol=protocol)
 
-    def write_response(self, response: HttpResponse,
-                       metadata: bytes | None = None) -> WarcLocation:
+    def write_response(self, response: HttpResponse, metadata: bytes | None = None, *,
+                       payload_digest: str | None = None) -> WarcLocation:
         """Write a response record, its request record and, when given, a ``metadata``
         record (JSON, e.g. what was extracted) about it, in one append.
+
+        Args:
+            payload_digest: ``payload_digest(response.body)``, when the caller computed
+                it already (to look for an earlier capture); it is written as given.
 
         Returns:
             Where the response record lives.
@@ -232,7 +245,7 @@ class WarcFileWriter:
         http = _header_block(f"{status.protocol} {status.statusline}", status.headers)
         plain, record_id, digest = _record(
             "response", response.url, [("WARC-Date", date)], http=http, payload=response.body,
-            content_type="application/http; msgtype=response")
+            content_type="application/http; msgtype=response", digest=payload_digest)
         length = buf.add_bytes(plain)
         parts = urlsplit(response.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

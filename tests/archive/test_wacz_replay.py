@@ -167,6 +167,7 @@ def test_every_page_replays_to_the_archived_bytes(wacz: Path, crawl: Path,
 
 
 def test_surt_keys_match_the_surt_package() -> None:
+    assert surt("https://www.Example.org:8080/A?b=1") == "org,example:8080)/a?b=1"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         reference = pytest.importorskip("surt", reason="surt comes with py-wacz").surt

@@ -16,7 +16,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive import HttpResponse
-from archive.warc import WarcFileWriter, _warc_date
+from archive.errors import WarcError
+from archive.warc import WarcFileWriter, WarcLocation, _warc_date, payload_digest, read_record
 
 
 def _response(headers: tuple[tuple[str, str], ...]) -> HttpResponse:
@@ -78,22 +79,55 @@ def test_capture_records_match_warcio(tmp_path: Path, monkeypatch: pytest.Monkey
     fixed_ids()
     loc = writer.write_response(response, metadata)
     writer.close()
-    data = (tmp_path / loc.filename).read_bytes()[loc.offset:]
+    assert _members(tmp_path, loc) == expected
+    assert loc.record_id == "<urn:uuid:00000000-0000-0000-0000-000000000001>"
+
+
+def _members(directory: Path, loc: WarcLocation) -> list[bytes]:
+    """The records from ``loc`` to the end of its file, each inflated."""
+    data = (directory / loc.filename).read_bytes()[loc.offset:]
     members = []
     while data:
         inflate = zlib.decompressobj(zlib.MAX_WBITS + 16)
         members.append(inflate.decompress(data))
         data = inflate.unused_data
-    assert members == expected
-    assert loc.record_id == "<urn:uuid:00000000-0000-0000-0000-000000000001>"
+    return members
+
+
+def test_a_given_payload_digest_is_written_as_given(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The archive hashes the body once (to find an earlier capture) and hands the digest
+    in: the right one gives the same bytes as none; a wrong one is written as given (not
+    recomputed), so the record then fails its digest check."""
+    response = _response((("Content-Type", "text/html"),))
+
+    def write(name: str, digest: str | None) -> tuple[WarcLocation, list[bytes]]:
+        counter = itertools.count(1)
+        monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=next(counter)))
+        writer = WarcFileWriter(tmp_path / name)
+        loc = writer.write_response(response, b"{}", payload_digest=digest)
+        writer.close()
+        return loc, _members(tmp_path / name, loc)
+
+    right = payload_digest(response.body)
+    computed, given = write("computed", None), write("given", right)
+    assert given[1] == computed[1]
+    assert given[0].payload_digest == computed[0].payload_digest == right
+    assert read_record(tmp_path / "given" / given[0].filename, given[0].offset)[1] == \
+        response.body
+
+    wrong = payload_digest(b"other bytes")
+    loc, _ = write("wrong", wrong)
+    path = tmp_path / "wrong" / loc.filename
+    assert loc.payload_digest == wrong
+    assert read_record(path, loc.offset, check_digests=False)[0]["WARC-Payload-Digest"] == wrong
+    with pytest.raises(WarcError, match="digest"):
+        read_record(path, loc.offset)
 
 
 def test_any_corrupted_byte_of_a_record_is_an_error(tmp_path: Path) -> None:
     """A corrupted byte fails the read, or reads back the same payload: never another
     one (warcio stops reading at Content-Length; the gzip CRC covers every byte)."""
-    from archive.errors import WarcError
-    from archive.warc import read_record
-
     rng = random.Random(5)  # a body that compresses like a page: varied words, 3 KB
     words = ["".join(rng.choices("abcdefghij", k=rng.randint(2, 9))) for _ in range(400)]
     body = ("<html><body><p>" + " ".join(rng.choices(words, k=500)) + "</p></body></html>"

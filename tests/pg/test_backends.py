@@ -16,6 +16,7 @@ from archive import Archive, ArchiveSettings, Query, open_archive
 from archive.errors import ArchiveError, RecordNotFoundError, SchemaVersionError
 from archive.export import write_csv, write_jsonl
 from archive.provenance import rank_sources, spread_tree, trace_passage
+from archive.reader import iter_responses
 from archive.verify import verify_archive
 from archive.wacz import write_wacz
 from tests.archive import test_research as research
@@ -206,23 +207,8 @@ def test_sqlite_url_and_plain_path_are_one_archive(tmp_path: Path) -> None:
 
 
 def _spread(open_: Opener) -> None:
-    """The provenance tests' origin story and its copies (tests/archive/test_research)."""
-    quote = research.QUOTE
     with open_(create=True) as arc:
-        research._store(arc, "https://origin.example/a", f"Intro line.\n\n“{quote}.”\n\nMore.",
-                        "2024-01-01T08:00:00+00:00", "Origin", site_name="Origin Wire")
-        research._store(arc, "https://copier.example/b", f"Copy.\n\n{quote}.\n\nEnd.",
-                        "2024-01-02T08:00:00+00:00", "Copy", source="Origin Wire")
-        edited = quote.replace("senior official", "top diplomat").replace("Tuesday", "Tue")
-        research._store(arc, "https://third.example/c", f"Also.\n\n{edited}.",
-                        "2024-01-03T08:00:00+00:00", "Edited", source="copier.example")
-        research._store(arc, "https://silent.example/d", f"{quote}.",
-                        "2024-01-04T08:00:00+00:00", "Silent")
-        research._store(arc, "https://other.example/e",
-                        "Completely different news about football.",
-                        "2024-01-05T08:00:00+00:00", "Other", source="reuters")
-        research._store(arc, "https://copier.example/f", "Football again, as Reuters said.",
-                        "2024-01-06T08:00:00+00:00", "Again", source="Reuters")
+        research.store_spread(arc)
 
 
 def _cli(location: str, tmp_path: Path, *args: str) -> str:
@@ -242,12 +228,14 @@ def test_sources_and_trace(backend: tuple[str, Opener], tmp_path: Path) -> None:
             [("Reuters", 2), ("Origin Wire", 1), ("copier.example", 1)]
         assert stats[0].sites == ("copier.example", "other.example")
         assert stats[1].first_seen.startswith("2024-01-02")
+        assert stats[1].sites == ("copier.example",)
         assert [s.source for s in rank_sources(arc.store, site="other.example")] == ["reuters"]
         assert len(rank_sources(arc.store, limit=1)) == 1
         hits = trace_passage(arc.store, quote)
         assert [h.record.site for h in hits] == ["origin.example", "copier.example",
                                                  "third.example", "silent.example"]
         assert hits[0].similarity == 1.0 and not hits[0].credits
+        assert hits[1].matched_text == quote  # the verbatim copy: the whole passage
         assert 0.5 <= hits[2].similarity < 1.0  # the edited copy still matches
         assert [c.source for c in hits[1].credits] == ["Origin Wire"]
         assert spread_tree(hits) == [None, 0, 1, None]
@@ -271,6 +259,7 @@ def test_verify_and_repair(backend: tuple[str, Opener], tmp_path: Path) -> None:
     with open_() as arc:
         report = verify_archive(arc)
         assert report.ok and report.files == 1 and report.captures == 6, report.problems
+        assert report.records == 19  # warcinfo; response, request, metadata a capture
         offset = arc.store.capture(1).warc_offset or 0
         corrupt_at = arc.store.capture(2).warc_offset or 0
         warc = next((arc.path / "warc").iterdir())
@@ -286,14 +275,17 @@ def test_verify_and_repair(backend: tuple[str, Opener], tmp_path: Path) -> None:
     data[corrupt_at + 40] ^= 0xFF  # flip a byte inside a response's gzip member
     warc.write_bytes(bytes(data))
     with open_() as arc:
-        report = verify_archive(arc)
+        report = verify_archive(arc, repair=True)  # which cannot mend a corrupt record
+        assert not report.ok
         assert {p.kind for p in report.problems} >= {"corrupt", "dangling"}
         assert any(p.capture_id == 2 for p in report.problems)
     warc.unlink()
-    with open_() as arc:
-        report = verify_archive(arc)
-        assert {p.kind for p in report.problems} == {"missing-file"}
-        assert report.files == 0 and len(report.problems) == 6
+    out = run_cli("verify", "--json", "--archive", location, "--archive-warc-root",
+                  str(tmp_path / "files"))
+    assert out.returncode == 1
+    found = json.loads(out.stdout)
+    assert {p["kind"] for p in found["problems"]} == {"missing-file"}
+    assert found["files"] == 0 and len(found["problems"]) == 6
 
 
 def test_export_wacz(backend: tuple[str, Opener], tmp_path: Path) -> None:
@@ -305,11 +297,15 @@ def test_export_wacz(backend: tuple[str, Opener], tmp_path: Path) -> None:
     with zipfile.ZipFile(target) as zf:
         package = json.loads(zf.read("datapackage.json"))
         assert package["mainPageURL"] == "https://origin.example/a"
+        assert package["wacz_version"] == "1.1.1"
         warcs = [r["path"] for r in package["resources"] if r["path"].startswith("archive/")]
         assert len(warcs) == 1 and "/" not in warcs[0].removeprefix("archive/")
-        assert len(_cdxj(zf)) == 6
+        index = _cdxj(zf)
+        assert len(index) == 6 and index == sorted(index, key=lambda e: e[:2])
+        assert index[0][0] == "example,copier)/b"
         assert b"Football again" in _replay(zf, "https://copier.example/f")
     assert "Validation succeeded" in validate(target).stdout
+    assert len(list(iter_responses(target))) == 6  # it reads back, digests checked
     selected = tmp_path / "sel.wacz"
     _cli(location, tmp_path, "export", "--wacz", str(selected), "--query", "football")
     with zipfile.ZipFile(selected) as zf:
