@@ -11,7 +11,6 @@ This is the API researchers use from notebooks::
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import errno
 import fcntl
 import hashlib
@@ -357,10 +356,6 @@ def _metadata(article: Article, chash: str, page_url: str) -> bytes:
             "body_sha256": hashlib.sha256(a.body.encode()).hexdigest(),
             "attributions": [_attribution_dict(x) for x in a.attributions]}
     return json.dumps({"extracted-article": data}, ensure_ascii=False).encode()
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def open_archive(path: str | Path, settings: ArchiveSettings | None = None, *,

@@ -12,7 +12,6 @@ Usage::
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import platform
@@ -28,7 +27,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from .backend import redact
 from .errors import ArchiveError, RecordNotFoundError
 from .pgschema import migrate
-from .store import record_from_row
+from .store import record_from_row, utc_now
 from .types import Article, Attribution, Capture, Record
 
 POOL_MAX = 8  # connections per process: the crawl loop, WARC readers, the lease keeper
@@ -319,7 +318,7 @@ class PgArticleStore:
     def start_crawl(self, seeds: list[str], settings: dict[str, Any]) -> int:
         row = self._one("INSERT INTO crawls(started_at, seeds, settings) VALUES (?, ?, ?) "
                         "RETURNING id",
-                        (_now(), json.dumps(seeds), json.dumps(settings, default=str)))
+                        (utc_now(), json.dumps(seeds), json.dumps(settings, default=str)))
         assert row is not None
         return int(row[0])
 
@@ -351,7 +350,7 @@ class PgArticleStore:
         """Mark a crawl finished (the first worker to see it drained does)."""
         self._one("UPDATE crawls SET finished_at = ?, stats = ? "
                   "WHERE id = ? AND finished_at IS NULL RETURNING id",
-                  (_now(), json.dumps(stats), crawl_id))
+                  (utc_now(), json.dumps(stats), crawl_id))
 
 
 _RECORD_SQL = (
@@ -372,6 +371,3 @@ def _has_archive(conn: Conn) -> bool:
     row = conn.execute(b"SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
     return bool(row and row[0])
 
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

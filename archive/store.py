@@ -276,7 +276,7 @@ class ArticleStore:
     def start_crawl(self, seeds: list[str], settings: dict[str, Any]) -> int:
         cur = self.conn.execute(
             "INSERT INTO crawls(started_at, seeds, settings) VALUES (?, ?, ?)",
-            (_now(), json.dumps(seeds), json.dumps(settings, default=str)))
+            (utc_now(), json.dumps(seeds), json.dumps(settings, default=str)))
         return int(cur.lastrowid or 0)
 
     def last_unfinished_crawl(self) -> int | None:
@@ -292,7 +292,7 @@ class ArticleStore:
 
     def finish_crawl(self, crawl_id: int, stats: dict[str, Any]) -> None:
         self.conn.execute("UPDATE crawls SET finished_at = ?, stats = ? WHERE id = ?",
-                          (_now(), json.dumps(stats), crawl_id))
+                          (utc_now(), json.dumps(stats), crawl_id))
 
     def counts(self) -> dict[str, int]:
         out = {}
@@ -380,5 +380,6 @@ class _Tx:
             self.store._unindexed = None
 
 
-def _now() -> str:
+def utc_now() -> str:
+    """The current time in UTC, ISO 8601 to the second (crawl and export stamps)."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
