@@ -8,11 +8,13 @@ thread, another thread) is the only copy of that text and stays.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import lxml.html
 
-from .blocks import is_quote_container
+from .attributions import _Found as Found
+from .blocks import Paragraph, is_quote_container
 
 _WORD = re.compile(r"\w+")
 SHINGLE = 4  # words per shingle
@@ -71,20 +73,105 @@ def _text_outside(box: lxml.html.HtmlElement, skip: set[lxml.html.HtmlElement]) 
     return " ".join(out)
 
 
-def drop_echoed_quotes(main: list[lxml.html.HtmlElement]) -> None:
-    """Remove, in place, the quotes in ``main`` whose text is shown outside quotes in
-    ``main`` too (a reply quoting a post on the same page)."""
+def echoed_quotes(main: list[lxml.html.HtmlElement]) -> set[lxml.html.HtmlElement]:
+    """The quotes in ``main`` whose text is shown outside quotes in ``main`` too (a reply
+    quoting a post on the same page)."""
     quotes = [q for box in main if not is_quote_container(box) for q in _outer_quotes(box)]
     if not quotes:
-        return
+        return set()
     skip = set(quotes)
     shown: set[tuple[str, ...]] = set()
     for box in main:
         if box not in skip:
             shown |= _shingles(_words(_text_outside(box, skip)))
+    echoed: set[lxml.html.HtmlElement] = set()
     for quote in quotes:
         words = _words(quote.text_content())
-        echoed = _echoed_words(words, shown)
-        if echoed >= ECHO_MIN_WORDS and echoed >= ECHO_SHARE * len(words) and \
-                quote.getparent() is not None:
-            quote.drop_tree()
+        hits = _echoed_words(words, shown)
+        if hits >= ECHO_MIN_WORDS and hits >= ECHO_SHARE * len(words):
+            echoed.add(quote)
+    return echoed
+
+
+def _in_echo(para: Paragraph, echoed: set[lxml.html.HtmlElement]) -> bool:
+    quote = para.quote
+    while quote is not None:
+        if quote.element in echoed:
+            return True
+        quote = quote.parent
+    return False
+
+
+def _norm(text: str) -> str:
+    return " ".join(_words(text))
+
+
+def _source_span(passage: str, texts: list[str]) -> tuple[int, int] | None:
+    """The run of paragraphs among ``texts`` (normalised; "" for those left out) that
+    says ``passage``: from the one where its first words start to the one where its
+    last words end (paragraph breaks may differ between a post and its quote)."""
+    words = _words(passage)
+    if not words:
+        return None
+    head, tail = " ".join(words[:ANCHOR_WORDS]), " ".join(words[-ANCHOR_WORDS:])
+    starts: list[int] = []
+    pos = 0
+    for text in texts:
+        starts.append(pos)
+        pos += len(text) + 1
+    joined = " ".join(texts)
+    begin = joined.find(head)
+    if begin < 0:
+        return None
+    end = joined.find(tail, begin)
+    if end < 0:
+        return None
+    end += len(tail) - 1
+    first = bisect.bisect_right(starts, begin) - 1
+    last = bisect.bisect_right(starts, end) - 1
+    return first, last
+
+
+ANCHOR_WORDS = 8  # words matched at each end of a quoted passage
+
+
+def drop_echoes(kept: list[Paragraph], found: list[Found],
+                echoed: set[lxml.html.HtmlElement]) -> tuple[list[Paragraph], list[Found]]:
+    """Drop the paragraphs of ``echoed`` quotes. A credit found on such a quote ("X
+    wrote:") moves to the quoted post's own paragraphs, which say the same; a quote
+    whose post cannot be found stays."""
+    texts = [_norm(p.text) for p in kept]
+    gone = [_in_echo(p, echoed) for p in kept]
+    if not any(gone):
+        return kept, found
+    moves: dict[int, tuple[int, int]] = {}
+    for k, item in enumerate(found):
+        if item.whole or item.first is None or item.last is None or \
+                not all(gone[item.first:item.last + 1]):
+            continue
+        passage = " ".join(p.text for p in kept[item.first:item.last + 1])
+        kin = [t if not g else "" for t, g in zip(texts, gone, strict=True)]
+        span = _source_span(passage, kin)
+        if span is None:  # keep this quote: nothing else on the page says it
+            for i in range(item.first, item.last + 1):
+                gone[i] = False
+        else:
+            moves[k] = span
+    index: list[int] = []  # old paragraph index -> new index (of the next kept one)
+    count = 0
+    for g in gone:
+        index.append(count)
+        count += not g
+    out_found: list[Found] = []
+    for k, item in enumerate(found):
+        if k in moves:
+            item.first, item.last = (index[i] for i in moves[k])
+        elif item.first is not None and item.last is not None and not item.whole:
+            first, last = index[item.first], index[item.last] - gone[item.last]
+            if last < first:
+                continue
+            item.first, item.last = first, last
+        if item.closing is not None and item.closing < len(index):
+            item.closing = index[item.closing]
+        out_found.append(item)
+    return [p for p, g in zip(kept, gone, strict=True) if not g], out_found

@@ -43,3 +43,14 @@ def test_quote_of_a_post_not_on_the_page_is_kept() -> None:
                  _post(3, _REPLY + " Thanks for all the replies so far, everyone."))
     body = extract_article(html, _URL).body
     assert "Earlier in this thread someone said" in body
+
+
+def test_credit_of_a_dropped_quote_moves_to_the_quoted_post() -> None:
+    quote = (f"<blockquote><div><cite>bytebuster wrote:</cite>{_FIRST}</div></blockquote>")
+    html = _page(_post(1, _FIRST), _post(2, quote + _REPLY),
+                 _post(3, _REPLY + " Thanks for all the replies so far, everyone."))
+    article = extract_article(html, "https://forum.example.org/viewtopic.php?t=1")
+    assert article.body.count("I am writing an English course") == 1
+    credits = [a for a in article.attributions if a.source == "bytebuster"]
+    assert credits and credits[0].passage.startswith("I am writing an English course")
+    assert article.body[credits[0].start:credits[0].end] == credits[0].passage
