@@ -108,10 +108,21 @@ def opening_post(body: lxml.html.HtmlElement, posts: list[lxml.html.HtmlElement]
         if el is first:
             break
         if isinstance(el.tag, str) and el.get("class") and _signature(el) in shapes and \
-                good.get(el, 0) >= POST_MIN_TEXT and \
+                _reading_text(el, good) >= POST_MIN_TEXT and \
                 not any(el is f or f in el.iterancestors() for f in found):
             found.append(el)
     return [el for el in found if not any(el in p.iterancestors() for p in found)][:1]
+
+
+def _reading_text(el: lxml.html.HtmlElement, good: dict[lxml.html.HtmlElement, int]) -> int:
+    """Reading text of a post box: its text blocks, or its text as a whole when that is
+    mostly not links (a post written as text and ``<br>``s beside an attachment box
+    holds no text block of its own)."""
+    held = good.get(el, 0)
+    if held >= POST_MIN_TEXT:
+        return held
+    text = norm_space(el.text_content())
+    return len(text) if link_density(el, len(text)) < 0.3 else held
 
 
 def _signature(el: lxml.html.HtmlElement) -> tuple[str, str]:

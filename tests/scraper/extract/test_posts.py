@@ -1,0 +1,43 @@
+"""Forum threads: the post boxes taken as content."""
+
+from __future__ import annotations
+
+from scraper.extract._dom import parse_html
+from scraper.extract.body import _good_text
+from scraper.extract.posts import opening_post
+
+_OP = ("After having had Messages in iCloud enabled since it was first possible, I finally "
+       "switched it off today to save space. It still says Messages take up 16 GB. How come?")
+
+
+def _reply(n: int) -> str:
+    return (f"<article class='message message--post' id='js-post-{n}'><div class='message-body'>"
+            f"<div class='bbWrapper'><p>Reply {n}: did you choose disable and delete on the "
+            "second screen, and did you wait a day for the storage figure to update?</p></div>"
+            "</div></article>")
+
+
+def test_opening_post_of_br_text_beside_an_attachment_box_is_found() -> None:
+    # The opening post wears the replies' text box but holds no paragraph of its own:
+    # its text runs between <br>s next to a box of attachment links.
+    root = parse_html(
+        "<html><body><div class='starter'><div class='message-body'><div class='bbWrapper'>"
+        f"{_OP}<br><br>Thanks in advance.<div class='attachments'><a href='/a/1'>shot1.png</a>"
+        "</div></div></div></div><div class='block-body'>"
+        + "".join(_reply(n) for n in range(3)) + "</div></body></html>")
+    body = root.find("body")
+    posts = root.xpath("//article")
+    opening = opening_post(body, posts, _good_text(body), discussion=True)
+    assert [el.text_content()[:20] for el in opening] == [_OP[:20]]
+
+
+def test_link_list_before_the_posts_is_not_an_opening_post() -> None:
+    links = "".join(f"<a href='/t/{i}'>Other thread number {i} in this forum</a><br>"
+                    for i in range(6))
+    root = parse_html(
+        f"<html><body><div class='message-body'><div class='bbWrapper'>{links}</div></div>"
+        "<div class='block-body'>" + "".join(_reply(n) for n in range(3))
+        + "</div></body></html>")
+    body = root.find("body")
+    posts = root.xpath("//article")
+    assert opening_post(body, posts, _good_text(body), discussion=True) == []
