@@ -28,6 +28,7 @@ from .body import clean_tree, drop_boilerplate, drop_teasers, find_main, is_disc
 from .echoes import drop_echoes, echoed_quotes
 from .language import detect_language
 from .metadata import Metadata, extract_metadata
+from .posts import thread_opening
 from .script_posts import script_payloads, script_posts
 
 __all__ = ["Extractor", "extract_article"]
@@ -67,6 +68,10 @@ class Extractor:
         payloads = script_payloads(root)
         clean_tree(root, discussion)  # after metadata, which reads scripts and meta tags
         main = find_main(root, discussion)
+        body_el = root.find("body")
+        if discussion and body_el is not None:
+            # An opening laid out apart from the posts (a story, a question) leads.
+            main = thread_opening(body_el, main, meta.description) + main
         if not discussion:
             drop_teasers(main, url)
         echoed = echoed_quotes(main) if discussion else set()

@@ -347,3 +347,58 @@ def _head(owner: lxml.html.HtmlElement,
     head = lxml.html.Element("p")
     head.text = " · ".join(missing)
     return head
+
+
+
+_WORD = re.compile(r"\w+")
+_LEAF_BLOCKS = ("p", "div", "td", "li", "dd", "pre", "blockquote", "section", "article")
+# The thread says its description when it holds the first 16 words; an opening block,
+# when it holds any 8 of them in a row.
+OPENING_WORDS = 8
+
+
+def _phrase(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def thread_opening(body: lxml.html.HtmlElement, main: list[lxml.html.HtmlElement],
+                   description: str | None) -> list[lxml.html.HtmlElement]:
+    """A thread's opening (the story a comment thread discusses, a question above its
+    answers) laid out in a box of its own, unlike the posts, and so missed: the page's
+    description starts with it. Returns the widest box around the first text block that
+    says the description's first words, when that block comes before the posts, holds
+    none of them and is mostly not links; ``[]`` when the posts already say it."""
+    words = _WORD.findall((description or "").lower())[:2 * OPENING_WORDS]
+    if len(words) < OPENING_WORDS or not main or main[0] is body:
+        return []
+    phrase = " ".join(words)
+    if any(phrase in _phrase(m.text_content()) for m in main):
+        return []
+    # The description may start with a line the block lacks ("X shares a post:").
+    windows = [" ".join(words[k:k + OPENING_WORDS])
+               for k in range(len(words) - OPENING_WORDS + 1)]
+    held = {a for m in main for a in m.iterancestors()} | set(main)
+    first = main[0]
+    found = None
+    for el in body.iter(*_LEAF_BLOCKS):
+        if el is first:
+            break  # past the posts' start: the opening is not laid out before them
+        if el in held or any(isinstance(c.tag, str) and c.tag in _LEAF_BLOCKS for c in el):
+            continue
+        text = _phrase(el.text_content())
+        if any(w in text for w in windows):
+            found = el
+            break
+    if found is None:
+        return []
+    box = found
+    node = found.getparent()
+    while node is not None and node is not body and node not in held:
+        size = len(norm_space(node.text_content()))
+        if link_density(node, size) < OPENING_BOX_LINKS:
+            box = node
+        node = node.getparent()
+    return [box]
+
+
+OPENING_BOX_LINKS = 0.3  # link share above which a box around the opening is furniture

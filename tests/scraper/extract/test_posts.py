@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
 from scraper.extract.body import _good_text
 from scraper.extract.posts import opening_post
@@ -41,3 +42,36 @@ def test_link_list_before_the_posts_is_not_an_opening_post() -> None:
     body = root.find("body")
     posts = root.xpath("//article")
     assert opening_post(body, posts, _good_text(body), discussion=True) == []
+
+
+_STORY = ("A six year old kernel mailing list discussion has been reignited over the prospects "
+          "of converting the kernel to modern C++ code, with several maintainers weighing in.")
+
+
+def _comment(n: int) -> str:
+    return (f"<li class='comment' id='comment-{n}'><div class='comment-body'><p>Comment {n}: "
+            "the problems with the language are well known, and a rewrite would take a decade "
+            "of work from people who have better things to do.</p></div></li>")
+
+
+def _thread(story_box: str, description: str) -> str:
+    comments = "".join(_comment(n) for n in range(4))
+    return (f"<html><head><meta name='description' content='{description}'></head><body>"
+            f"{story_box}<div class='comments'><ul class='comment-list'>{comments}</ul></div>"
+            "</body></html>")
+
+
+def test_story_laid_out_apart_from_its_comments_leads_the_thread() -> None:
+    html = _thread(f"<div class='story'><div class='story-text'>{_STORY}</div></div>",
+                   f"editor shares a post: {_STORY}")
+    body = extract_article(html, "https://forum.example.org/threads/kernel.12/").body
+    assert body.startswith(_STORY)
+    assert "Comment 3:" in body
+
+
+def test_text_matching_no_description_is_not_taken_as_the_opening() -> None:
+    html = _thread("<div class='promo'><div class='promo-text'>Subscribe to our weekly "
+                   "newsletter for the best threads, tips and deals, delivered every Friday "
+                   "morning.</div></div>", f"editor shares a post: {_STORY}")
+    body = extract_article(html, "https://forum.example.org/threads/kernel.12/").body
+    assert "Subscribe" not in body and "Comment 0:" in body
