@@ -256,7 +256,22 @@ def _is_author(el: lxml.html.HtmlElement) -> bool:
 def _is_date(el: lxml.html.HtmlElement) -> bool:
     if el.tag == "time" or el.get("itemprop") in ("datePublished", "dateCreated"):
         return True
-    return any(_DATE_CLASS.search(c) for c in el.get("class", "").split())
+    if any(_DATE_CLASS.search(c) for c in el.get("class", "").split()):
+        return True
+    # A post's permalink often reads as its date ("Sun Dec 17, 2023 11:23 am").
+    if el.tag in ("a", "span") and len(el) <= 1:
+        text = norm_space(el.text_content())
+        return len(text) <= 40 and bool(_DATE_TEXT.match(text))
+    return False
+
+
+_DATE_TEXT = re.compile(
+    r"^(?:[a-z]{3,9}\.?,?\s+)?"  # weekday
+    r"(?:[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?,?"
+    r"\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})"
+    r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?$",
+    re.IGNORECASE,
+)
 
 
 def _short_text(el: lxml.html.HtmlElement | None) -> str:

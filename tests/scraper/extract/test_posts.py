@@ -5,7 +5,7 @@ from __future__ import annotations
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
 from scraper.extract.body import _good_text
-from scraper.extract.posts import opening_post
+from scraper.extract.posts import _DATE_TEXT, HEAD_ATTR, mark_post_heads, opening_post
 
 _OP = ("After having had Messages in iCloud enabled since it was first possible, I finally "
        "switched it off today to save space. It still says Messages take up 16 GB. How come?")
@@ -75,3 +75,24 @@ def test_text_matching_no_description_is_not_taken_as_the_opening() -> None:
                    "morning.</div></div>", f"editor shares a post: {_STORY}")
     body = extract_article(html, "https://forum.example.org/threads/kernel.12/").body
     assert "Subscribe" not in body and "Comment 0:" in body
+
+
+def test_permalink_reading_as_a_date_heads_its_post() -> None:
+    def post(n: int) -> str:
+        return (f"<div class='post' id='p{n}'><dl class='postprofile'><dt>"
+                f"<a class='username' href='/u/{n}'>member{n}</a></dt></dl>"
+                f"<div class='postbody'><p class='author'><a href='/t?p={n}#p{n}'>"
+                f"Sun Dec 1{n}, 2023 11:23 am</a></p><div class='content'>Post {n}: the "
+                "board boots fine on the old supply but not on the new one.</div></div></div>")
+    root = parse_html("<html><body><div class='topic'>" + "".join(post(n) for n in range(3))
+                      + "</div></body></html>")
+    mark_post_heads(root)
+    heads = [el.get(HEAD_ATTR) for el in root.iter() if el.get(HEAD_ATTR)]
+    assert heads[1] == "member1\nSun Dec 11, 2023 11:23 am"
+
+
+def test_link_text_that_is_no_date_heads_nothing() -> None:
+    assert _DATE_TEXT.match("Sun Dec 17, 2023 11:23 am")
+    assert _DATE_TEXT.match("2024-08-03 10:59:47")
+    assert not _DATE_TEXT.match("Reply to this post")
+    assert not _DATE_TEXT.match("Posted in 2024 by admin")
