@@ -111,7 +111,13 @@ def opening_post(body: lxml.html.HtmlElement, posts: list[lxml.html.HtmlElement]
                 _reading_text(el, good) >= POST_MIN_TEXT and \
                 not any(el is f or f in el.iterancestors() for f in found):
             found.append(el)
-    return [el for el in found if not any(el in p.iterancestors() for p in found)][:1]
+    # A box of that shape in a side column ("about this community") is no opening post.
+    return [el for el in found if not any(el in p.iterancestors() for p in found)
+            and not any(_SIDE.search(f"{a.get('class', '')} {a.get('id', '')}")
+                        for a in el.iterancestors())][:1]
+
+
+_SIDE = re.compile(r"(?:^|[\s_-])(?:side|sidebar|rail)(?:$|[\s_-])", re.IGNORECASE)
 
 
 def _reading_text(el: lxml.html.HtmlElement, good: dict[lxml.html.HtmlElement, int]) -> int:

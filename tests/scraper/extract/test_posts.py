@@ -96,3 +96,20 @@ def test_link_text_that_is_no_date_heads_nothing() -> None:
     assert _DATE_TEXT.match("2024-08-03 10:59:47")
     assert not _DATE_TEXT.match("Reply to this post")
     assert not _DATE_TEXT.match("Posted in 2024 by admin")
+
+
+def test_sidebar_box_shaped_like_a_post_is_no_opening_post() -> None:
+    rules = ("<div class='side'><div class='md'><p>Rules: link to published research, no "
+             "summaries of summaries, no editorialized titles, and no memes or low-effort "
+             "comments, please, or they will be removed.</p></div></div>")
+    replies = "".join(
+        f"<div class='comment' id='c{n}'><div class='md'><p>Reply {n}: grown follicles that "
+        "cycle on their own would change hair-loss treatment, if it scales beyond mice.</p>"
+        "</div></div>" for n in range(3))
+    for opening in ("", f"<div class='thing'><div class='md'><p>{_OP}</p></div></div>"):
+        root = parse_html(f"<html><body>{rules}<div class='content'>{opening}"
+                          f"<div class='comments'>{replies}</div></div></body></html>")
+        body = root.find("body")
+        posts = root.xpath("//div[@class='comment']")
+        found = opening_post(body, posts, _good_text(body), discussion=True)
+        assert [el.text_content()[:6] for el in found] == ([_OP[:6]] if opening else [])
