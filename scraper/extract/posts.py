@@ -95,8 +95,6 @@ def opening_post(body: lxml.html.HtmlElement, posts: list[lxml.html.HtmlElement]
                   discussion: bool) -> list[lxml.html.HtmlElement]:
     """Threads often lay out the opening post apart from the replies; it still wears
     the replies' text box (same tag and class), ahead of them: find it."""
-    if not discussion:
-        return []
     shapes = {_signature(el) for p in posts for el in p.iter()
               if isinstance(el.tag, str) and el.get("class")
               and good.get(el, 0) >= POST_MIN_TEXT}
@@ -112,9 +110,20 @@ def opening_post(body: lxml.html.HtmlElement, posts: list[lxml.html.HtmlElement]
                 not any(el is f or f in el.iterancestors() for f in found):
             found.append(el)
     # A box of that shape in a side column ("about this community") is no opening post.
-    return [el for el in found if not any(el in p.iterancestors() for p in found)
-            and not any(_SIDE.search(f"{a.get('class', '')} {a.get('id', '')}")
-                        for a in el.iterancestors())][:1]
+    found = [el for el in found if not any(el in p.iterancestors() for p in found)
+             and not any(_SIDE.search(f"{a.get('class', '')} {a.get('id', '')}")
+                         for a in el.iterancestors())][:1]
+    # Outside forums, only the question above its answers (a Q&A page not known as one).
+    return found if discussion or any(_is_question(a) for f in found
+                                      for a in itertools.chain([f], f.iterancestors())) else []
+
+
+def _is_question(el: lxml.html.HtmlElement) -> bool:
+    return "schema.org/Question" in el.get("itemtype", "") or \
+        bool(_QUESTION.search(f"{el.get('class', '')} {el.get('id', '')}"))
+
+
+_QUESTION = re.compile(r"(?:^|[\s_-])question(?:$|[\s_-])", re.IGNORECASE)
 
 
 _SIDE = re.compile(r"(?:^|[\s_-])(?:side|sidebar|rail)(?:$|[\s_-])", re.IGNORECASE)

@@ -113,3 +113,19 @@ def test_sidebar_box_shaped_like_a_post_is_no_opening_post() -> None:
         posts = root.xpath("//div[@class='comment']")
         found = opening_post(body, posts, _good_text(body), discussion=True)
         assert [el.text_content()[:6] for el in found] == ([_OP[:6]] if opening else [])
+
+
+def test_question_above_its_answers_leads_outside_forums_too() -> None:
+    answers = "".join(
+        f"<div class='answer' id='answer-{n}'><div class='s-prose js-post-body'><p>Answer {n}:"
+        " check everything twice, test each recipe at full size, and write a checklist of "
+        "what must come with you on the day.</p></div></div>" for n in range(2))
+    for box in ("question js-question", "sidebar-intro"):
+        root = parse_html(
+            f"<html><body><div id='mainbar'><div class='{box}'><div class='s-prose js-post-body'>"
+            f"<p>{_OP}</p></div></div><div id='answers'>{answers}</div></div></body></html>")
+        body = root.find("body")
+        posts = root.xpath("//div[@class='s-prose js-post-body'][starts-with(., 'Answer')]")
+        found = opening_post(body, posts, _good_text(body), discussion=False)
+        assert [el.text_content()[:6] for el in found] == (
+            [_OP[:6]] if box.startswith("question") else [])
