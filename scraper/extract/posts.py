@@ -40,6 +40,7 @@ def post_list(body: lxml.html.HtmlElement, good: dict[lxml.html.HtmlElement, int
     best: list[lxml.html.HtmlElement] = []
     best_total = 0
     best_key: tuple[str, ...] | None = None
+    runs: list[list[lxml.html.HtmlElement]] = []  # the qualifying groups beside the best
     for parent in body.iter():
         if not isinstance(parent.tag, str) or len(parent) < 2 or good.get(parent, 0) < 200:
             continue
@@ -49,18 +50,24 @@ def post_list(body: lxml.html.HtmlElement, good: dict[lxml.html.HtmlElement, int
                 key = _post_key(child)
                 if key:
                     groups.setdefault(key, []).append(child)
+        qualified: list[list[lxml.html.HtmlElement]] = []
         for members in groups.values():
             held = sorted(good.get(m, 0) for m in members)
             if len(members) < 2 or held[len(held) // 2] < POST_MIN_TEXT:
                 continue
+            qualified.append(members)
             total = sum(held)
             if total > best_total:
                 best, best_total = members, total
                 best_key = _post_key(members[0])
+                runs = qualified
     if discussion and best and best_key:
         parent = best[0].getparent()
+        # Threads that nest replies may lay each post beside a box of its replies
+        # (post, replies, post, replies...): both runs are the thread.
+        kin = {m for members in runs for m in members}
         if parent is not None:
-            best = [c for c in parent if c in best or (
+            best = [c for c in parent if c in best or c in kin or (
                 isinstance(c.tag, str) and _post_key(c) and good.get(c, 0) >= POST_MIN_TEXT
                 and any(_post_key(d) == best_key for d in c.iterdescendants(best_key[0])))]
     return best

@@ -5,7 +5,13 @@ from __future__ import annotations
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
 from scraper.extract.body import _good_text
-from scraper.extract.posts import _DATE_TEXT, HEAD_ATTR, mark_post_heads, opening_post
+from scraper.extract.posts import (
+    _DATE_TEXT,
+    HEAD_ATTR,
+    mark_post_heads,
+    opening_post,
+    post_list,
+)
 
 _OP = ("After having had Messages in iCloud enabled since it was first possible, I finally "
        "switched it off today to save space. It still says Messages take up 16 GB. How come?")
@@ -129,3 +135,26 @@ def test_question_above_its_answers_leads_outside_forums_too() -> None:
         found = opening_post(body, posts, _good_text(body), discussion=False)
         assert [el.text_content()[:6] for el in found] == (
             [_OP[:6]] if box.startswith("question") else [])
+
+
+def test_posts_laid_beside_boxes_of_their_replies_are_all_kept() -> None:
+    def root_post(n: int) -> str:
+        return (f"<article class='js-post nested-message' id='js-post-{n}'><div class='card'>"
+                f"<p>Root {n}: the liftgate lights stay on while the gate is open and go off "
+                "when it closes.</p></div></article>")
+
+    def replies(n: int) -> str:
+        return ("<div class='nested-message-children'>" + "".join(
+            f"<article class='js-post nested-message' id='js-post-{n}{k}'><div class='card'>"
+            f"<p>Reply {k} to {n}: a dealer will not void the warranty over a quick splice "
+            "unless it caused the fault you ask them to fix.</p></div></article>"
+            for k in range(2)) + "</div>")
+    root = parse_html("<html><body><div class='block-body'>"
+                      + "".join(root_post(n) + replies(n) for n in range(3))
+                      + "</div></body></html>")
+    body = root.find("body")
+    posts = post_list(body, _good_text(body), discussion=True)
+    text = " ".join(p.text_content() for p in posts)
+    for n in range(3):
+        assert f"Root {n}:" in text and f"Reply 1 to {n}:" in text
+    assert text.index("Root 1:") < text.index("Reply 0 to 1:") < text.index("Root 2:")
