@@ -28,7 +28,7 @@ from .body import clean_tree, drop_boilerplate, drop_teasers, find_main, is_disc
 from .echoes import drop_echoes, echoed_quotes
 from .language import detect_language
 from .metadata import Metadata, extract_metadata
-from .posts import thread_opening
+from .posts import question_answers, thread_opening
 from .script_posts import script_payloads, script_posts
 
 __all__ = ["Extractor", "extract_article"]
@@ -69,6 +69,8 @@ class Extractor:
         clean_tree(root, discussion)  # after metadata, which reads scripts and meta tags
         main = find_main(root, discussion)
         body_el = root.find("body")
+        if body_el is not None:
+            main = main + question_answers(body_el, main)
         if discussion and body_el is not None:
             # An opening laid out apart from the posts (a story, a question) leads.
             main = thread_opening(body_el, main, meta.description) + main

@@ -131,6 +131,34 @@ def _is_question(el: lxml.html.HtmlElement) -> bool:
 
 
 _QUESTION = re.compile(r"(?:^|[\s_-])question(?:$|[\s_-])", re.IGNORECASE)
+_ANSWER = re.compile(r"(?:^|[\s_-])answer(?:$|[\s_-])", re.IGNORECASE)
+
+
+def _is_answer(el: lxml.html.HtmlElement) -> bool:
+    return "schema.org/Answer" in el.get("itemtype", "") or \
+        el.get("itemprop") in ("suggestedAnswer", "acceptedAnswer") or \
+        bool(_ANSWER.search(f"{el.get('class', '')} {el.get('id', '')}"))
+
+
+def question_answers(body: lxml.html.HtmlElement,
+                     main: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """When the content chosen is a question's text alone (a Q&A page with one answer
+    has no run of answers to find), the text boxes of the same shape in the answer
+    boxes after it, in order."""
+    if len(main) != 1 or not main[0].get("class") or \
+            not any(_is_question(a) for a in main[0].iterancestors()):
+        return []
+    shape = _signature(main[0])
+    found: list[lxml.html.HtmlElement] = []
+    after = False
+    for el in body.iter(shape[0]):
+        if el is main[0]:
+            after = True
+        elif after and _signature(el) == shape and \
+                any(_is_answer(a) for a in el.iterancestors()) and \
+                not any(f in el.iterancestors() for f in found):
+            found.append(el)
+    return found
 
 
 _SIDE = re.compile(r"(?:^|[\s_-])(?:side|sidebar|rail)(?:$|[\s_-])", re.IGNORECASE)

@@ -158,3 +158,18 @@ def test_posts_laid_beside_boxes_of_their_replies_are_all_kept() -> None:
     for n in range(3):
         assert f"Root {n}:" in text and f"Reply 1 to {n}:" in text
     assert text.index("Root 1:") < text.index("Reply 0 to 1:") < text.index("Root 2:")
+
+
+def test_the_one_answer_follows_its_question() -> None:
+    def box(kind: str, text: str) -> str:
+        return (f"<div class='{kind}' id='{kind}-1'><div class='postcell'>"
+                f"<div class='s-prose js-post-body'><p>{text}</p><p>{text}</p></div>"
+                "<div class='comment-copy'>Thanks, that helped a lot.</div></div></div>")
+    answer = ("You can use a for loop to iterate from zero to 32 and store the device names "
+              "in an array, then pass the array to mdadm in one call.")
+    html = (f"<html><body><h1>Join devices in linear mode</h1><div id='mainbar'>"
+            f"{box('question', _OP)}<div id='answers'><h2>1 Answer</h2>{box('answer', answer)}"
+            "</div></div></body></html>")
+    body = extract_article(html, "https://unix.example.com/questions/780353/join").body
+    assert _OP in body and answer in body
+    assert body.index(_OP) < body.index(answer)
