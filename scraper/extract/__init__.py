@@ -29,7 +29,7 @@ from .echoes import drop_echoes, echoed_quotes
 from .language import detect_language
 from .metadata import Metadata, extract_metadata
 from .posts import question_answers, thread_opening
-from .script_posts import script_payloads, script_posts
+from .script_posts import script_opening, script_payloads, script_posts
 
 __all__ = ["Extractor", "extract_article"]
 
@@ -72,8 +72,13 @@ class Extractor:
         if body_el is not None:
             main = main + question_answers(body_el, main)
         if discussion and body_el is not None:
-            # An opening laid out apart from the posts (a story, a question) leads.
-            main = thread_opening(body_el, main, meta.description) + main
+            # An opening laid out apart from the posts (a story, a question) leads; or,
+            # when the markup omits it, the first post of the page's script data.
+            opening = thread_opening(body_el, main, meta.description)
+            if not opening and payloads:
+                first = script_opening(payloads, " ".join(m.text_content() for m in main))
+                opening = [first] if first is not None else []
+            main = opening + main
         if not discussion:
             drop_teasers(main, url)
         echoed = echoed_quotes(main) if discussion else set()

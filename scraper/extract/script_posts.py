@@ -7,12 +7,15 @@ empty shell: the posts are in JSON that a script renders. Two generic shapes car
   ``text``/``articleBody`` and ``comment`` list, or a ``QAPage`` whose ``Question`` has
   ``acceptedAnswer``/``suggestedAnswer``s;
 * application data (``application/json`` scripts such as ``__NEXT_DATA__``, the
-  ``data-preloaded`` attribute of Discourse): the longest list of post records under a
-  ``posts``/``comments``/``replies``/``answers`` key, each with an HTML or text body
-  (``cooked``, ``body_html``, ``content``...). JSON nested as a string is opened too.
+  ``data-preloaded`` attribute of Discourse, a ``window.__APOLLO_STATE__ = {...}``
+  assignment): the longest list of post records under a ``posts``/``comments``/
+  ``replies``/``answers`` key, or kept by id in a normalised cache (``__typename``
+  "Post"), each with an HTML, BBCode or text body (``cooked``, ``body_html``,
+  ``content``...). JSON nested as a string is opened too.
 
 ``script_payloads`` copies the raw data before cleaning removes the scripts;
-``script_posts`` parses it only when the markup gave no body.
+``script_posts`` parses it only when the markup gave no body, and ``script_opening``
+when the markup shows a thread's replies but not its first post.
 """
 
 from __future__ import annotations
@@ -34,6 +37,11 @@ _BODY_KEYS = ("cooked", "body_html", "bodyHtml", "content_html", "contentHtml", 
               "body", "content", "text", "message")
 _AUTHOR_KEYS = ("username", "author_name", "authorName", "display_username", "name")
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_RECORD_TYPES = frozenset(("Post", "Comment", "Reply", "Answer", "Message"))
+_STATE = re.compile(r"\s*window\.__[A-Z_]+__\s*=\s*\{")
+_BBCODE = re.compile(r"\[/?(?:b|i|u|s|url|img|quote|list|\*|size|color|font|center|spoiler|code)"
+                     r"(?:=[^\]]*)?\]", re.IGNORECASE)
 MAX_PAYLOAD = 5_000_000  # characters of script data parsed per page
 MAX_DEPTH = 40  # nesting walked in one payload
 MAX_POSTS = 2000
@@ -47,9 +55,14 @@ def script_payloads(root: lxml.html.HtmlElement) -> list[tuple[str, str]]:
     for el in root.iter("script", "div"):
         if el.tag == "script":
             kind = (el.get("type") or "").strip().lower()
-            if kind not in ("application/ld+json", "application/json"):
-                continue
             text = el.text or ""
+            if kind in ("", "text/javascript"):
+                match = _STATE.match(text)  # window.__APOLLO_STATE__ = {...};
+                if match is None:
+                    continue
+                text = text[match.end() - 1:].strip().rstrip(";")
+            elif kind not in ("application/ld+json", "application/json"):
+                continue
             tag = "ld" if kind == "application/ld+json" else "app"
         else:
             text = el.get("data-preloaded") or ""
@@ -140,6 +153,11 @@ def _app_posts(data: object, depth: int) -> list[tuple[str, str]]:
         return []
     best: list[tuple[str, str]] = []
     if isinstance(data, dict):
+        # A normalised cache (Apollo, Relay) keeps records by id: {"Post:9": {...}}.
+        typed = [v for v in data.values()
+                 if isinstance(v, dict) and v.get("__typename") in _RECORD_TYPES]
+        if typed:
+            best = _records(typed)  # type: ignore[arg-type]
         for key, value in data.items():
             if key in _POST_LISTS and isinstance(value, list):
                 best = max(best, _records(value), key=_weight)
@@ -182,9 +200,42 @@ def _box(author: str, body: str) -> lxml.html.HtmlElement:
             return box
         except (lxml.etree.ParserError, ValueError):
             pass
-    for chunk in re.split(r"\n\s*\n", html.unescape(body)):
+    for chunk in re.split(r"\n\s*\n", _BBCODE.sub("", html.unescape(body))):
         if chunk.strip():
             para = lxml.html.Element("p")
             para.text = chunk.strip()
             box.append(para)
     return box
+
+
+def script_opening(payloads: list[tuple[str, str]],
+                   shown: str) -> lxml.html.HtmlElement | None:
+    """The thread's first post when the markup omits it but shows the replies: the
+    script data lists the thread's posts, the first one is missing from ``shown`` (the
+    text taken from the markup) and at least two of the others are in it."""
+    said = _norm(shown)
+    posts: list[tuple[str, str]] = []
+    for kind, text in payloads:
+        if kind == "app":
+            data = _loads(text)
+            if data is not None:
+                posts = max(posts, _app_posts(data, 0), key=_weight)
+    posts = [(a, b) for a, b in _dedupe(posts) if _head_words(b)]
+    if len(posts) < 3 or _head_words(posts[0][1]) in said:
+        return None
+    if sum(_head_words(body) in said for _, body in posts[1:]) < 2:
+        return None
+    return _box(*posts[0])
+
+
+OPENING_WORDS = 8  # words of a post's start looked for in the markup's text
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _head_words(body: str) -> str:
+    """The first words of a post's text, normalised; "" for a post too short to tell."""
+    words = re.findall(r"\w+", _BBCODE.sub("", _ANY_TAG.sub(" ", html.unescape(body))).lower())
+    return " ".join(words[:OPENING_WORDS]) if len(words) >= OPENING_WORDS // 2 else ""

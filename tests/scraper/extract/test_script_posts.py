@@ -71,3 +71,39 @@ def test_broken_or_hostile_script_data_gives_nothing() -> None:
     assert script_posts(script_payloads(parse_html(page))) == []
     assert script_posts([("ld", deep)]) == []
     assert extract_article(page).body == ""
+
+
+def _state(posts: list[str]) -> str:
+    cache = {"Thread:1": {"__typename": "Thread", "title": "Election thread"}}
+    for n, text in enumerate(posts):
+        cache[f"Post:{n}"] = {"__typename": "Post", "content": text}
+    return f"<script>window.__APOLLO_STATE__ = {json.dumps(cache)};</script>"
+
+
+_REPLIES = [f"Reply {n}: it is certainly sooner than expected, and the positive news about "
+            "inflation may have been the trigger for it." for n in range(3)]
+
+
+def _replies_markup() -> str:
+    return "".join(f"<div class='post' id='post-{n}'><div class='post-body'><p>{text}</p>"
+                   "</div></div>" for n, text in enumerate(_REPLIES))
+
+
+def test_opening_post_only_in_a_script_state_leads_the_replies() -> None:
+    opening = "[b]The prime minister has announced a general election.[/b]\n\nThis is " \
+              "the official thread to discuss the run up to polling day."
+    page = ("<html><head><title>Election</title></head><body>"
+            f"{_state([opening, *_REPLIES])}<h1>Election</h1><div class='thread'>"
+            f"{_replies_markup()}</div></body></html>")
+    body = extract_article(page, "https://www.example.co.uk/showthread.php?t=7481802").body
+    assert body.startswith("The prime minister has announced a general election.")
+    assert "[b]" not in body and "Reply 2:" in body
+
+
+def test_script_posts_of_another_thread_are_not_taken_as_the_opening() -> None:
+    others = [f"Another thread's post {n} about football transfers this summer and the "
+              "squad for next season." for n in range(4)]
+    page = (f"<html><body>{_state(others)}<div class='thread'>{_replies_markup()}</div>"
+            "</body></html>")
+    body = extract_article(page, "https://www.example.co.uk/showthread.php?t=7481802").body
+    assert "football" not in body
