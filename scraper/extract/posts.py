@@ -454,8 +454,8 @@ def thread_opening(body: lxml.html.HtmlElement, main: list[lxml.html.HtmlElement
         if any(w in text for w in windows):
             found = el
             break
-    if found is None:
-        return []
+    if found is None or len(norm_space(found.text_content())) < POST_MIN_TEXT:
+        return []  # a site's tagline that its description repeats is no opening
     box = found
     node = found.getparent()
     while node is not None and node is not body and node not in held:

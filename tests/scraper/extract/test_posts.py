@@ -173,3 +173,11 @@ def test_the_one_answer_follows_its_question() -> None:
     body = extract_article(html, "https://unix.example.com/questions/780353/join").body
     assert _OP in body and answer in body
     assert body.index(_OP) < body.index(answer)
+
+
+def test_tagline_repeating_the_description_is_no_opening() -> None:
+    tagline = "The friendliest forum for kernel hackers since the year 2001"
+    html = _thread(f"<div class='brand'><div class='tagline'>{tagline}</div></div>",
+                   f"{tagline} and more")
+    body = extract_article(html, "https://forum.example.org/threads/kernel.12/").body
+    assert "friendliest" not in body and "Comment 0:" in body
