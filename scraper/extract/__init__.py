@@ -67,18 +67,7 @@ class Extractor:
         discussion = is_discussion(root, url)
         payloads = script_payloads(root)
         clean_tree(root, discussion)  # after metadata, which reads scripts and meta tags
-        main = find_main(root, discussion)
-        body_el = root.find("body")
-        if body_el is not None:
-            main = main + question_answers(body_el, main)
-        if discussion and body_el is not None:
-            # An opening laid out apart from the posts (a story, a question) leads; or,
-            # when the markup omits it, the first post of the page's script data.
-            opening = thread_opening(body_el, main, meta.description)
-            if not opening and payloads:
-                first = script_opening(payloads, " ".join(m.text_content() for m in main))
-                opening = [first] if first is not None else []
-            main = opening + main
+        main = _thread_parts(root, find_main(root, discussion), discussion, meta, payloads)
         if not discussion:
             drop_teasers(main, url)
         echoed = echoed_quotes(main) if discussion else set()
@@ -119,6 +108,26 @@ class Extractor:
 
 # Below this many characters of body from the markup, the page's script data is tried.
 SCRIPT_BODY_MIN = 200
+
+
+def _thread_parts(root: lxml.html.HtmlElement, main: list[lxml.html.HtmlElement],
+                  discussion: bool, meta: Metadata,
+                  payloads: list[tuple[str, str]]) -> list[lxml.html.HtmlElement]:
+    """``main`` with the parts of a thread that the post boxes miss: the answers after a
+    question taken alone and, on a discussion page, an opening laid out apart from the
+    posts (a story, a question) or, when the markup omits it, the script data's first
+    post."""
+    body = root.find("body")
+    if body is None:
+        return main
+    main = main + question_answers(body, main)
+    if not discussion:
+        return main
+    opening = thread_opening(body, main, meta.description)
+    if not opening and payloads:
+        first = script_opening(payloads, " ".join(m.text_content() for m in main))
+        opening = [first] if first is not None else []
+    return opening + main
 
 
 def _article(meta: Metadata, url: str | None, body: str, attributions: tuple) -> Article:  # type: ignore[type-arg]
