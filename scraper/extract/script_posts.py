@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import lxml.etree
 import lxml.html
@@ -44,7 +44,7 @@ _BBCODE = re.compile(r"\[/?(?:b|i|u|s|url|img|quote|list|\*|size|color|font|cent
                      r"(?:=[^\]]*)?\]", re.IGNORECASE)
 MAX_PAYLOAD = 5_000_000  # characters of script data parsed per page
 MAX_DEPTH = 40  # nesting walked in one payload
-MAX_POSTS = 2000
+MAX_POSTS = 2000  # posts taken from one page's script data
 
 
 def script_payloads(root: lxml.html.HtmlElement) -> list[tuple[str, str]]:
@@ -157,7 +157,7 @@ def _app_posts(data: object, depth: int) -> list[tuple[str, str]]:
         typed = [v for v in data.values()
                  if isinstance(v, dict) and v.get("__typename") in _RECORD_TYPES]
         if typed:
-            best = _records(typed)  # type: ignore[arg-type]
+            best = _records(typed)
         for key, value in data.items():
             if key in _POST_LISTS and isinstance(value, list):
                 best = max(best, _records(value), key=_weight)
@@ -168,7 +168,7 @@ def _app_posts(data: object, depth: int) -> list[tuple[str, str]]:
     return best
 
 
-def _records(items: list[object]) -> list[tuple[str, str]]:
+def _records(items: Sequence[object]) -> list[tuple[str, str]]:
     posts: list[tuple[str, str]] = []
     for item in items:
         if not isinstance(item, dict):
