@@ -6,6 +6,8 @@ input gives an article with empty fields, because one odd page must not stop a c
 
 from __future__ import annotations
 
+import lxml.html
+
 from archive.types import Article
 
 from ..config import ExtractSettings
@@ -18,10 +20,16 @@ from .attributions import (
     locate,
     split_attributions,
 )
-from .blocks import collect_paragraphs
+from .attributions import (
+    _Found as Found,
+)
+from .blocks import Paragraph, collect_paragraphs
 from .body import clean_tree, drop_boilerplate, drop_teasers, find_main, is_discussion
+from .echoes import drop_echoes, echoed_quotes
 from .language import detect_language
 from .metadata import Metadata, extract_metadata
+from .posts import question_answers, thread_opening
+from .script_posts import script_opening, script_payloads, script_posts
 
 __all__ = ["Extractor", "extract_article"]
 
@@ -57,15 +65,23 @@ class Extractor:
         meta = extract_metadata(root, url)
         annotate_quote_credits(root, url)
         discussion = is_discussion(root, url)
+        payloads = script_payloads(root)
         clean_tree(root, discussion)  # after metadata, which reads scripts and meta tags
-        main = find_main(root, discussion)
+        main = _thread_parts(root, find_main(root, discussion), discussion, meta, payloads)
         if not discussion:
             drop_teasers(main, url)
-        paragraphs = collect_paragraphs(main, url)
-        paragraphs = drop_boilerplate(
-            paragraphs, meta.title, lambda p: is_attribution_line(p, self._patterns)
-        )
-        kept, found = split_attributions(paragraphs, self._patterns)
+        echoed = echoed_quotes(main) if discussion else set()
+        kept, found = self._paragraphs(main, meta, url)
+        if echoed:
+            kept, found = drop_echoes(kept, found, echoed)
+        if sum(len(p.text) for p in kept) < SCRIPT_BODY_MIN:
+            # A script-rendered thread: its posts may be in the page's script data.
+            posts = script_posts(payloads)
+            if posts:
+                alt = self._paragraphs(posts, meta, url)
+                if sum(len(p.text) for p in alt[0]) > sum(len(p.text) for p in kept):
+                    kept, found = alt
+                    meta.signals["body"] = "script"
         offsets: list[tuple[int, int]] = []
         pos = 0
         for para in kept:
@@ -80,6 +96,38 @@ class Extractor:
         if not meta.language:
             meta.offer("language", detect_language(body), "langid")
         return _article(meta, url, body, tuple(locate(found, offsets, body)))
+
+    def _paragraphs(self, main: list[lxml.html.HtmlElement], meta: Metadata,
+                    url: str | None) -> tuple[list[Paragraph], list[Found]]:
+        paragraphs = collect_paragraphs(main, url)
+        paragraphs = drop_boilerplate(
+            paragraphs, meta.title, lambda p: is_attribution_line(p, self._patterns)
+        )
+        return split_attributions(paragraphs, self._patterns)
+
+
+# Below this many characters of body from the markup, the page's script data is tried.
+SCRIPT_BODY_MIN = 200
+
+
+def _thread_parts(root: lxml.html.HtmlElement, main: list[lxml.html.HtmlElement],
+                  discussion: bool, meta: Metadata,
+                  payloads: list[tuple[str, str]]) -> list[lxml.html.HtmlElement]:
+    """``main`` with the parts of a thread that the post boxes miss: the answers after a
+    question taken alone and, on a discussion page, an opening laid out apart from the
+    posts (a story, a question) or, when the markup omits it, the script data's first
+    post."""
+    body = root.find("body")
+    if body is None:
+        return main
+    main = main + question_answers(body, main)
+    if not discussion:
+        return main
+    opening = thread_opening(body, main, meta.description)
+    if not opening and payloads:
+        first = script_opening(payloads, " ".join(m.text_content() for m in main))
+        opening = [first] if first is not None else []
+    return opening + main
 
 
 def _article(meta: Metadata, url: str | None, body: str, attributions: tuple) -> Article:  # type: ignore[type-arg]

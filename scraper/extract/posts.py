@@ -40,6 +40,7 @@ def post_list(body: lxml.html.HtmlElement, good: dict[lxml.html.HtmlElement, int
     best: list[lxml.html.HtmlElement] = []
     best_total = 0
     best_key: tuple[str, ...] | None = None
+    runs: list[list[lxml.html.HtmlElement]] = []  # the qualifying groups beside the best
     for parent in body.iter():
         if not isinstance(parent.tag, str) or len(parent) < 2 or good.get(parent, 0) < 200:
             continue
@@ -49,18 +50,24 @@ def post_list(body: lxml.html.HtmlElement, good: dict[lxml.html.HtmlElement, int
                 key = _post_key(child)
                 if key:
                     groups.setdefault(key, []).append(child)
+        qualified: list[list[lxml.html.HtmlElement]] = []
         for members in groups.values():
             held = sorted(good.get(m, 0) for m in members)
             if len(members) < 2 or held[len(held) // 2] < POST_MIN_TEXT:
                 continue
+            qualified.append(members)
             total = sum(held)
             if total > best_total:
                 best, best_total = members, total
                 best_key = _post_key(members[0])
+                runs = qualified
     if discussion and best and best_key:
         parent = best[0].getparent()
+        # Threads that nest replies may lay each post beside a box of its replies
+        # (post, replies, post, replies...): both runs are the thread.
+        kin = {m for members in runs for m in members}
         if parent is not None:
-            best = [c for c in parent if c in best or (
+            best = [c for c in parent if c in best or c in kin or (
                 isinstance(c.tag, str) and _post_key(c) and good.get(c, 0) >= POST_MIN_TEXT
                 and any(_post_key(d) == best_key for d in c.iterdescendants(best_key[0])))]
     return best
@@ -95,8 +102,6 @@ def opening_post(body: lxml.html.HtmlElement, posts: list[lxml.html.HtmlElement]
                   discussion: bool) -> list[lxml.html.HtmlElement]:
     """Threads often lay out the opening post apart from the replies; it still wears
     the replies' text box (same tag and class), ahead of them: find it."""
-    if not discussion:
-        return []
     shapes = {_signature(el) for p in posts for el in p.iter()
               if isinstance(el.tag, str) and el.get("class")
               and good.get(el, 0) >= POST_MIN_TEXT}
@@ -108,10 +113,66 @@ def opening_post(body: lxml.html.HtmlElement, posts: list[lxml.html.HtmlElement]
         if el is first:
             break
         if isinstance(el.tag, str) and el.get("class") and _signature(el) in shapes and \
-                good.get(el, 0) >= POST_MIN_TEXT and \
+                _reading_text(el, good) >= POST_MIN_TEXT and \
                 not any(el is f or f in el.iterancestors() for f in found):
             found.append(el)
-    return [el for el in found if not any(el in p.iterancestors() for p in found)][:1]
+    # A box of that shape in a side column ("about this community") is no opening post.
+    found = [el for el in found if not any(el in p.iterancestors() for p in found)
+             and not any(_SIDE.search(f"{a.get('class', '')} {a.get('id', '')}")
+                         for a in el.iterancestors())][:1]
+    # Outside forums, only the question above its answers (a Q&A page not known as one).
+    return found if discussion or any(_is_question(a) for f in found
+                                      for a in itertools.chain([f], f.iterancestors())) else []
+
+
+def _is_question(el: lxml.html.HtmlElement) -> bool:
+    return "schema.org/Question" in el.get("itemtype", "") or \
+        bool(_QUESTION.search(f"{el.get('class', '')} {el.get('id', '')}"))
+
+
+_QUESTION = re.compile(r"(?:^|[\s_-])question(?:$|[\s_-])", re.IGNORECASE)
+_ANSWER = re.compile(r"(?:^|[\s_-])answer(?:$|[\s_-])", re.IGNORECASE)
+
+
+def _is_answer(el: lxml.html.HtmlElement) -> bool:
+    return "schema.org/Answer" in el.get("itemtype", "") or \
+        el.get("itemprop") in ("suggestedAnswer", "acceptedAnswer") or \
+        bool(_ANSWER.search(f"{el.get('class', '')} {el.get('id', '')}"))
+
+
+def question_answers(body: lxml.html.HtmlElement,
+                     main: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """When the content chosen is a question's text alone (a Q&A page with one answer
+    has no run of answers to find), the text boxes of the same shape in the answer
+    boxes after it, in order."""
+    if len(main) != 1 or not main[0].get("class") or \
+            not any(_is_question(a) for a in main[0].iterancestors()):
+        return []
+    shape = _signature(main[0])
+    found: list[lxml.html.HtmlElement] = []
+    after = False
+    for el in body.iter(shape[0]):
+        if el is main[0]:
+            after = True
+        elif after and _signature(el) == shape and \
+                any(_is_answer(a) for a in el.iterancestors()) and \
+                not any(f in el.iterancestors() for f in found):
+            found.append(el)
+    return found
+
+
+_SIDE = re.compile(r"(?:^|[\s_-])(?:side|sidebar|rail)(?:$|[\s_-])", re.IGNORECASE)
+
+
+def _reading_text(el: lxml.html.HtmlElement, good: dict[lxml.html.HtmlElement, int]) -> int:
+    """Reading text of a post box: its text blocks, or its text as a whole when that is
+    mostly not links (a post written as text and ``<br>``s beside an attachment box
+    holds no text block of its own)."""
+    held = good.get(el, 0)
+    if held >= POST_MIN_TEXT:
+        return held
+    text = norm_space(el.text_content())
+    return len(text) if link_density(el, len(text)) < 0.3 else held
 
 
 def _signature(el: lxml.html.HtmlElement) -> tuple[str, str]:
@@ -245,7 +306,22 @@ def _is_author(el: lxml.html.HtmlElement) -> bool:
 def _is_date(el: lxml.html.HtmlElement) -> bool:
     if el.tag == "time" or el.get("itemprop") in ("datePublished", "dateCreated"):
         return True
-    return any(_DATE_CLASS.search(c) for c in el.get("class", "").split())
+    if any(_DATE_CLASS.search(c) for c in el.get("class", "").split()):
+        return True
+    # A post's permalink often reads as its date ("Sun Dec 17, 2023 11:23 am").
+    if el.tag in ("a", "span") and len(el) <= 1:
+        text = norm_space(el.text_content())
+        return len(text) <= 40 and bool(_DATE_TEXT.match(text))
+    return False
+
+
+_DATE_TEXT = re.compile(
+    r"^(?:[a-z]{3,9}\.?,?\s+)?"  # weekday
+    r"(?:[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?,?"
+    r"\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})"
+    r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?$",
+    re.IGNORECASE,
+)
 
 
 def _short_text(el: lxml.html.HtmlElement | None) -> str:
@@ -336,3 +412,58 @@ def _head(owner: lxml.html.HtmlElement,
     head = lxml.html.Element("p")
     head.text = " · ".join(missing)
     return head
+
+
+
+_WORD = re.compile(r"\w+")
+_LEAF_BLOCKS = ("p", "div", "td", "li", "dd", "pre", "blockquote", "section", "article")
+# The thread says its description when it holds the first 16 words; an opening block,
+# when it holds any 8 of them in a row.
+OPENING_WORDS = 8
+
+
+def _phrase(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def thread_opening(body: lxml.html.HtmlElement, main: list[lxml.html.HtmlElement],
+                   description: str | None) -> list[lxml.html.HtmlElement]:
+    """A thread's opening (the story a comment thread discusses, a question above its
+    answers) laid out in a box of its own, unlike the posts, and so missed: the page's
+    description starts with it. Returns the widest box around the first text block that
+    says the description's first words, when that block comes before the posts, holds
+    none of them and is mostly not links; ``[]`` when the posts already say it."""
+    words = _WORD.findall((description or "").lower())[:2 * OPENING_WORDS]
+    if len(words) < OPENING_WORDS or not main or main[0] is body:
+        return []
+    phrase = " ".join(words)
+    if any(phrase in _phrase(m.text_content()) for m in main):
+        return []
+    # The description may start with a line the block lacks ("X shares a post:").
+    windows = [" ".join(words[k:k + OPENING_WORDS])
+               for k in range(len(words) - OPENING_WORDS + 1)]
+    held = {a for m in main for a in m.iterancestors()} | set(main)
+    first = main[0]
+    found = None
+    for el in body.iter(*_LEAF_BLOCKS):
+        if el is first:
+            break  # past the posts' start: the opening is not laid out before them
+        if el in held or any(isinstance(c.tag, str) and c.tag in _LEAF_BLOCKS for c in el):
+            continue
+        text = _phrase(el.text_content())
+        if any(w in text for w in windows):
+            found = el
+            break
+    if found is None or len(norm_space(found.text_content())) < POST_MIN_TEXT:
+        return []  # a site's tagline that its description repeats is no opening
+    box = found
+    node = found.getparent()
+    while node is not None and node is not body and node not in held:
+        size = len(norm_space(node.text_content()))
+        if link_density(node, size) < OPENING_BOX_LINKS:
+            box = node
+        node = node.getparent()
+    return [box]
+
+
+OPENING_BOX_LINKS = 0.3  # link share above which a box around the opening is furniture
