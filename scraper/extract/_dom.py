@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import lxml.etree
@@ -33,6 +34,23 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
     if root is None:
         root = lxml.html.document_fromstring("<html><body></body></html>")
     return root
+
+
+def parse_json(text: str, *, lenient: bool = False) -> object:
+    """Parse script data; ``None`` when it is not JSON or nests too deep for the parser.
+
+    ``lenient`` also accepts raw newlines in strings and a trailing semicolon, the
+    common breakage in hand-written JSON-LD.
+    """
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        if not lenient:
+            return None
+    try:
+        return json.loads(text.replace("\n", " ").rstrip(";"), strict=False)
+    except (ValueError, RecursionError):
+        return None
 
 
 def norm_space(text: str) -> str:

@@ -11,7 +11,6 @@ whether it beats structured dates in :mod:`.dateline`, dates kept only in script
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 
-from ._dom import norm_space
+from ._dom import norm_space, parse_json
 from .dateline import (
     POST_NUMBER,
     choose_dateline,
@@ -94,13 +93,9 @@ def _json_ld_objects(root: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
         raw = (script.text or "").strip()
         if not raw:
             continue
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            try:  # common breakage: raw newlines or a trailing semicolon
-                data = json.loads(raw.replace("\n", " ").rstrip(";"), strict=False)
-            except ValueError:
-                continue
+        data = parse_json(raw, lenient=True)
+        if data is None:
+            continue
         stack: list[Any] = [data]
         while stack:
             item = stack.pop(0)

@@ -21,12 +21,13 @@ when the markup shows a thread's replies but not its first post.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator, Sequence
 
 import lxml.etree
 import lxml.html
+
+from ._dom import parse_json
 
 _POST_TYPES = frozenset((
     "DiscussionForumPosting", "SocialMediaPosting", "Question", "Answer", "Comment",
@@ -79,7 +80,7 @@ def script_posts(payloads: list[tuple[str, str]]) -> list[lxml.html.HtmlElement]
     ld: list[tuple[str, str]] = []
     app: list[tuple[str, str]] = []
     for kind, text in payloads:
-        data = _loads(text)
+        data = parse_json(text)
         if data is None:
             continue
         if kind == "ld":
@@ -88,13 +89,6 @@ def script_posts(payloads: list[tuple[str, str]]) -> list[lxml.html.HtmlElement]
             app = max(app, _app_posts(data, 0), key=_weight)
     best = max(_dedupe(ld), _dedupe(app), key=_weight)
     return [_box(author, body) for author, body in best[:MAX_POSTS]]
-
-
-def _loads(text: str) -> object:
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return None
 
 
 def _weight(posts: list[tuple[str, str]]) -> int:
@@ -149,7 +143,7 @@ def _app_posts(data: object, depth: int) -> list[tuple[str, str]]:
     if isinstance(data, str):
         text = data.lstrip()
         if text[:1] in ("{", "[") and len(text) > 200:
-            return _app_posts(_loads(text), depth + 1)  # JSON stored as a string
+            return _app_posts(parse_json(text), depth + 1)  # JSON stored as a string
         return []
     best: list[tuple[str, str]] = []
     if isinstance(data, dict):
@@ -217,7 +211,7 @@ def script_opening(payloads: list[tuple[str, str]],
     posts: list[tuple[str, str]] = []
     for kind, text in payloads:
         if kind == "app":
-            data = _loads(text)
+            data = parse_json(text)
             if data is not None:
                 posts = max(posts, _app_posts(data, 0), key=_weight)
     posts = [(a, b) for a, b in _dedupe(posts) if _head_words(b)]

@@ -24,6 +24,15 @@ def test_deep_nesting() -> None:
     assert isinstance(article.body, str)
 
 
+def test_deeply_nested_script_data() -> None:
+    for opening, closing in (("[", "]"), ('{"author":', "}"), ('{"@graph":[', "]}")):
+        for depth in (900, 100_000):
+            ld = opening * depth + "1" + closing * depth
+            page = (f'<html><head><script type="application/ld+json">{ld}</script></head>'
+                    "<body><p>Text that survives the script data.</p></body></html>")
+            assert extract_article(page).body == "Text that survives the script data."
+
+
 def test_mixed_encodings() -> None:
     # A UTF-8 page with a pasted windows-1252 fragment, and a stray UTF-16 byte pair.
     html = (b"<html><head><meta charset='utf-8'><title>Caf\xc3\xa9 news</title></head><body>"
