@@ -44,6 +44,9 @@ _BY_PREFIX = re.compile(
     r"di|door|av|af)\s*[:\s]\s*",
     re.IGNORECASE,
 )
+_REPLY_SCOPE = ('contains(@itemtype, "/Comment") or contains(@itemtype, "/Answer")'
+                ' or @itemprop="comment" or @itemprop="suggestedAnswer"'
+                ' or @itemprop="acceptedAnswer"')
 _BYLINE_CLASS = re.compile(
     r"\b(?:byline|by-line|author|article-author|post-author|entry-author|writer|"
     r"contributor|reporter)(?:[-_]?name)?\b",
@@ -267,12 +270,12 @@ def _from_elements(root: lxml.html.HtmlElement, meta: Metadata, url: str | None)
         meta.offer("canonical_url", urljoin(url or "", mv["og:url"][0]), "meta:og:url")
     lang = root.get("lang") or root.get("xml:lang")
     meta.offer("language", lang.strip() if lang else None, "html:lang")
-    for el in root.xpath('//*[@itemprop="datePublished"]'):
-        meta.offer("published", parse_date(el.get("datetime") or el.get("content")
-                                           or el.text_content()), "itemprop")
-    for el in root.xpath('//*[@itemprop="dateModified"]'):
-        meta.offer("modified", parse_date(el.get("datetime") or el.get("content")
-                                          or el.text_content()), "itemprop")
+    for prop, name in (("datePublished", "published"), ("dateModified", "modified")):
+        for el in root.xpath(f'//*[@itemprop="{prop}"][not(ancestor::*[@itemscope][1]'
+                             f'[{_REPLY_SCOPE}])]'):
+            # a comment's or an answer's date is not the page's
+            meta.offer(name, parse_date(el.get("datetime") or el.get("content")
+                                        or el.text_content()), "itemprop")
     names = [norm_space(el.text_content()) for el in root.xpath(
         '//*[@itemprop="author"]//*[@itemprop="name"] | //*[@itemprop="author"][not(*)]')]
     meta.offer("authors", _authors(names), "itemprop")

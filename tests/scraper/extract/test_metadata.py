@@ -311,3 +311,20 @@ def test_author_values_are_cleaned_or_refused(raw: str, expected: tuple[str, ...
             "<h1>Rain returns</h1><p>The first storm of the season arrived on Tuesday.</p>"
             "</body></html>")
     assert extract_article(page).authors == expected
+
+
+def test_a_comment_or_answer_date_is_not_the_page_date() -> None:
+    page = (
+        "<html><body><div itemscope itemtype='https://schema.org/QAPage'>"
+        "<div itemprop='mainEntity' itemscope itemtype='https://schema.org/Question'>"
+        "<h1 itemprop='name'>Why is except: pass bad?</h1>"
+        "<div itemprop='text'><p>Catching everything hides the errors you need to see.</p>"
+        "</div><div itemprop='comment' itemscope itemtype='https://schema.org/Comment'>"
+        "Good point.<time itemprop='datePublished'>2019-01-21T21:40:59Z</time></div>"
+        "<time itemprop='dateCreated'>2014-02-04</time>"
+        "<div itemprop='suggestedAnswer' itemscope itemtype='https://schema.org/Answer'>"
+        "<p>Use a narrow except.</p><meta itemprop='datePublished' content='2016-03-17'>"
+        "</div><meta itemprop='datePublished' content='2014-02-04T10:00:00Z'></div></div>"
+        "</body></html>"
+    )
+    assert extract_article(page).published == "2014-02-04T10:00:00+00:00"
