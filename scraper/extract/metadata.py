@@ -44,9 +44,7 @@ _BY_PREFIX = re.compile(
     r"di|door|av|af)\s*[:\s]\s*",
     re.IGNORECASE,
 )
-_REPLY_SCOPE = ('contains(@itemtype, "/Comment") or contains(@itemtype, "/Answer")'
-                ' or @itemprop="comment" or @itemprop="suggestedAnswer"'
-                ' or @itemprop="acceptedAnswer"')
+_REPLY_PROPS = frozenset(("comment", "suggestedAnswer", "acceptedAnswer"))
 _BYLINE_CLASS = re.compile(
     r"\b(?:byline|by-line|author|article-author|post-author|entry-author|writer|"
     r"contributor|reporter)(?:[-_]?name)?\b",
@@ -207,12 +205,22 @@ def _from_json_ld(root: lxml.html.HtmlElement, meta: Metadata) -> None:
             meta.offer("tags", [norm_space(str(k)) for k in keywords if str(k).strip()], sig)
 
 
+def _in_reply(el: lxml.html.HtmlElement) -> bool:
+    """Whether microdata ``el`` belongs to a comment or an answer, not to the page."""
+    for scope in el.iterancestors():
+        if scope.get("itemscope") is not None:
+            return scope.get("itemtype", "").endswith(("/Comment", "/Answer")) or \
+                scope.get("itemprop") in _REPLY_PROPS
+    return False
+
+
 def _meta_values(root: lxml.html.HtmlElement) -> dict[str, list[str]]:
     values: dict[str, list[str]] = {}
     for el in root.iter("meta"):
         key = el.get("property") or el.get("name") or el.get("itemprop") or ""
         content = el.get("content")
-        if key and content and content.strip():
+        if key and content and content.strip() and not (
+                el.get("itemprop") and _in_reply(el)):
             values.setdefault(key.strip().lower(), []).append(norm_space(content))
     return values
 
@@ -271,9 +279,9 @@ def _from_elements(root: lxml.html.HtmlElement, meta: Metadata, url: str | None)
     lang = root.get("lang") or root.get("xml:lang")
     meta.offer("language", lang.strip() if lang else None, "html:lang")
     for prop, name in (("datePublished", "published"), ("dateModified", "modified")):
-        for el in root.xpath(f'//*[@itemprop="{prop}"][not(ancestor::*[@itemscope][1]'
-                             f'[{_REPLY_SCOPE}])]'):
-            # a comment's or an answer's date is not the page's
+        for el in root.xpath(f'//*[@itemprop="{prop}"]'):
+            if _in_reply(el):
+                continue  # a comment's or an answer's date is not the page's
             meta.offer(name, parse_date(el.get("datetime") or el.get("content")
                                         or el.text_content()), "itemprop")
     names = [norm_space(el.text_content()) for el in root.xpath(
