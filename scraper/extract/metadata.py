@@ -284,8 +284,9 @@ def _from_elements(root: lxml.html.HtmlElement, meta: Metadata, url: str | None)
                 continue  # a comment's or an answer's date is not the page's
             meta.offer(name, parse_date(el.get("datetime") or el.get("content")
                                         or el.text_content()), "itemprop")
-    names = [norm_space(el.text_content()) for el in root.xpath(
-        '//*[@itemprop="author"]//*[@itemprop="name"] | //*[@itemprop="author"][not(*)]')]
+    names = [norm_space(el.get("content") or el.text_content()) for el in root.xpath(
+        '//*[@itemprop="author"]//*[@itemprop="name"] | //*[@itemprop="author"][not(*)]')
+        if not _in_reply(el.xpath('ancestor-or-self::*[@itemprop="author"][1]')[0])]
     meta.offer("authors", _authors(names), "itemprop")
     for el in root.xpath("//article//time[@datetime] | //time[@pubdate][@datetime]"):
         meta.offer("published", parse_date(el.get("datetime")), "time")

@@ -328,3 +328,17 @@ def test_a_comment_or_answer_date_is_not_the_page_date() -> None:
         "</body></html>"
     )
     assert extract_article(page).published == "2014-02-04T10:00:00+00:00"
+
+
+def test_a_comment_author_is_not_the_page_author() -> None:
+    page = (
+        "<html><body><div itemscope itemtype='https://schema.org/Question'>"
+        "<h1 itemprop='name'>Why is except: pass bad?</h1>"
+        "<div itemprop='comment' itemscope itemtype='https://schema.org/Comment'>"
+        "<span itemprop='author' itemscope itemtype='https://schema.org/Person'>"
+        "<a itemprop='name'>Izkata</a></span> Good point.</div>"
+        "<div itemprop='author' itemscope itemtype='https://schema.org/Person'>"
+        "<span><meta itemprop='name' content='Aaron Hall'></span></div>"
+        "<p>Catching everything hides the errors you need to see.</p></div></body></html>"
+    )
+    assert extract_article(page).authors == ("Aaron Hall",)
