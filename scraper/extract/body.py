@@ -75,6 +75,12 @@ _CONSENT = re.compile(r"cookie|consent|gdpr|onetrust|didomi|usercentrics|qc-cmp"
 # would pass as content for its "entry").
 _SIGNATURE = re.compile(r"signature|(?:^|[\s_-])sig(?:_text|-text|nature)?(?:$|\s)",
                         re.IGNORECASE)
+# Image captions and credits, bylines: short boxes that describe the article, not part of
+# it ("InlineImage-imageEmbedCaption", "caption-full", "p.byline"). A bare "credit" box
+# may hold a reprint credit ("Reprinted with permission from ..."): only an image's goes.
+_CAPTION_BOX = re.compile(r"caption|byline|(?:image|img|photo|picture|media)\w*[-_]?credit",
+                          re.IGNORECASE)
+_CREDIT_BOX = re.compile(r"credit", re.IGNORECASE)
 _VOTE_BOX = re.compile(r"vote|score|karma|like-?count|reaction-?count", re.IGNORECASE)
 _COUNTER = re.compile(r"^\s*[+\-−]?\d[\d,.]{0,6}k?\s*$", re.IGNORECASE)
 _KEEP_NUMBERS = frozenset(("p", "td", "th", "li", "pre", "code", "dd"))
@@ -204,6 +210,10 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
                 _COUNTER.match(el.text_content()):
             _drop(el)  # a post's vote or reply count, alone on its line
             continue
+        if (_CAPTION_BOX.search(el.get("class", "")) or _image_credit(el)) and \
+                len(norm_space(el.text_content())) < CAPTION_MAX_TEXT:
+            _drop(el)
+            continue
         if discussion:
             attrs = _COMMENT_HINT.sub(" ", attrs)
         if not attrs.strip() or _MAYBE.search(attrs):
@@ -226,6 +236,21 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
         # A page header holds navigation and the title, never body paragraphs.
         if len(header.xpath(".//p")) <= 1:
             _drop(header)
+
+
+# A caption, credit or byline box holds at most this much text; longer boxes so named
+# wrap real text.
+CAPTION_MAX_TEXT = 400
+
+
+def _image_credit(el: lxml.html.HtmlElement) -> bool:
+    """A box named "credit" inside a figure or beside an image."""
+    if not _CREDIT_BOX.search(el.get("class", "")):
+        return False
+    if any(True for _ in el.iterancestors("figure", "picture")):
+        return True
+    parent = el.getparent()
+    return parent is not None and parent.find(".//img") is not None
 
 
 _STRUCTURAL = frozenset(("nav", "aside", "footer", "header", "menu"))

@@ -385,3 +385,28 @@ def test_answers_nested_deep_in_their_own_wrappers_are_all_kept() -> None:
     body = extract_article(html, "https://example.org/Was-it-really-that-bad").body
     for i in range(4):
         assert body.count(f"Answer {i}:") == 1
+
+
+def test_caption_credit_and_byline_boxes_are_not_body() -> None:
+    html = (f"<html><body><article><p class='byline ap-byline'>Jane Roe, Ap Science Writer</p>"
+            f"<p>{_PARA}</p><div class='InlineImage-wrapper'><img src='a.jpg'>"
+            "<div class='InlineImage-imageEmbedCaption'>Officials open the reading room on "
+            "Tuesday, Nov. 19, 2019.</div><div class='image-credit'>John Doe | Getty Images</div>"
+            f"</div><p>Second: {_PARA}</p></article></body></html>")
+    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+
+
+def test_long_box_named_for_captions_is_kept() -> None:
+    paras = "".join(f"<p>Part {i}: {_PARA}</p>" for i in range(4))
+    html = f"<html><body><div class='entry-with-captions'>{paras}</div></body></html>"
+    assert "Part 3:" in extract_article(html).body
+
+
+def test_teaser_cards_wrapped_in_one_link_count_as_links() -> None:
+    cards = "".join(
+        f"<li><a href='/news/{i}'><div class='img'><img src='{i}.jpg'></div>"
+        f"<span>Other headline number {i} about something else</span></a></li>"
+        for i in range(2))
+    html = (f"<html><body><article><p>{_PARA}</p><div class='box'><ul>{cards}</ul></div>"
+            f"<p>Second: {_PARA}</p></article></body></html>")
+    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
