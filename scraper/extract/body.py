@@ -81,6 +81,13 @@ _SIGNATURE = re.compile(r"signature|(?:^|[\s_-])sig(?:_text|-text|nature)?(?:$|\
 _CAPTION_BOX = re.compile(r"caption|byline|(?:image|img|photo|picture|media)\w*[-_]?credit",
                           re.IGNORECASE)
 _CREDIT_BOX = re.compile(r"credit", re.IGNORECASE)
+# The author's bio box under (or over) a story: "cs-entry__author-info" would pass as
+# content for its "entry", "elementor-author-box__text" for its "text".
+_AUTHOR_BOX = re.compile(
+    r"author[-_]?(?:box|bio|info|description|details?|card|profile|about)|"
+    r"about[-_]?(?:the[-_]?)?author|\babh_|byline-contributor",
+    re.IGNORECASE,
+)
 _VOTE_BOX = re.compile(r"vote|score|karma|like-?count|reaction-?count", re.IGNORECASE)
 _COUNTER = re.compile(r"^\s*[+\-−]?\d[\d,.]{0,6}k?\s*$", re.IGNORECASE)
 _KEEP_NUMBERS = frozenset(("p", "td", "th", "li", "pre", "code", "dd"))
@@ -214,6 +221,11 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
                 len(norm_space(el.text_content())) < CAPTION_MAX_TEXT:
             _drop(el)
             continue
+        if not discussion and _AUTHOR_BOX.search(attrs) and \
+                len(norm_space(el.text_content())) < AUTHOR_BOX_MAX_TEXT and \
+                not _wraps_page(el):
+            _drop(el)
+            continue
         if discussion:
             attrs = _COMMENT_HINT.sub(" ", attrs)
         if not attrs.strip() or _MAYBE.search(attrs):
@@ -241,6 +253,8 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
 # A caption, credit or byline box holds at most this much text; longer boxes so named
 # wrap real text.
 CAPTION_MAX_TEXT = 400
+# An author box holds at most this much text (name, role, a bio of a few sentences).
+AUTHOR_BOX_MAX_TEXT = 1500
 
 
 def _image_credit(el: lxml.html.HtmlElement) -> bool:

@@ -410,3 +410,12 @@ def test_teaser_cards_wrapped_in_one_link_count_as_links() -> None:
     html = (f"<html><body><article><p>{_PARA}</p><div class='box'><ul>{cards}</ul></div>"
             f"<p>Second: {_PARA}</p></article></body></html>")
     assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+
+
+def test_author_bio_box_is_not_body() -> None:
+    bio = ("<div class='cs-entry__author-info'><div class='cs-entry__author-name'>Jane Roe"
+           "</div><div class='cs-entry__author-description'>Jane is an experienced writer with "
+           "five years' experience in tech, and she writes for several sites.</div></div>")
+    html = (f"<html><body><article class='entry'><p>{_PARA}</p><p>Second: {_PARA}</p>{bio}"
+            "</article></body></html>")
+    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
