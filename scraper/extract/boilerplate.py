@@ -61,6 +61,24 @@ _BOILER_LINE = re.compile(
     r"top posters in this topic|.{1,60} (?:likes?|liked|thanked) this\.?$)",
     re.IGNORECASE,
 )
+# Promotion anywhere in a short paragraph: newsletter sign-ups, "follow us on ...",
+# the writer's contact line ("Email X at ... or follow him @x", "Have a tip?").
+_PROMO = re.compile(
+    r"\bby (?:subscribing|signing up|clicking|registering)\b.{0,80}\byou (?:agree|acknowledge|"
+    r"confirm)|\bthanks? (?:you )?for (?:subscribing|signing up)\b|"
+    r"\b(?:join|subscribe to|sign up for) our (?:free )?(?:\w+ )?(?:mailing list|newsletters?)\b|"
+    r"\b(?:delivered|sent)(?: \w+){0,2} (?:right |straight |directly )?to your (?:email )?inbox|"
+    r"\b(?:right|straight|directly) (?:in|to|into) your (?:email )?inbox|"
+    r"^(?:\W*\w+\W+){0,6}(?:sign up|subscribe) (?:now|today|below|here)\b|"
+    r"^get the latest .{0,60}\bnewsletters?\b|"
+    r"\bfollow (?:us|him|her|me|them|@\w+|[\w.'’]+(?: [\w.'’]+){0,6}) (?:on|at) (?:twitter|"
+    r"facebook|instagram|x|linkedin|tiktok|youtube|threads|bluesky|pinterest)\b|"
+    r"\bfollow (?:him|her|me|us|them) (?:at )?@\w+|\b(?:may|can) be reached (?:at|by|via)\b|"
+    r"^have a (?:news )?tip\?|^e-?mail \w+(?: \w+)? at \S+@|"
+    r"^join (?:our|the) .{0,40}\b(?:forums?|community|discord)\b",
+    re.IGNORECASE,
+)
+PROMO_MAX_TEXT = 400
 _WORD = re.compile(r"[^\W_]")
 _BYLINE = re.compile(
     r"^(?i:(?:written|posted|reported|words)\s+)?(?i:by):?\s+[A-Z][\w.'’-]*"
@@ -100,8 +118,10 @@ def _is_dateline(text: str) -> bool:
 
 
 def is_boilerplate_line(text: str) -> bool:
-    """Short lines that are page furniture, not article text."""
-    return len(text) < 160 and bool(_BOILER_LINE.match(text))
+    """Short lines that are page furniture or promotion, not article text."""
+    if len(text) < 160 and _BOILER_LINE.match(text):
+        return True
+    return len(text) < PROMO_MAX_TEXT and bool(_PROMO.search(text))
 
 
 def drop_boilerplate(
