@@ -84,8 +84,8 @@ _CREDIT_BOX = re.compile(r"credit", re.IGNORECASE)
 # The author's bio box under (or over) a story: "cs-entry__author-info" would pass as
 # content for its "entry", "elementor-author-box__text" for its "text".
 _AUTHOR_BOX = re.compile(
-    r"author[-_]?(?:box|bio|info|description|details?|card|profile|about)|"
-    r"about[-_]?(?:the[-_]?)?author|\babh_|byline-contributor",
+    r"(?:author|contributor|writer)[-_]?(?:short)?(?:box|bio|info|description|details?|card|"
+    r"profile|about|wrapper)|about[-_]?(?:the[-_]?)?author|\babh_|saboxplugin|byline-contributor",
     re.IGNORECASE,
 )
 _VOTE_BOX = re.compile(r"vote|score|karma|like-?count|reaction-?count", re.IGNORECASE)
@@ -416,7 +416,44 @@ def _find_main(root: lxml.html.HtmlElement,
             if (len(text) > 80 and density < 0.25) or \
                     (0 < len(text) <= 80 and density == 0 and re.search(r"\.( |$)", text)):
                 chosen.append(sibling)
-    return chosen
+    return _with_cousins(chosen, top, body, good)
+
+
+def _with_cousins(chosen: list[lxml.html.HtmlElement], top: lxml.html.HtmlElement,
+                  body: lxml.html.HtmlElement,
+                  good: dict[lxml.html.HtmlElement, int]) -> list[lxml.html.HtmlElement]:
+    """Add the other chunks of an article split into separate boxes between ads (each
+    chunk has the chosen box's tag and class, but sits under another parent)."""
+    top_class = top.get("class", "").strip()
+    if not top_class or top.tag not in ("div", "section", "article"):
+        return chosen
+    cousins = []
+    for el in body.iter(top.tag):
+        if el.get("class", "").strip() != top_class or any(
+                el is c or c in el.iterancestors() for c in chosen):
+            continue
+        if any(c in list(el.iterancestors()) or el in list(c.iterancestors()) for c in chosen):
+            continue
+        text_len = len(norm_space(el.text_content()))
+        if good.get(el, 0) >= COUSIN_MIN_TEXT and good.get(el, 0) >= 0.6 * text_len and \
+                link_density(el, text_len) < 0.2 and _near(el, top):
+            cousins.append(el)
+    if not cousins:
+        return chosen
+    order = {el: i for i, el in enumerate(body.iter())}
+    return sorted(chosen + cousins, key=lambda el: order.get(el, 0))
+
+
+def _near(el: lxml.html.HtmlElement, top: lxml.html.HtmlElement) -> bool:
+    """True if ``el`` and ``top`` share an ancestor within a few levels (chunks of one
+    article sit in one column, not across the page)."""
+    mine = list(itertools.islice(top.iterancestors(), COUSIN_MAX_LEVELS))
+    return any(anc in mine for anc in itertools.islice(el.iterancestors(), COUSIN_MAX_LEVELS))
+
+
+COUSIN_MAX_LEVELS = 4
+# A chunk of the article elsewhere on the page holds at least this much reading text.
+COUSIN_MIN_TEXT = 200
 
 
 # Answer boxes scattered over the page replace the chosen box when they hold this many

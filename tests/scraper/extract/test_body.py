@@ -419,3 +419,17 @@ def test_author_bio_box_is_not_body() -> None:
     html = (f"<html><body><article class='entry'><p>{_PARA}</p><p>Second: {_PARA}</p>{bio}"
             "</article></body></html>")
     assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+
+
+def test_article_chunks_split_around_an_ad_are_all_kept() -> None:
+    def chunk(i: int, n: int) -> str:
+        paras = "".join(f"<p>Chunk {i}.{j}: {_PARA}</p>" for j in range(n))
+        return f"<div class='row'><div class='article-chunk'>{paras}</div></div>"
+    html = (f"<html><body><div class='page'>{chunk(0, 2)}"
+            "<div class='ad-slot'><a href='/x'>Buy now</a></div>"
+            f"{chunk(1, 6)}</div><div class='article-chunk'>Unrelated footer text here, "
+            "far from the story and not part of it at all.</div></body></html>")
+    body = extract_article(html).body
+    assert "Chunk 0.1:" in body and "Chunk 1.5:" in body
+    assert body.index("Chunk 0.1:") < body.index("Chunk 1.0:")
+    assert "Unrelated" not in body
