@@ -68,14 +68,16 @@ _PROMO = re.compile(
     r"confirm)|\bthanks? (?:you )?for (?:subscribing|signing up)\b|"
     r"\b(?:join|subscribe to|sign up for) our (?:free )?(?:\w+ )?(?:mailing list|newsletters?)\b|"
     r"\b(?:delivered|sent)(?: \w+){0,2} (?:right |straight |directly )?to your (?:email )?inbox|"
-    r"\b(?:right|straight|directly) (?:in|to|into) your (?:email )?inbox|"
+    r"\b(?:right|straight) (?:in|to|into) your (?:email )?inbox|"
     r"^(?:\W*\w+\W+){0,6}(?:sign up|subscribe) (?:now|today|below|here)\b|"
     r"^get the latest .{0,60}\bnewsletters?\b|"
-    r"\bfollow (?:us|him|her|me|them|@\w+|[\w.'’]+(?: [\w.'’]+){0,6}) (?:on|at) (?:twitter|"
+    r"(?:^|[.!?:*]\s*|\b(?:and|or|also|please)\s+)follow (?:us|him|her|me|them|@\w+|"
+    r"[\w.'’]+(?: [\w.'’]+){0,6}) (?:on|at) (?:twitter|"
     r"facebook|instagram|x|linkedin|tiktok|youtube|threads|bluesky|pinterest)\b|"
-    r"\bfollow (?:him|her|me|us|them) (?:at )?@\w+|\b(?:may|can) be reached (?:at|by|via)\b|"
+    r"\bfollow (?:him|her|me|us|them) (?:at )?@\w+|"
+    r"\b(?:may|can) be reached (?:at|by|via) (?:e-?mail|phone|\S+@|\(?\d{3})|"
     r"^have a (?:news )?tip\?|^e-?mail \w+(?: \w+)? at \S+@|"
-    r"^join (?:our|the) .{0,40}\b(?:forums?|community|discord)\b",
+    r"^join our .{0,40}\b(?:forums?|community|discord)\b",
     re.IGNORECASE,
 )
 PROMO_MAX_TEXT = 400

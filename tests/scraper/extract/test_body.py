@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
-from scraper.extract.body import _good_text
+from scraper.extract.body import _good_text, is_boilerplate_line
 from scraper.extract.posts import opening_post, repeated_posts
 
 _PARA = (
@@ -433,3 +433,24 @@ def test_article_chunks_split_around_an_ad_are_all_kept() -> None:
     assert "Chunk 0.1:" in body and "Chunk 1.5:" in body
     assert body.index("Chunk 0.1:") < body.index("Chunk 1.0:")
     assert "Unrelated" not in body
+
+
+def test_newsletter_prompts_and_contact_lines_are_not_body() -> None:
+    promos = ("<p>Get the latest updates right in your inbox. Subscribe to our newsletters.</p>"
+              "<p>Email Jane Roe at jroe@example.com or follow her @janeroe.</p>"
+              "<p>Follow the Herald on Facebook, Twitter and Instagram.</p>"
+              "<p>By signing up, you agree to our Terms of Use and Privacy Policy.</p>")
+    kept = ("<p>The platform surfaces customer data directly in your email inbox, and many "
+            "readers follow the council on Twitter.</p>")
+    html = (f"<html><body><article><p>{_PARA}</p>{kept}<p>Second: {_PARA}</p>{promos}"
+            "</article></body></html>")
+    body = extract_article(html).body
+    assert body.startswith(_PARA) and body.endswith(f"Second: {_PARA}")
+    assert "directly in your email inbox" in body
+
+
+def test_promotion_patterns_leave_prose_alone() -> None:
+    assert not is_boilerplate_line("The summit can be reached by car in two hours.")
+    assert not is_boilerplate_line("Many readers follow the council on Twitter.")
+    assert is_boilerplate_line("His book is out now. Follow him on Twitter @jroe.")
+    assert is_boilerplate_line("Jane Roe may be reached at jroe@example.com.")
