@@ -81,6 +81,10 @@ _SIGNATURE = re.compile(r"signature|(?:^|[\s_-])sig(?:_text|-text|nature)?(?:$|\
 _CAPTION_BOX = re.compile(r"caption|byline|(?:image|img|photo|picture|media)\w*[-_]?credit",
                           re.IGNORECASE)
 _CREDIT_BOX = re.compile(r"credit", re.IGNORECASE)
+# Hover cards and tooltips printed inline in a sentence ("Ilhan Omar" followed by her
+# photo and three headlines). The innermost such box is the pop-up; its wrapper also
+# holds the link or term that opens it, which is text.
+_HOVER_BOX = re.compile(r"rollover|tooltip|popover|hover-?card", re.IGNORECASE)
 # The author's bio box under (or over) a story: "cs-entry__author-info" would pass as
 # content for its "entry", "elementor-author-box__text" for its "text".
 _AUTHOR_BOX = re.compile(
@@ -219,6 +223,11 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
             continue
         if (_CAPTION_BOX.search(el.get("class", "")) or _image_credit(el)) and \
                 len(norm_space(el.text_content())) < CAPTION_MAX_TEXT:
+            _drop(el)
+            continue
+        if _HOVER_BOX.search(el.get("class", "")) and not any(
+                _HOVER_BOX.search(d.get("class", "")) for d in el.iterdescendants()
+                if isinstance(d.tag, str)) and len(el.text_content()) < 0.4 * total:
             _drop(el)
             continue
         if not discussion and _AUTHOR_BOX.search(attrs) and \

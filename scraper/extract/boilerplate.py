@@ -58,7 +58,10 @@ _BOILER_LINE = re.compile(
     r"sign up using \w+|post as a guest$|required, but never shown$|"
     r"by clicking .{0,20}post your answer|\d+ answers?$|see similar questions|"
     r"find the answer to your question|(?:replies|views|original post|wrote on)$|"
-    r"top posters in this topic|.{1,60} (?:likes?|liked|thanked) this\.?$)",
+    r"top posters in this topic|.{1,60} (?:likes?|liked|thanked) this\.?$|"
+    # calls to action and placeholder text left alone on their line
+    r"(?:learn more|get started(?: today)?|request a (?:demo|quote)|download now|"
+    r"rate this (?:article|post|story))[.!]?$|lorem ipsum\b)",
     re.IGNORECASE,
 )
 # Promotion anywhere in a short paragraph: newsletter sign-ups, "follow us on ...",

@@ -454,3 +454,16 @@ def test_promotion_patterns_leave_prose_alone() -> None:
     assert not is_boilerplate_line("Many readers follow the council on Twitter.")
     assert is_boilerplate_line("His book is out now. Follow him on Twitter @jroe.")
     assert is_boilerplate_line("Jane Roe may be reached at jroe@example.com.")
+
+
+def test_hover_cards_and_calls_to_action_are_not_body() -> None:
+    card = ("<span class='rollover-people'><a href='/people/jane-roe'>Jane Roe</a>"
+            "<span class='rollover-people-block'>Jane RoeCouncil votes to extend hours | "
+            "Library budget passes</span></span>")
+    html = (f"<html><body><article><p>Councillor {card} said the vote was close. {_PARA}</p>"
+            "<p>Learn more</p><p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>"
+            f"<p>Second: {_PARA}</p><p>Download now</p></article></body></html>")
+    body = extract_article(html).body
+    assert body.startswith("Councillor Jane Roe said the vote was close.")
+    assert "Library budget" not in body and "Learn more" not in body
+    assert "Lorem" not in body and "Download" not in body
