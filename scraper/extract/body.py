@@ -96,6 +96,7 @@ _VOTE_BOX = re.compile(r"vote|score|karma|like-?count|reaction-?count", re.IGNOR
 _COUNTER = re.compile(r"^\s*[+\-−]?\d[\d,.]{0,6}k?\s*$", re.IGNORECASE)
 _KEEP_NUMBERS = frozenset(("p", "td", "th", "li", "pre", "code", "dd"))
 _HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:d-none|sr-only|visually-hidden|is-hidden)(?:\s|$)")
+_STREAMED = re.compile(r"S:\d+$")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SCORED_TAGS = ("p", "pre", "td", "blockquote", "li", "div", "section", "dd")
 def _attrs(el: lxml.html.HtmlElement) -> str:
@@ -206,8 +207,8 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
                 _HIDDEN_STYLE.search(el.get("style", "")) or \
                 _HIDDEN_CLASS.search(el.get("class", "")):
             # Streaming renderers (React's <div hidden id="S:0">) park the whole
-            # article in a hidden box that a script reveals.
-            if not _holds_article(el, p_total):
+            # article, or chunks of it, in hidden boxes that a script reveals.
+            if not _STREAMED.match(el.get("id", "")) and not _holds_article(el, p_total):
                 _drop(el)
             continue
         attrs = _attrs(el)

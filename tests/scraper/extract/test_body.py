@@ -467,3 +467,12 @@ def test_hover_cards_and_calls_to_action_are_not_body() -> None:
     assert body.startswith("Councillor Jane Roe said the vote was close.")
     assert "Library budget" not in body and "Learn more" not in body
     assert "Lorem" not in body and "Download" not in body
+
+
+def test_streamed_hidden_box_is_kept_even_when_the_shell_has_more_text() -> None:
+    story = "".join(f"<p>Story {i}: {_PARA}</p>" for i in range(3))
+    shell = "".join(f"<p>Shell {i}: a definition box, a bio and a disclaimer, each one long "
+                    "enough to count as a paragraph of text on this page.</p>" for i in range(8))
+    html = (f"<html><body><main>{shell}</main><div hidden id='S:0'><div class='body'>{story}"
+            "</div></div></body></html>")
+    assert "Story 2:" in extract_article(html).body
