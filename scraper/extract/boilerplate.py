@@ -61,7 +61,10 @@ _BOILER_LINE = re.compile(
     r"top posters in this topic|.{1,60} (?:likes?|liked|thanked) this\.?$|"
     # calls to action and placeholder text left alone on their line
     r"(?:learn more|get started(?: today)?|request a (?:demo|quote)|download now|"
-    r"rate this (?:article|post|story))[.!]?$|lorem ipsum\b)",
+    r"rate this (?:article|post|story))[.!]?$|lorem ipsum\b|"
+    r"(?:article continues below|see more in:?|comment via:.*|be the first to comment|"
+    r"what do you think\?|sign up|jump to the list|pin (?:it |this )?for later!?|"
+    r"share your story|advertisement:.*)$)",
     re.IGNORECASE,
 )
 # Promotion anywhere in a short paragraph: newsletter sign-ups, "follow us on ...",
@@ -84,6 +87,18 @@ _PROMO = re.compile(
     re.IGNORECASE,
 )
 PROMO_MAX_TEXT = 400
+# Affiliate disclosures ("This post contains affiliate links", "When you buy through
+# our links, we may earn a commission"): required by advertising rules, not the story.
+_DISCLOSURE = re.compile(
+    r"\b(?:(?:contains?|uses?|includes?) (?:some )?affiliate links|(?:we|i) (?:may |might |will )?"
+    r"(?:\w+ )?(?:earn|receive|make|get) (?:a |an )?(?:small |affiliate )*(?:commissions?|"
+    r"compensation|kick ?back)|may earn (?:us )?(?:a |an )?(?:small |affiliate )*commission|"
+    r"as an amazon associate|(?:buying|when you (?:buy|purchase|shop)|if you (?:buy|purchase)\b"
+    r".{0,30}) (?:something )?through (?:our |the |these |links on )?(?:\w+ )?"
+    r"(?:links?|site|page))\b",
+    re.IGNORECASE,
+)
+DISCLOSURE_MAX_TEXT = 500
 _WORD = re.compile(r"[^\W_]")
 _BYLINE = re.compile(
     r"^(?i:(?:written|posted|reported|words)\s+)?(?i:by):?\s+[A-Z][\w.'’-]*"
@@ -109,6 +124,7 @@ _TERMINAL_HEADING = re.compile(
     r"read (?:next|more)|popular(?: posts| articles)?|trending|share this(?: article| post)?|"
     r"about the author|most (?:read|popular|viewed)|"
     r"(?:recommended|trending|top|latest|more great \w+) (?:stories|news|videos)|"
+    r"(?:what )?others are reading|keep reading|related reads?|related:|"
     r"your (?:answer|reply))\s*:?$",
     re.IGNORECASE,
 )
@@ -126,7 +142,9 @@ def is_boilerplate_line(text: str) -> bool:
     """Short lines that are page furniture or promotion, not article text."""
     if len(text) < 160 and _BOILER_LINE.match(text):
         return True
-    return len(text) < PROMO_MAX_TEXT and bool(_PROMO.search(text))
+    if len(text) < PROMO_MAX_TEXT and _PROMO.search(text):
+        return True
+    return len(text) < DISCLOSURE_MAX_TEXT and bool(_DISCLOSURE.search(text))
 
 
 def drop_boilerplate(

@@ -476,3 +476,13 @@ def test_streamed_hidden_box_is_kept_even_when_the_shell_has_more_text() -> None
     html = (f"<html><body><main>{shell}</main><div hidden id='S:0'><div class='body'>{story}"
             "</div></div></body></html>")
     assert "Story 2:" in extract_article(html).body
+
+
+def test_affiliate_disclosures_and_end_furniture_are_not_body() -> None:
+    html = ("<html><body><article><p>Disclosure: This post contains affiliate links. If you "
+            "buy through them, we may earn a small commission at no extra cost to you.</p>"
+            f"<p>{_PARA}</p><p>Article Continues Below</p><p>Second: {_PARA}</p>"
+            "<p>What do you think?</p><p>Be the first to comment</p><h3>What others are reading"
+            "</h3><p><a href='/a'>Another story</a></p></article></body></html>")
+    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+    assert not is_boilerplate_line("The store earns a commission on each sale, the owner said.")
