@@ -189,4 +189,30 @@ def drop_boilerplate(
             seen.add(text)
         quoting = False
         out.append(para)
-    return out
+    return _drop_end_bios(out, keep)
+
+
+# The writer's bio closing the story: "Jane Roe is a freelance writer who covers ...".
+_BIO = re.compile(
+    r"^\(?(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]*){0,3},? "
+    r"(?:is (?:a|an|the|also|our|currently|adjunct)\b|has written (?:for|about)|"
+    r"writes (?:about|for)|covers)"
+)
+_BIO_ROLE = re.compile(
+    r"\b(?:writer|editor|journalist|reporter|correspondent|columnist|contributor|author|"
+    r"professor|faculty|director|founder|co-founder|ceo|cto|attorney|lawyer|analyst|"
+    r"specialist|consultant|researcher|fellow|physician|executive|strategist)\b",
+    re.IGNORECASE,
+)
+BIO_MAX_TEXT = 700
+BIO_LAST = 3  # a bio is one of the story's last three paragraphs
+
+
+def _drop_end_bios(paras: list[Paragraph], keep: Callable[[Paragraph], bool]
+                   ) -> list[Paragraph]:
+    start = max(0, len(paras) - BIO_LAST)
+    return paras[:start] + [
+        p for p in paras[start:]
+        if p.quote is not None or keep(p) or len(p.text) >= BIO_MAX_TEXT
+        or not _BIO.match(p.text) or not _BIO_ROLE.search(p.text[:250])
+    ]

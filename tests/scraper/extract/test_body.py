@@ -486,3 +486,14 @@ def test_affiliate_disclosures_and_end_furniture_are_not_body() -> None:
             "</h3><p><a href='/a'>Another story</a></p></article></body></html>")
     assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
     assert not is_boilerplate_line("The store earns a commission on each sale, the owner said.")
+
+
+def test_writer_bio_closing_the_story_is_not_body() -> None:
+    bio = ("Jane Roe is a freelance writer who covers local government, schools and "
+           "libraries for several regional papers.")
+    quote = ("Jane Roe is a librarian who has worked at the branch for twenty years, and she "
+             "welcomed the vote.")
+    html = (f"<html><body><article><p>{_PARA}</p><p>{quote}</p><p>Second: {_PARA}</p>"
+            f"<p>{bio}</p></article></body></html>")
+    body = extract_article(html).body
+    assert bio not in body and quote in body and body.endswith(f"Second: {_PARA}")
