@@ -84,6 +84,8 @@ _CREDIT_BOX = re.compile(r"credit", re.IGNORECASE)
 # Hover cards and tooltips printed inline in a sentence ("Ilhan Omar" followed by her
 # photo and three headlines). The innermost such box is the pop-up; its wrapper also
 # holds the link or term that opens it, which is text.
+# Call-to-action boxes ("Start your free trial", "Get a quote") set in the story.
+_CTA_BOX = re.compile(r"(?:^|[\s_-])cta(?:$|[\s_-])|call-?to-?action", re.IGNORECASE)
 _HOVER_BOX = re.compile(r"rollover|tooltip|popover|hover-?card", re.IGNORECASE)
 # The author's bio box under (or over) a story: "cs-entry__author-info" would pass as
 # content for its "entry", "elementor-author-box__text" for its "text".
@@ -231,6 +233,10 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
                 if isinstance(d.tag, str)) and len(el.text_content()) < 0.4 * total:
             _drop(el)
             continue
+        if _CTA_BOX.search(attrs) and len(norm_space(el.text_content())) < CTA_MAX_TEXT and \
+                not _wraps_page(el):
+            _drop(el)
+            continue
         if not discussion and _AUTHOR_BOX.search(attrs) and \
                 len(norm_space(el.text_content())) < AUTHOR_BOX_MAX_TEXT and \
                 not _wraps_page(el):
@@ -263,6 +269,8 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
 # A caption, credit or byline box holds at most this much text; longer boxes so named
 # wrap real text.
 CAPTION_MAX_TEXT = 400
+# A call-to-action box holds at most this much text.
+CTA_MAX_TEXT = 1000
 # An author box holds at most this much text (name, role, a bio of a few sentences).
 AUTHOR_BOX_MAX_TEXT = 1500
 

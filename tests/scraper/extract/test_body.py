@@ -497,3 +497,12 @@ def test_writer_bio_closing_the_story_is_not_body() -> None:
             f"<p>{bio}</p></article></body></html>")
     body = extract_article(html).body
     assert bio not in body and quote in body and body.endswith(f"Second: {_PARA}")
+
+
+def test_call_to_action_box_is_not_body() -> None:
+    cta = ("<div class='post-cta-content'><h3>Start your free trial today</h3><p>Join thousands "
+           "of studios that book classes, take payments and send reminders with one tool.</p>"
+           "</div>")
+    html = (f"<html><body><article><p>{_PARA}</p>{cta}<p>Second: {_PARA}</p></article>"
+            "</body></html>")
+    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
