@@ -99,6 +99,10 @@ _DISCLOSURE = re.compile(
     re.IGNORECASE,
 )
 DISCLOSURE_MAX_TEXT = 500
+# Words every match of the patterns above contains.
+_PROMO_KEYS = ("subscrib", "sign", "clicking", "registering", "inbox", "newsletter", "mailing",
+               "follow", "reached", "tip?", "mail", "join")
+_DISCLOSURE_KEYS = ("affiliate", "commission", "compensation", "kick", "amazon", "through")
 _WORD = re.compile(r"[^\W_]")
 _BYLINE = re.compile(
     r"^(?i:(?:written|posted|reported|words)\s+)?(?i:by):?\s+[A-Z][\w.'’-]*"
@@ -142,9 +146,12 @@ def is_boilerplate_line(text: str) -> bool:
     """Short lines that are page furniture or promotion, not article text."""
     if len(text) < 160 and _BOILER_LINE.match(text):
         return True
-    if len(text) < PROMO_MAX_TEXT and _PROMO.search(text):
+    if len(text) >= DISCLOSURE_MAX_TEXT:
+        return False
+    low = text.lower()  # substring tests first: the patterns are slow on every paragraph
+    if len(text) < PROMO_MAX_TEXT and any(k in low for k in _PROMO_KEYS) and _PROMO.search(text):
         return True
-    return len(text) < DISCLOSURE_MAX_TEXT and bool(_DISCLOSURE.search(text))
+    return any(k in low for k in _DISCLOSURE_KEYS) and bool(_DISCLOSURE.search(text))
 
 
 def drop_boilerplate(
