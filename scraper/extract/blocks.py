@@ -101,6 +101,17 @@ class _Collector:
         self._in_link = 0
         self.holders: set[lxml.html.HtmlElement] = set()
 
+    def _points_away(self, href: str) -> bool:
+        """False for links within this page: a heading wrapped in its own permalink
+        ("/story#part-2") is text, not a link to another story."""
+        if not href or href.startswith("javascript:"):
+            return False
+        if "#" not in href:
+            return True
+        if href.startswith("#") or not self.base_url:
+            return not href.startswith("#")
+        return urljoin(self.base_url, href).split("#")[0] != self.base_url.split("#")[0]
+
     def add_text(self, text: str) -> None:
         self._pieces.append(text)
         if self._in_link:
@@ -133,7 +144,7 @@ class _Collector:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag and is_quote_container(el) and (quote is None or quote.element is not el):
             quote = Quote(el, quote, el.get("data-author") or None, el.get("cite") or None)
-        link = tag == "a" and bool(el.get("href", "").strip())
+        link = tag == "a" and self._points_away(el.get("href", "").strip())
         self._in_link += link
         if el.text:
             self.add_text(el.text)

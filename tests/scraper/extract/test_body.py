@@ -506,3 +506,10 @@ def test_call_to_action_box_is_not_body() -> None:
     html = (f"<html><body><article><p>{_PARA}</p>{cta}<p>Second: {_PARA}</p></article>"
             "</body></html>")
     assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+
+
+def test_heading_wrapped_in_its_own_permalink_is_kept() -> None:
+    html = (f"<html><body><article><p>{_PARA}</p><a id='part-2' "
+            "href='https://news.example/story#part-2'><h2>What the vote changes</h2></a>"
+            f"<p>Second: {_PARA}</p></article></body></html>")
+    assert "What the vote changes" in extract_article(html, "https://news.example/story").body
