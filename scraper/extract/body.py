@@ -94,6 +94,9 @@ _AUTHOR_BOX = re.compile(
     r"profile|about|wrapper)|about[-_]?(?:the[-_]?)?author|\babh_|saboxplugin|byline-contributor",
     re.IGNORECASE,
 )
+# Modal boxes (sign-up and membership offers shown over the page), named "modal",
+# "member-modal" or "memberModal" even when their inner box says "modal-content".
+_MODAL = re.compile(r"(?:^|[\s_-])[mM]odal(?:$|[\s_-])|[a-z]Modal(?:$|[\s_-])")
 _VOTE_BOX = re.compile(r"vote|score|karma|like-?count|reaction-?count", re.IGNORECASE)
 _COUNTER = re.compile(r"^\s*[+\-−]?\d[\d,.]{0,6}k?\s*$", re.IGNORECASE)
 _KEEP_NUMBERS = frozenset(("p", "td", "th", "li", "pre", "code", "dd"))
@@ -216,7 +219,8 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
         attrs = _attrs(el).lower()  # the class patterns are lower-case, case-sensitive
         hinted = bool(_ATTR_HINT.search(attrs))
         if ((hinted and (_CONSENT.search(attrs) or _SIGNATURE.search(attrs)))
-                or (el.get("role") == "dialog" and el.get("aria-modal") == "true")) \
+                or (el.get("role") == "dialog" and el.get("aria-modal") == "true")
+                or ("modal" in attrs and _MODAL.search(_attrs(el)))) \
                 and not _wraps_page(el):
             _drop(el)
             continue

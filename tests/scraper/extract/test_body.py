@@ -513,3 +513,16 @@ def test_heading_wrapped_in_its_own_permalink_is_kept() -> None:
             "href='https://news.example/story#part-2'><h2>What the vote changes</h2></a>"
             f"<p>Second: {_PARA}</p></article></body></html>")
     assert "What the vote changes" in extract_article(html, "https://news.example/story").body
+
+
+def test_membership_modal_is_not_body_even_with_a_content_box() -> None:
+    modal = ("<div class='memberModal' id='contentBlockModal'><div class='modal-content'>"
+             "<h3>Full Access Individual Subscription</h3><ul><li>Ad-free browsing environment "
+             "and unrestricted access to every archived post</li><li>Annual subscribers pay "
+             "half the monthly price of the plan</li></ul></div></div>")
+    html = (f"<html><body><article><p>{_PARA}</p><p>Second: {_PARA}</p></article>{modal}"
+            "</body></html>")
+    body = extract_article(html).body
+    assert "Subscription" not in body and "Ad-free" not in body
+    multimodal = f"<html><body><div class='multimodal-story'><p>{_PARA}</p></div></body></html>"
+    assert "The council" in extract_article(multimodal).body
