@@ -64,7 +64,7 @@ _BOILER_LINE = re.compile(
     r"rate this (?:article|post|story))[.!]?$|lorem ipsum\b|"
     r"(?:article continues below|see more in:?|comment via:.*|be the first to comment|"
     r"what do you think\?|sign up|jump to the list|pin (?:it |this )?for later!?|"
-    r"share your story|advertisement:.*)$)",
+    r"share your story|advertisement:.*)$|\(?visited [\d,.]+ times?\b)",
     re.IGNORECASE,
 )
 # Promotion anywhere in a short paragraph: newsletter sign-ups, "follow us on ...",
@@ -83,7 +83,8 @@ _PROMO = re.compile(
     r"\bfollow (?:him|her|me|us|them) (?:at )?@\w+|"
     r"\b(?:may|can) be reached (?:at|by|via) (?:e-?mail|phone|\S+@|\(?\d{3})|"
     r"^have a (?:news )?tip\?|^e-?mail \w+(?: \w+)? at \S+@|"
-    r"^join our .{0,40}\b(?:forums?|community|discord)\b",
+    r"^join our .{0,40}\b(?:forums?|community|discord)\b|"
+    r"^contact (?:[\w.'’-]+ ){1,4}at (?:\S+@|\(?\d{3})",
     re.IGNORECASE,
 )
 PROMO_MAX_TEXT = 400
@@ -101,7 +102,7 @@ _DISCLOSURE = re.compile(
 DISCLOSURE_MAX_TEXT = 500
 # Words every match of the patterns above contains.
 _PROMO_KEYS = ("subscrib", "sign", "clicking", "registering", "inbox", "newsletter", "mailing",
-               "follow", "reached", "tip?", "mail", "join")
+               "follow", "reached", "tip?", "mail", "join", "contact")
 _DISCLOSURE_KEYS = ("affiliate", "commission", "compensation", "kick", "amazon", "through")
 _WORD = re.compile(r"[^\W_]")
 _BYLINE = re.compile(

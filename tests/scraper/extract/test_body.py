@@ -526,3 +526,9 @@ def test_membership_modal_is_not_body_even_with_a_content_box() -> None:
     assert "Subscription" not in body and "Ad-free" not in body
     multimodal = f"<html><body><div class='multimodal-story'><p>{_PARA}</p></div></body></html>"
     assert "The council" in extract_article(multimodal).body
+
+
+def test_contact_lines_and_view_counters_are_not_body() -> None:
+    assert is_boilerplate_line("Contact staff writer Jane Roe at 212-555-0100 or jr@x.org.")
+    assert is_boilerplate_line("(Visited 1,902 times, 364 visits today)")
+    assert not is_boilerplate_line("Contact the council at its offices on Main Street.")
