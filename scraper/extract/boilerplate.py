@@ -64,7 +64,10 @@ _BOILER_LINE = re.compile(
     r"rate this (?:article|post|story))[.!]?$|lorem ipsum\b|"
     r"(?:article continues below|see more in:?|comment via:.*|be the first to comment|"
     r"what do you think\?|sign up|jump to the list|pin (?:it |this )?for later!?|"
-    r"share your story|advertisement:.*)$|\(?visited [\d,.]+ times?\b)",
+    r"share your story|advertisement:.*)$|\(?visited [\d,.]+ times?\b|"
+    r"(?:like|enjoy(?:ed)?) this (?:story|article|post)\?|share (?:it|this) with a friend|"
+    # a CMS shortcode printed as text: "[button link=...]Send us your review[/button]"
+    r"\[(\w+)\b[^\]]*\].*\[/\1\]$)",
     re.IGNORECASE,
 )
 # Promotion anywhere in a short paragraph: newsletter sign-ups, "follow us on ...",

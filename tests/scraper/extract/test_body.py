@@ -532,3 +532,9 @@ def test_contact_lines_and_view_counters_are_not_body() -> None:
     assert is_boilerplate_line("Contact staff writer Jane Roe at 212-555-0100 or jr@x.org.")
     assert is_boilerplate_line("(Visited 1,902 times, 364 visits today)")
     assert not is_boilerplate_line("Contact the council at its offices on Main Street.")
+
+
+def test_share_prompts_and_printed_shortcodes_are_not_body() -> None:
+    assert is_boilerplate_line("Like this story? Share it with a friend!")
+    assert is_boilerplate_line("[button link='/submit' type='big'] Send us your review[/button]")
+    assert not is_boilerplate_line("[1] The report was published in 2019.")
