@@ -104,12 +104,10 @@ class _Collector:
     def _points_away(self, href: str) -> bool:
         """False for links within this page: a heading wrapped in its own permalink
         ("/story#part-2") is text, not a link to another story."""
-        if not href or href.startswith("javascript:"):
+        if not href or href.startswith(("#", "javascript:")):
             return False
-        if "#" not in href:
+        if "#" not in href or not self.base_url:
             return True
-        if href.startswith("#") or not self.base_url:
-            return not href.startswith("#")
         return urljoin(self.base_url, href).split("#")[0] != self.base_url.split("#")[0]
 
     def add_text(self, text: str) -> None:

@@ -81,11 +81,11 @@ _SIGNATURE = re.compile(r"signature|(?:^|[\s_-])sig(?:_text|-text|nature)?(?:$|\
 _CAPTION_BOX = re.compile(r"caption|byline|(?:image|img|photo|picture|media)\w*[-_]?credit",
                           re.IGNORECASE)
 _CREDIT_BOX = re.compile(r"credit", re.IGNORECASE)
+# Call-to-action boxes ("Start your free trial", "Get a quote") set in the story.
+_CTA_BOX = re.compile(r"(?:^|[\s_-])cta(?:$|[\s_-])|call-?to-?action", re.IGNORECASE)
 # Hover cards and tooltips printed inline in a sentence ("Ilhan Omar" followed by her
 # photo and three headlines). The innermost such box is the pop-up; its wrapper also
 # holds the link or term that opens it, which is text.
-# Call-to-action boxes ("Start your free trial", "Get a quote") set in the story.
-_CTA_BOX = re.compile(r"(?:^|[\s_-])cta(?:$|[\s_-])|call-?to-?action", re.IGNORECASE)
 _HOVER_BOX = re.compile(r"rollover|tooltip|popover|hover-?card", re.IGNORECASE)
 # The author's bio box under (or over) a story: "cs-entry__author-info" would pass as
 # content for its "entry", "elementor-author-box__text" for its "text".
@@ -276,12 +276,12 @@ def _image_credit(el: lxml.html.HtmlElement) -> bool:
     return parent is not None and parent.find(".//img") is not None
 
 
-# One search for all the boxes below, so that most elements cost a single regex.
+# One search for the caption, hover, call-to-action and author boxes above.
 _BOX_HINT = re.compile(r"caption|byline|credit|rollover|tooltip|popover|hover|cta|call-?to|"
                        r"author|contributor|writer|abh_|sabox", re.IGNORECASE)
 
-# Any of the three above: one search rules them all out for most elements. Searched in
-# lower-cased attributes without IGNORECASE, which makes Python's re three times slower.
+# Consent, signature or any box above: one search rules them all out for most elements.
+# Searched in lower-cased attributes without IGNORECASE (which makes re ~3x slower).
 _ATTR_HINT = re.compile("|".join(f"(?:{r.pattern.lower()})"
                                  for r in (_CONSENT, _SIGNATURE, _BOX_HINT)))
 _MAYBE_L, _UNLIKELY_L, _SOFT_UNLIKELY_L = (
@@ -468,11 +468,11 @@ def _with_cousins(chosen: list[lxml.html.HtmlElement], top: lxml.html.HtmlElemen
         return chosen
     cousins = []
     for el in body.iter(top.tag):
-        if el.get("class", "").strip() != top_class or any(
-                el is c or c in el.iterancestors() for c in chosen):
+        if el.get("class", "").strip() != top_class:
             continue
-        if any(c in list(el.iterancestors()) or el in list(c.iterancestors()) for c in chosen):
-            continue
+        ancestors = set(el.iterancestors())
+        if any(el is c or c in ancestors or el in c.iterancestors() for c in chosen):
+            continue  # a chosen box, inside one, or around one
         text_len = len(norm_space(el.text_content()))
         if good.get(el, 0) >= COUSIN_MIN_TEXT and good.get(el, 0) >= 0.6 * text_len and \
                 link_density(el, text_len) < 0.2 and _near(el, top):
