@@ -1,6 +1,7 @@
 """Line-level clean-up of the chosen content: furniture lines ("Previous: ...", "Leave
-a comment", counters, sign-in prompts), bylines and datelines, the title repeated, and
-the link lists that follow end headings like "Related stories".
+a comment", counters, sign-in prompts), promotion (newsletter sign-ups, "follow us on",
+affiliate disclosures), bylines and datelines, the title repeated, the writer's bio at
+the end, and the link lists that follow end headings like "Related stories".
 """
 
 from __future__ import annotations
@@ -216,14 +217,21 @@ _BIO_ROLE = re.compile(
     re.IGNORECASE,
 )
 BIO_MAX_TEXT = 700
+BIO_MIN_WORDS = 10
 BIO_LAST = 3  # a bio is one of the story's last three paragraphs
+
+
+def _is_bio(text: str) -> bool:
+    """A name, "is a ...", and a job in the first sentence, in ten words or more ("Jane
+    is a fine writer." in a reader's reply is not a bio)."""
+    if len(text) >= BIO_MAX_TEXT or len(text.split()) < BIO_MIN_WORDS or not _BIO.match(text):
+        return False
+    return bool(_BIO_ROLE.search(text[:250].split(". ")[0]))
 
 
 def _drop_end_bios(paras: list[Paragraph], keep: Callable[[Paragraph], bool]
                    ) -> list[Paragraph]:
+    """Drop writers' bios among the last paragraphs (quoted or protected ones stay)."""
     start = max(0, len(paras) - BIO_LAST)
-    return paras[:start] + [
-        p for p in paras[start:]
-        if p.quote is not None or keep(p) or len(p.text) >= BIO_MAX_TEXT
-        or not _BIO.match(p.text) or not _BIO_ROLE.search(p.text[:250])
-    ]
+    return paras[:start] + [p for p in paras[start:]
+                            if p.quote is not None or keep(p) or not _is_bio(p.text)]

@@ -497,6 +497,9 @@ def test_writer_bio_closing_the_story_is_not_body() -> None:
             f"<p>{bio}</p></article></body></html>")
     body = extract_article(html).body
     assert bio not in body and quote in body and body.endswith(f"Second: {_PARA}")
+    reply = "<p>Stephen King is a great author.</p>"
+    html = f"<html><body><article><p>{_PARA}</p>{reply}</article></body></html>"
+    assert "Stephen King" in extract_article(html).body
 
 
 def test_call_to_action_box_is_not_body() -> None:
