@@ -45,6 +45,9 @@ _BOILER_LINE = re.compile(
     r"[\d,.]+k? (?:posts|helpful votes|replies|views|reactions|points|likes)$|"
     # bylines split from their names, reading times, widget labels
     r"(?:written|edited|reviewed|fact[- ]checked|contributing writer)(?: by)?:?$|by:?$|"
+    r"(?:(?:opinion|staff|senior|contributing|chief|deputy|managing|associate|executive|guest|"
+    r"freelance|news|sports|political|business) )*(?:columnist|reporter|writer|editor|"
+    r"correspondent|contributor|photographer|journalist)$|"
     r"\d+ min(?:ute)?s?\.? read$|featured video$|sharing is caring!?$|sponsored$|sign in$|"
     r"see it$|now \d+% off$|enjoyed this (?:piece|article|post)\?|if you liked this\W*$|"
     r"this slideshow requires javascript\.?$|(?:show|hide) caption$|close$|subscribe$|tags:?$|"

@@ -539,5 +539,6 @@ def test_contact_lines_and_view_counters_are_not_body() -> None:
 
 def test_share_prompts_and_printed_shortcodes_are_not_body() -> None:
     assert is_boilerplate_line("Like this story? Share it with a friend!")
+    assert is_boilerplate_line("Opinion Columnist")
     assert is_boilerplate_line("[button link='/submit' type='big'] Send us your review[/button]")
     assert not is_boilerplate_line("[1] The report was published in 2019.")
