@@ -96,10 +96,30 @@ class _Collector:
         self._pieces: list[str] = []
         self._links: list[tuple[str, str]] = []
         self._link_chars = 0
+        # Inside an <a> that wraps blocks (a teaser card: image, headline, summary), all
+        # text is link text, though no anchor sits within the paragraph itself.
+        self._in_link = 0
         self.holders: set[lxml.html.HtmlElement] = set()
+
+    def _points_away(self, href: str) -> bool:
+        """False for links within this page: a heading wrapped in its own permalink
+        ("/story#part-2") is text, not a link to another story."""
+        if not href or href.startswith(("#", "javascript:")):
+            return False
+        if "#" not in href or not self.base_url:
+            return True
+        return urljoin(self.base_url, href).split("#")[0] != self.base_url.split("#")[0]
+
+    def add_text(self, text: str) -> None:
+        self._pieces.append(text)
+        if self._in_link:
+            self._link_chars += len(norm_space(text))
 
     def add_inline(self, el: lxml.html.HtmlElement) -> None:
         text = el.text_content()
+        if self._in_link:
+            self.add_text(text)
+            return
         self._pieces.append(text)
         anchors = [el] if el.tag == "a" else el.findall(".//a")
         for a in anchors:
@@ -122,8 +142,10 @@ class _Collector:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag and is_quote_container(el) and (quote is None or quote.element is not el):
             quote = Quote(el, quote, el.get("data-author") or None, el.get("cite") or None)
+        link = tag == "a" and self._points_away(el.get("href", "").strip())
+        self._in_link += link
         if el.text:
-            self._pieces.append(el.text)
+            self.add_text(el.text)
         for child in el:
             ctag = child.tag if isinstance(child.tag, str) else ""
             if ctag == "br":
@@ -139,7 +161,8 @@ class _Collector:
             elif ctag:
                 self.add_inline(child)
             if child.tail:
-                self._pieces.append(child.tail)
+                self.add_text(child.tail)
+        self._in_link -= link
 
 
 def collect_paragraphs(

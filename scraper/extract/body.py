@@ -75,10 +75,33 @@ _CONSENT = re.compile(r"cookie|consent|gdpr|onetrust|didomi|usercentrics|qc-cmp"
 # would pass as content for its "entry").
 _SIGNATURE = re.compile(r"signature|(?:^|[\s_-])sig(?:_text|-text|nature)?(?:$|\s)",
                         re.IGNORECASE)
+# Image captions and credits, bylines: short boxes that describe the article, not part of
+# it ("InlineImage-imageEmbedCaption", "caption-full", "p.byline"). A bare "credit" box
+# may hold a reprint credit ("Reprinted with permission from ..."): only an image's goes.
+_CAPTION_BOX = re.compile(r"caption|byline|(?:image|img|photo|picture|media)\w*[-_]?credit",
+                          re.IGNORECASE)
+_CREDIT_BOX = re.compile(r"credit", re.IGNORECASE)
+# Call-to-action boxes ("Start your free trial", "Get a quote") set in the story.
+_CTA_BOX = re.compile(r"(?:^|[\s_-])cta(?:$|[\s_-])|call-?to-?action", re.IGNORECASE)
+# Hover cards and tooltips printed inline in a sentence ("Ilhan Omar" followed by her
+# photo and three headlines). The innermost such box is the pop-up; its wrapper also
+# holds the link or term that opens it, which is text.
+_HOVER_BOX = re.compile(r"rollover|tooltip|popover|hover-?card", re.IGNORECASE)
+# The author's bio box under (or over) a story: "cs-entry__author-info" would pass as
+# content for its "entry", "elementor-author-box__text" for its "text".
+_AUTHOR_BOX = re.compile(
+    r"(?:author|contributor|writer)[-_]?(?:short)?(?:box|bio|info|description|details?|card|"
+    r"profile|about|wrapper)|about[-_]?(?:the[-_]?)?author|\babh_|saboxplugin|byline-contributor",
+    re.IGNORECASE,
+)
+# Modal boxes (sign-up and membership offers shown over the page), named "modal",
+# "member-modal" or "memberModal" even when their inner box says "modal-content".
+_MODAL = re.compile(r"(?:^|[\s_-])[mM]odal(?:$|[\s_-])|[a-z]Modal(?:$|[\s_-])")
 _VOTE_BOX = re.compile(r"vote|score|karma|like-?count|reaction-?count", re.IGNORECASE)
 _COUNTER = re.compile(r"^\s*[+\-−]?\d[\d,.]{0,6}k?\s*$", re.IGNORECASE)
 _KEEP_NUMBERS = frozenset(("p", "td", "th", "li", "pre", "code", "dd"))
 _HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:d-none|sr-only|visually-hidden|is-hidden)(?:\s|$)")
+_STREAMED = re.compile(r"S:\d+$")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SCORED_TAGS = ("p", "pre", "td", "blockquote", "li", "div", "section", "dd")
 def _attrs(el: lxml.html.HtmlElement) -> str:
@@ -189,13 +212,15 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
                 _HIDDEN_STYLE.search(el.get("style", "")) or \
                 _HIDDEN_CLASS.search(el.get("class", "")):
             # Streaming renderers (React's <div hidden id="S:0">) park the whole
-            # article in a hidden box that a script reveals.
-            if not _holds_article(el, p_total):
+            # article, or chunks of it, in hidden boxes that a script reveals.
+            if not _STREAMED.match(el.get("id", "")) and not _holds_article(el, p_total):
                 _drop(el)
             continue
-        attrs = _attrs(el)
-        if (_CONSENT.search(attrs) or _SIGNATURE.search(attrs)
-                or (el.get("role") == "dialog" and el.get("aria-modal") == "true")) \
+        attrs = _attrs(el).lower()  # the class patterns are lower-case, case-sensitive
+        hinted = bool(_ATTR_HINT.search(attrs))
+        if ((hinted and (_CONSENT.search(attrs) or _SIGNATURE.search(attrs)))
+                or (el.get("role") == "dialog" and el.get("aria-modal") == "true")
+                or ("modal" in attrs and _MODAL.search(_attrs(el)))) \
                 and not _wraps_page(el):
             _drop(el)
             continue
@@ -204,12 +229,16 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
                 _COUNTER.match(el.text_content()):
             _drop(el)  # a post's vote or reply count, alone on its line
             continue
+        if hinted and _BOX_HINT.search(attrs) and \
+                _is_furniture_box(el, attrs, discussion, total):
+            _drop(el)
+            continue
         if discussion:
             attrs = _COMMENT_HINT.sub(" ", attrs)
-        if not attrs.strip() or _MAYBE.search(attrs):
+        if not attrs.strip() or _MAYBE_L.search(attrs):
             continue
-        hard = _UNLIKELY.search(attrs)
-        if not hard and not _SOFT_UNLIKELY.search(attrs):
+        hard = _UNLIKELY_L.search(attrs)
+        if not hard and not _SOFT_UNLIKELY_L.search(attrs):
             continue
         if len(el.text_content()) >= 0.4 * total or el.find(".//main") is not None:
             continue
@@ -226,6 +255,55 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
         # A page header holds navigation and the title, never body paragraphs.
         if len(header.xpath(".//p")) <= 1:
             _drop(header)
+
+
+# A caption, credit or byline box holds at most this much text; longer boxes so named
+# wrap real text.
+CAPTION_MAX_TEXT = 400
+# A call-to-action box holds at most this much text.
+CTA_MAX_TEXT = 1000
+# An author box holds at most this much text (name, role, a bio of a few sentences).
+AUTHOR_BOX_MAX_TEXT = 1500
+
+
+def _image_credit(el: lxml.html.HtmlElement) -> bool:
+    """A box named "credit" inside a figure or beside an image."""
+    if not _CREDIT_BOX.search(el.get("class", "")):
+        return False
+    if any(True for _ in el.iterancestors("figure", "picture")):
+        return True
+    parent = el.getparent()
+    return parent is not None and parent.find(".//img") is not None
+
+
+# One search for the caption, hover, call-to-action and author boxes above.
+_BOX_HINT = re.compile(r"caption|byline|credit|rollover|tooltip|popover|hover|cta|call-?to|"
+                       r"author|contributor|writer|abh_|sabox", re.IGNORECASE)
+
+# Consent, signature or any box above: one search rules them all out for most elements.
+# Searched in lower-cased attributes without IGNORECASE (which makes re ~3x slower).
+_ATTR_HINT = re.compile("|".join(f"(?:{r.pattern.lower()})"
+                                 for r in (_CONSENT, _SIGNATURE, _BOX_HINT)))
+_MAYBE_L, _UNLIKELY_L, _SOFT_UNLIKELY_L = (
+    re.compile(r.pattern.lower()) for r in (_MAYBE, _UNLIKELY, _SOFT_UNLIKELY))
+
+
+def _is_furniture_box(el: lxml.html.HtmlElement, attrs: str, discussion: bool,
+                      total: int) -> bool:
+    """Captions, credits, bylines, hover cards, calls to action and author bios."""
+    cls = el.get("class", "")
+    if _CAPTION_BOX.search(cls) or _image_credit(el):
+        return len(norm_space(el.text_content())) < CAPTION_MAX_TEXT
+    if _HOVER_BOX.search(cls):
+        return len(el.text_content()) < 0.4 * total and not any(
+            _HOVER_BOX.search(d.get("class", "")) for d in el.iterdescendants()
+            if isinstance(d.tag, str))
+    if _CTA_BOX.search(attrs):
+        return len(norm_space(el.text_content())) < CTA_MAX_TEXT and not _wraps_page(el)
+    if not discussion and _AUTHOR_BOX.search(attrs):
+        return len(norm_space(el.text_content())) < AUTHOR_BOX_MAX_TEXT and \
+            not _wraps_page(el)
+    return False
 
 
 _STRUCTURAL = frozenset(("nav", "aside", "footer", "header", "menu"))
@@ -377,7 +455,44 @@ def _find_main(root: lxml.html.HtmlElement,
             if (len(text) > 80 and density < 0.25) or \
                     (0 < len(text) <= 80 and density == 0 and re.search(r"\.( |$)", text)):
                 chosen.append(sibling)
-    return chosen
+    return _with_cousins(chosen, top, body, good)
+
+
+def _with_cousins(chosen: list[lxml.html.HtmlElement], top: lxml.html.HtmlElement,
+                  body: lxml.html.HtmlElement,
+                  good: dict[lxml.html.HtmlElement, int]) -> list[lxml.html.HtmlElement]:
+    """Add the other chunks of an article split into separate boxes between ads (each
+    chunk has the chosen box's tag and class, but sits under another parent)."""
+    top_class = top.get("class", "").strip()
+    if not top_class or top.tag not in ("div", "section", "article"):
+        return chosen
+    cousins = []
+    for el in body.iter(top.tag):
+        if el.get("class", "").strip() != top_class:
+            continue
+        ancestors = set(el.iterancestors())
+        if any(el is c or c in ancestors or el in c.iterancestors() for c in chosen):
+            continue  # a chosen box, inside one, or around one
+        text_len = len(norm_space(el.text_content()))
+        if good.get(el, 0) >= COUSIN_MIN_TEXT and good.get(el, 0) >= 0.6 * text_len and \
+                link_density(el, text_len) < 0.2 and _near(el, top):
+            cousins.append(el)
+    if not cousins:
+        return chosen
+    order = {el: i for i, el in enumerate(body.iter())}
+    return sorted(chosen + cousins, key=lambda el: order.get(el, 0))
+
+
+def _near(el: lxml.html.HtmlElement, top: lxml.html.HtmlElement) -> bool:
+    """True if ``el`` and ``top`` share an ancestor within a few levels (chunks of one
+    article sit in one column, not across the page)."""
+    mine = list(itertools.islice(top.iterancestors(), COUSIN_MAX_LEVELS))
+    return any(anc in mine for anc in itertools.islice(el.iterancestors(), COUSIN_MAX_LEVELS))
+
+
+COUSIN_MAX_LEVELS = 4
+# A chunk of the article elsewhere on the page holds at least this much reading text.
+COUSIN_MIN_TEXT = 200
 
 
 # Answer boxes scattered over the page replace the chosen box when they hold this many

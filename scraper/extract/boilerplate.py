@@ -1,6 +1,7 @@
 """Line-level clean-up of the chosen content: furniture lines ("Previous: ...", "Leave
-a comment", counters, sign-in prompts), bylines and datelines, the title repeated, and
-the link lists that follow end headings like "Related stories".
+a comment", counters, sign-in prompts), promotion (newsletter sign-ups, "follow us on",
+affiliate disclosures), bylines and datelines, the title repeated, the writer's bio at
+the end, and the link lists that follow end headings like "Related stories".
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ _BOILER_LINE = re.compile(
     r"[\d,.]+k? (?:posts|helpful votes|replies|views|reactions|points|likes)$|"
     # bylines split from their names, reading times, widget labels
     r"(?:written|edited|reviewed|fact[- ]checked|contributing writer)(?: by)?:?$|by:?$|"
+    r"(?:(?:opinion|staff|senior|contributing|chief|deputy|managing|associate|executive|guest|"
+    r"freelance|news|sports|political|business) )*(?:columnist|reporter|writer|editor|"
+    r"correspondent|contributor|photographer|journalist)$|"
     r"\d+ min(?:ute)?s?\.? read$|featured video$|sharing is caring!?$|sponsored$|sign in$|"
     r"see it$|now \d+% off$|enjoyed this (?:piece|article|post)\?|if you liked this\W*$|"
     r"this slideshow requires javascript\.?$|(?:show|hide) caption$|close$|subscribe$|tags:?$|"
@@ -58,9 +62,55 @@ _BOILER_LINE = re.compile(
     r"sign up using \w+|post as a guest$|required, but never shown$|"
     r"by clicking .{0,20}post your answer|\d+ answers?$|see similar questions|"
     r"find the answer to your question|(?:replies|views|original post|wrote on)$|"
-    r"top posters in this topic|.{1,60} (?:likes?|liked|thanked) this\.?$)",
+    r"top posters in this topic|.{1,60} (?:likes?|liked|thanked) this\.?$|"
+    # calls to action and placeholder text left alone on their line
+    r"(?:learn more|get started(?: today)?|request a (?:demo|quote)|download now|"
+    r"rate this (?:article|post|story))[.!]?$|lorem ipsum\b|"
+    r"(?:article continues below|see more in:?|comment via:.*|be the first to comment|"
+    r"what do you think\?|sign up|jump to the list|pin (?:it |this )?for later!?|"
+    r"share your story|advertisement:.*)$|\(?visited [\d,.]+ times?\b|"
+    r"(?:like|enjoy(?:ed)?) this (?:story|article|post)\?|share (?:it|this) with a friend|"
+    # a CMS shortcode printed as text: "[button link=...]Send us your review[/button]"
+    r"\[(\w+)\b[^\]]*\].*\[/\1\]$)",
     re.IGNORECASE,
 )
+# Promotion anywhere in a short paragraph: newsletter sign-ups, "follow us on ...",
+# the writer's contact line ("Email X at ... or follow him @x", "Have a tip?").
+_PROMO = re.compile(
+    r"\bby (?:subscribing|signing up|clicking|registering)\b.{0,80}\byou (?:agree|acknowledge|"
+    r"confirm)|\bthanks? (?:you )?for (?:subscribing|signing up)\b|"
+    r"\b(?:join|subscribe to|sign up for) our (?:free )?(?:\w+ )?(?:mailing list|newsletters?)\b|"
+    r"\b(?:delivered|sent)(?: \w+){0,2} (?:right |straight |directly )?to your (?:email )?inbox|"
+    r"\b(?:right|straight) (?:in|to|into) your (?:email )?inbox|"
+    r"^(?:\W*\w+\W+){0,6}(?:sign up|subscribe) (?:now|today|below|here)\b|"
+    r"^get the latest .{0,60}\bnewsletters?\b|"
+    r"(?:^|[.!?:*]\s*|\b(?:and|or|also|please)\s+)follow (?:us|him|her|me|them|@\w+|"
+    r"[\w.'’]+(?: [\w.'’]+){0,6}) (?:on|at) (?:twitter|"
+    r"facebook|instagram|x|linkedin|tiktok|youtube|threads|bluesky|pinterest)\b|"
+    r"\bfollow (?:him|her|me|us|them) (?:at )?@\w+|"
+    r"\b(?:may|can) be reached (?:at|by|via) (?:e-?mail|phone|\S+@|\(?\d{3})|"
+    r"^have a (?:news )?tip\?|^e-?mail \w+(?: \w+)? at \S+@|"
+    r"^join our .{0,40}\b(?:forums?|community|discord)\b|"
+    r"^contact (?:[\w.'’-]+ ){1,4}at (?:\S+@|\(?\d{3})",
+    re.IGNORECASE,
+)
+PROMO_MAX_TEXT = 400
+# Affiliate disclosures ("This post contains affiliate links", "When you buy through
+# our links, we may earn a commission"): required by advertising rules, not the story.
+_DISCLOSURE = re.compile(
+    r"\b(?:(?:contains?|uses?|includes?) (?:some )?affiliate links|(?:we|i) (?:may |might |will )?"
+    r"(?:\w+ )?(?:earn|receive|make|get) (?:a |an )?(?:small |affiliate )*(?:commissions?|"
+    r"compensation|kick ?back)|may earn (?:us )?(?:a |an )?(?:small |affiliate )*commission|"
+    r"as an amazon associate|(?:buying|when you (?:buy|purchase|shop)|if you (?:buy|purchase)\b"
+    r".{0,30}) (?:something )?through (?:our |the |these |links on )?(?:\w+ )?"
+    r"(?:links?|site|page))\b",
+    re.IGNORECASE,
+)
+DISCLOSURE_MAX_TEXT = 500
+# Words every match of the patterns above contains.
+_PROMO_KEYS = ("subscrib", "sign", "clicking", "registering", "inbox", "newsletter", "mailing",
+               "follow", "reached", "tip?", "mail", "join", "contact")
+_DISCLOSURE_KEYS = ("affiliate", "commission", "compensation", "kick", "amazon", "through")
 _WORD = re.compile(r"[^\W_]")
 _BYLINE = re.compile(
     r"^(?i:(?:written|posted|reported|words)\s+)?(?i:by):?\s+[A-Z][\w.'’-]*"
@@ -86,6 +136,7 @@ _TERMINAL_HEADING = re.compile(
     r"read (?:next|more)|popular(?: posts| articles)?|trending|share this(?: article| post)?|"
     r"about the author|most (?:read|popular|viewed)|"
     r"(?:recommended|trending|top|latest|more great \w+) (?:stories|news|videos)|"
+    r"(?:what )?others are reading|keep reading|related reads?|related:|"
     r"your (?:answer|reply))\s*:?$",
     re.IGNORECASE,
 )
@@ -100,8 +151,15 @@ def _is_dateline(text: str) -> bool:
 
 
 def is_boilerplate_line(text: str) -> bool:
-    """Short lines that are page furniture, not article text."""
-    return len(text) < 160 and bool(_BOILER_LINE.match(text))
+    """Short lines that are page furniture or promotion, not article text."""
+    if len(text) < 160 and _BOILER_LINE.match(text):
+        return True
+    if len(text) >= DISCLOSURE_MAX_TEXT:
+        return False
+    low = text.lower()  # substring tests first: the patterns are slow on every paragraph
+    if len(text) < PROMO_MAX_TEXT and any(k in low for k in _PROMO_KEYS) and _PROMO.search(text):
+        return True
+    return any(k in low for k in _DISCLOSURE_KEYS) and bool(_DISCLOSURE.search(text))
 
 
 def drop_boilerplate(
@@ -146,4 +204,37 @@ def drop_boilerplate(
             seen.add(text)
         quoting = False
         out.append(para)
-    return out
+    return _drop_end_bios(out, keep)
+
+
+# The writer's bio closing the story: "Jane Roe is a freelance writer who covers ...".
+_BIO = re.compile(
+    r"^\(?(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]*){0,3},? "
+    r"(?:is (?:a|an|the|also|our|currently|adjunct)\b|has written (?:for|about)|"
+    r"writes (?:about|for)|covers)"
+)
+_BIO_ROLE = re.compile(
+    r"\b(?:writer|editor|journalist|reporter|correspondent|columnist|contributor|author|"
+    r"professor|faculty|director|founder|co-founder|ceo|cto|attorney|lawyer|analyst|"
+    r"specialist|consultant|researcher|fellow|physician|executive|strategist)\b",
+    re.IGNORECASE,
+)
+BIO_MAX_TEXT = 700
+BIO_MIN_WORDS = 10
+BIO_LAST = 3  # a bio is one of the story's last three paragraphs
+
+
+def _is_bio(text: str) -> bool:
+    """A name, "is a ...", and a job in the first sentence, in ten words or more ("Jane
+    is a fine writer." in a reader's reply is not a bio)."""
+    if len(text) >= BIO_MAX_TEXT or len(text.split()) < BIO_MIN_WORDS or not _BIO.match(text):
+        return False
+    return bool(_BIO_ROLE.search(text[:250].split(". ")[0]))
+
+
+def _drop_end_bios(paras: list[Paragraph], keep: Callable[[Paragraph], bool]
+                   ) -> list[Paragraph]:
+    """Drop writers' bios among the last paragraphs (quoted or protected ones stay)."""
+    start = max(0, len(paras) - BIO_LAST)
+    return paras[:start] + [p for p in paras[start:]
+                            if p.quote is not None or keep(p) or not _is_bio(p.text)]

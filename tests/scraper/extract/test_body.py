@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
-from scraper.extract.body import _good_text
+from scraper.extract.body import _good_text, is_boilerplate_line
 from scraper.extract.posts import opening_post, repeated_posts
 
 _PARA = (
@@ -385,3 +385,160 @@ def test_answers_nested_deep_in_their_own_wrappers_are_all_kept() -> None:
     body = extract_article(html, "https://example.org/Was-it-really-that-bad").body
     for i in range(4):
         assert body.count(f"Answer {i}:") == 1
+
+
+def test_caption_credit_and_byline_boxes_are_not_body() -> None:
+    html = (f"<html><body><article><p class='byline ap-byline'>Jane Roe, Ap Science Writer</p>"
+            f"<p>{_PARA}</p><div class='InlineImage-wrapper'><img src='a.jpg'>"
+            "<div class='InlineImage-imageEmbedCaption'>Officials open the reading room on "
+            "Tuesday, Nov. 19, 2019.</div><div class='image-credit'>John Doe | Getty Images</div>"
+            f"</div><p>Second: {_PARA}</p></article></body></html>")
+    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+
+
+def test_long_box_named_for_captions_is_kept() -> None:
+    paras = "".join(f"<p>Part {i}: {_PARA}</p>" for i in range(4))
+    html = f"<html><body><div class='entry-with-captions'>{paras}</div></body></html>"
+    assert "Part 3:" in extract_article(html).body
+
+
+def test_teaser_cards_wrapped_in_one_link_count_as_links() -> None:
+    cards = "".join(
+        f"<li><a href='/news/{i}'><div class='img'><img src='{i}.jpg'></div>"
+        f"<span>Other headline number {i} about something else</span></a></li>"
+        for i in range(2))
+    html = (f"<html><body><article><p>{_PARA}</p><div class='box'><ul>{cards}</ul></div>"
+            f"<p>Second: {_PARA}</p></article></body></html>")
+    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+
+
+def test_author_bio_box_is_not_body() -> None:
+    bio = ("<div class='cs-entry__author-info'><div class='cs-entry__author-name'>Jane Roe"
+           "</div><div class='cs-entry__author-description'>Jane is an experienced writer with "
+           "five years' experience in tech, and she writes for several sites.</div></div>")
+    html = (f"<html><body><article class='entry'><p>{_PARA}</p><p>Second: {_PARA}</p>{bio}"
+            "</article></body></html>")
+    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+
+
+def test_article_chunks_split_around_an_ad_are_all_kept() -> None:
+    def chunk(i: int, n: int) -> str:
+        paras = "".join(f"<p>Chunk {i}.{j}: {_PARA}</p>" for j in range(n))
+        return f"<div class='row'><div class='article-chunk'>{paras}</div></div>"
+    html = (f"<html><body><div class='page'>{chunk(0, 2)}"
+            "<div class='ad-slot'><a href='/x'>Buy now</a></div>"
+            f"{chunk(1, 6)}</div><div class='article-chunk'>Unrelated footer text here, "
+            "far from the story and not part of it at all.</div></body></html>")
+    body = extract_article(html).body
+    assert "Chunk 0.1:" in body and "Chunk 1.5:" in body
+    assert body.index("Chunk 0.1:") < body.index("Chunk 1.0:")
+    assert "Unrelated" not in body
+
+
+def test_newsletter_prompts_and_contact_lines_are_not_body() -> None:
+    promos = ("<p>Get the latest updates right in your inbox. Subscribe to our newsletters.</p>"
+              "<p>Email Jane Roe at jroe@example.com or follow her @janeroe.</p>"
+              "<p>Follow the Herald on Facebook, Twitter and Instagram.</p>"
+              "<p>By signing up, you agree to our Terms of Use and Privacy Policy.</p>")
+    kept = ("<p>The platform surfaces customer data directly in your email inbox, and many "
+            "readers follow the council on Twitter.</p>")
+    html = (f"<html><body><article><p>{_PARA}</p>{kept}<p>Second: {_PARA}</p>{promos}"
+            "</article></body></html>")
+    body = extract_article(html).body
+    assert body.startswith(_PARA) and body.endswith(f"Second: {_PARA}")
+    assert "directly in your email inbox" in body
+
+
+def test_promotion_patterns_leave_prose_alone() -> None:
+    assert not is_boilerplate_line("The summit can be reached by car in two hours.")
+    assert not is_boilerplate_line("Many readers follow the council on Twitter.")
+    assert is_boilerplate_line("His book is out now. Follow him on Twitter @jroe.")
+    assert is_boilerplate_line("Jane Roe may be reached at jroe@example.com.")
+
+
+def test_hover_cards_and_calls_to_action_are_not_body() -> None:
+    card = ("<span class='rollover-people'><a href='/people/jane-roe'>Jane Roe</a>"
+            "<span class='rollover-people-block'>Jane RoeCouncil votes to extend hours | "
+            "Library budget passes</span></span>")
+    html = (f"<html><body><article><p>Councillor {card} said the vote was close. {_PARA}</p>"
+            "<p>Learn more</p><p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>"
+            f"<p>Second: {_PARA}</p><p>Download now</p></article></body></html>")
+    body = extract_article(html).body
+    assert body.startswith("Councillor Jane Roe said the vote was close.")
+    assert "Library budget" not in body and "Learn more" not in body
+    assert "Lorem" not in body and "Download" not in body
+
+
+def test_streamed_hidden_box_is_kept_even_when_the_shell_has_more_text() -> None:
+    story = "".join(f"<p>Story {i}: {_PARA}</p>" for i in range(3))
+    shell = "".join(f"<p>Shell {i}: a definition box, a bio and a disclaimer, each one long "
+                    "enough to count as a paragraph of text on this page.</p>" for i in range(8))
+    html = (f"<html><body><main>{shell}</main><div hidden id='S:0'><div class='body'>{story}"
+            "</div></div></body></html>")
+    assert "Story 2:" in extract_article(html).body
+
+
+def test_affiliate_disclosures_and_end_furniture_are_not_body() -> None:
+    html = ("<html><body><article><p>Disclosure: This post contains affiliate links. If you "
+            "buy through them, we may earn a small commission at no extra cost to you.</p>"
+            f"<p>{_PARA}</p><p>Article Continues Below</p><p>Second: {_PARA}</p>"
+            "<p>What do you think?</p><p>Be the first to comment</p><h3>What others are reading"
+            "</h3><p><a href='/a'>Another story</a></p></article></body></html>")
+    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+    assert not is_boilerplate_line("The store earns a commission on each sale, the owner said.")
+
+
+def test_writer_bio_closing_the_story_is_not_body() -> None:
+    bio = ("Jane Roe is a freelance writer who covers local government, schools and "
+           "libraries for several regional papers.")
+    quote = ("Jane Roe is a librarian who has worked at the branch for twenty years, and she "
+             "welcomed the vote.")
+    html = (f"<html><body><article><p>{_PARA}</p><p>{quote}</p><p>Second: {_PARA}</p>"
+            f"<p>{bio}</p></article></body></html>")
+    body = extract_article(html).body
+    assert bio not in body and quote in body and body.endswith(f"Second: {_PARA}")
+    reply = "<p>Stephen King is a great author.</p>"
+    html = f"<html><body><article><p>{_PARA}</p>{reply}</article></body></html>"
+    assert "Stephen King" in extract_article(html).body
+
+
+def test_call_to_action_box_is_not_body() -> None:
+    cta = ("<div class='post-cta-content'><h3>Start your free trial today</h3><p>Join thousands "
+           "of studios that book classes, take payments and send reminders with one tool.</p>"
+           "</div>")
+    html = (f"<html><body><article><p>{_PARA}</p>{cta}<p>Second: {_PARA}</p></article>"
+            "</body></html>")
+    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+
+
+def test_heading_wrapped_in_its_own_permalink_is_kept() -> None:
+    html = (f"<html><body><article><p>{_PARA}</p><a id='part-2' "
+            "href='https://news.example/story#part-2'><h2>What the vote changes</h2></a>"
+            f"<p>Second: {_PARA}</p></article></body></html>")
+    assert "What the vote changes" in extract_article(html, "https://news.example/story").body
+
+
+def test_membership_modal_is_not_body_even_with_a_content_box() -> None:
+    modal = ("<div class='memberModal' id='contentBlockModal'><div class='modal-content'>"
+             "<h3>Full Access Individual Subscription</h3><ul><li>Ad-free browsing environment "
+             "and unrestricted access to every archived post</li><li>Annual subscribers pay "
+             "half the monthly price of the plan</li></ul></div></div>")
+    html = (f"<html><body><article><p>{_PARA}</p><p>Second: {_PARA}</p></article>{modal}"
+            "</body></html>")
+    body = extract_article(html).body
+    assert "Subscription" not in body and "Ad-free" not in body
+    multimodal = f"<html><body><div class='multimodal-story'><p>{_PARA}</p></div></body></html>"
+    assert "The council" in extract_article(multimodal).body
+
+
+def test_contact_lines_and_view_counters_are_not_body() -> None:
+    assert is_boilerplate_line("Contact staff writer Jane Roe at 212-555-0100 or jr@x.org.")
+    assert is_boilerplate_line("(Visited 1,902 times, 364 visits today)")
+    assert not is_boilerplate_line("Contact the council at its offices on Main Street.")
+
+
+def test_share_prompts_and_printed_shortcodes_are_not_body() -> None:
+    assert is_boilerplate_line("Like this story? Share it with a friend!")
+    assert is_boilerplate_line("Opinion Columnist")
+    assert is_boilerplate_line("[button link='/submit' type='big'] Send us your review[/button]")
+    assert not is_boilerplate_line("[1] The report was published in 2019.")
