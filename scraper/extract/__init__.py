@@ -6,6 +6,8 @@ input gives an article with empty fields, because one odd page must not stop a c
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import lxml.html
 
 from archive.types import Article
@@ -101,7 +103,8 @@ class Extractor:
                     url: str | None) -> tuple[list[Paragraph], list[Found]]:
         paragraphs = collect_paragraphs(main, url)
         paragraphs = drop_boilerplate(
-            paragraphs, meta.title, lambda p: is_attribution_line(p, self._patterns)
+            paragraphs, meta.title, lambda p: is_attribution_line(p, self._patterns),
+            urlsplit(url).hostname if url else None,
         )
         return split_attributions(paragraphs, self._patterns)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from .blocks import Paragraph
 from .dates import MONTH_NAMES, parse_date
@@ -163,7 +164,8 @@ def is_boilerplate_line(text: str) -> bool:
 
 
 def drop_boilerplate(
-    paragraphs: list[Paragraph], title: str | None, keep: Callable[[Paragraph], bool]
+    paragraphs: list[Paragraph], title: str | None, keep: Callable[[Paragraph], bool],
+    host: str | None = None,
 ) -> list[Paragraph]:
     """Remove furniture lines, the title repeated, and link lists after end headings.
 
@@ -194,7 +196,8 @@ def drop_boilerplate(
             continue  # the byline, dateline and photo credits are metadata, not body
         if title_l and text.lower() == title_l and para.tag in ("h1", "h2", "div", "p"):
             continue
-        if para.link_density > 0.6 and len(text) < 300 and para.quote is None:
+        if para.link_density > 0.6 and len(text) < 300 and para.quote is None and \
+                not _cites_elsewhere(para, host):
             continue
         if len(text) >= 40 and para.quote is None and not quoting:
             if text in seen:
@@ -205,6 +208,20 @@ def drop_boilerplate(
         quoting = False
         out.append(para)
     return _drop_end_bios(out, keep)
+
+
+def _cites_elsewhere(para: Paragraph, host: str | None) -> bool:
+    """A line that is one link to another site, worded as a sentence ("Always save remote
+    image data" linking a change request): a cited item, not the site's own navigation."""
+    if not host or len(para.links) != 1 or len(para.text.split()) < 4:
+        return False
+    other = urlsplit(para.links[0][1]).hostname or ""
+    return bool(other) and not _same_site(other, host)
+
+
+def _same_site(a: str, b: str) -> bool:
+    a, b = a.removeprefix("www."), b.removeprefix("www.")
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
 
 
 # The writer's bio closing the story: "Jane Roe is a freelance writer who covers ...".

@@ -542,3 +542,15 @@ def test_share_prompts_and_printed_shortcodes_are_not_body() -> None:
     assert is_boilerplate_line("Opinion Columnist")
     assert is_boilerplate_line("[button link='/submit' type='big'] Send us your review[/button]")
     assert not is_boilerplate_line("[1] The report was published in 2019.")
+
+
+def test_list_of_links_to_other_sites_worded_as_sentences_is_content() -> None:
+    items = ("<ul><li><a href='https://git.example/pr/1'>Always save remote image data</a></li>"
+             "<li><a href='https://git.example/pr/2'>Fix jump to content links</a></li>"
+             "<li><a href='/about'>About this blog and its team</a></li>"
+             "<li><a href='https://git.example/pr/3'>Docs</a></li></ul>")
+    html = f"<html><body><article><p>{_PARA}</p><p>Merged this week:</p>{items}" \
+           f"<p>{_PARA}</p></article></body></html>"
+    body = extract_article(html, url="https://news.example.org/update").body
+    assert "Always save remote image data" in body and "Fix jump to content" in body
+    assert "About this blog" not in body and "Docs" not in body
