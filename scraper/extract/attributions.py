@@ -352,9 +352,13 @@ def split_attributions(
                             it.closing = len(kept)
                 found.extend(items)
             elif pattern.applies_to == "article":
-                item.whole = True
-                if all(k.tag in HEADING_TAGS for k in kept):
-                    item.closing = len(kept)  # a note atop the text credits what follows
+                boxed = _boxed_run(kept, para)
+                if boxed:
+                    item.first, item.last = boxed
+                else:
+                    item.whole = True
+                    if all(k.tag in HEADING_TAGS for k in kept):
+                        item.closing = len(kept)  # a note atop the text credits what follows
                 found.append(item)
             continue
         kept.append(para)
@@ -381,6 +385,26 @@ def split_attributions(
         if not item.whole and item.closing == len(kept):
             item.whole, item.closing = True, None  # nothing followed: it closes the post
     return kept, [f for f in found if f.first is not None or f.whole]
+
+
+def _boxed_run(kept: list[Paragraph], line: Paragraph) -> tuple[int, int] | None:
+    """The paragraphs just before a closing credit that sit in a box of their own beside
+    it (an excerpt in ``<div class="excerpt">`` after the blogger's intro): the passage
+    it credits, rather than the whole post. ``None`` when there is no such box."""
+    if not kept or line.element is None:
+        return None
+    holder = line.element.getparent()
+    first_el = kept[-1].element
+    box = first_el.getparent() if first_el is not None else None
+    if box is None or holder is None or box is holder or box.getparent() is not holder:
+        return None
+    first = len(kept) - 1
+    while first > 0 and kept[first - 1].element is not None and \
+            kept[first - 1].element.getparent() is box:  # type: ignore[union-attr]
+        first -= 1
+    if first == 0:
+        return None  # the box holds the whole post: credit it whole
+    return first, len(kept) - 1
 
 
 def _unseen_boxes(quote: Quote | None, seen: set[int]) -> list[Quote]:

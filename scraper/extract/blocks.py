@@ -58,6 +58,7 @@ class Paragraph:
     quote: Quote | None = None
     links: list[tuple[str, str]] = field(default_factory=list)
     link_chars: int = 0
+    element: lxml.html.HtmlElement | None = None  # the block it was read from
 
     @property
     def link_density(self) -> float:
@@ -129,10 +130,11 @@ class _Collector:
             if href and not href.startswith(("javascript:", "#", "mailto:")):
                 self._links.append((link_text, urljoin(self.base_url, href)))
 
-    def flush(self, tag: str, quote: Quote | None) -> None:
+    def flush(self, el: lxml.html.HtmlElement, quote: Quote | None) -> None:
         text = norm_space("".join(self._pieces))
         if text:
-            self.out.append(Paragraph(text, tag, quote, self._links, self._link_chars))
+            tag = el.tag if isinstance(el.tag, str) else ""
+            self.out.append(Paragraph(text, tag, quote, self._links, self._link_chars, el))
         self._pieces, self._links, self._link_chars = [], [], 0
 
     def walk(self, el: lxml.html.HtmlElement, quote: Quote | None, depth: int = 0) -> None:
@@ -149,15 +151,15 @@ class _Collector:
         for child in el:
             ctag = child.tag if isinstance(child.tag, str) else ""
             if ctag == "br":
-                self.flush(tag, quote)
+                self.flush(el, quote)
             elif ctag and (_is_block(child) or child in self.holders):
-                self.flush(tag, quote)
+                self.flush(el, quote)
                 self.walk(child, quote, depth + 1)
-                self.flush(ctag, quote)
+                self.flush(child, quote)
             elif ctag == "cite" and quote is not None and _SAID.search(child.text_content()):
-                self.flush(tag, quote)  # phpBB's "<cite>X wrote:</cite>" heads its quote
+                self.flush(el, quote)  # phpBB's "<cite>X wrote:</cite>" heads its quote
                 self.add_inline(child)
-                self.flush("cite", quote)
+                self.flush(child, quote)
             elif ctag:
                 self.add_inline(child)
             if child.tail:
@@ -182,5 +184,5 @@ def collect_paragraphs(
                 quote = Quote(anc, quote, anc.get("data-author"), anc.get("cite"))
         collector.holders = _block_holders(el)
         collector.walk(el, quote)
-        collector.flush(el.tag if isinstance(el.tag, str) else "div", quote)
+        collector.flush(el, quote)
     return collector.out

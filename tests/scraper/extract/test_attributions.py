@@ -153,3 +153,17 @@ def test_time_before_the_name_in_a_quote_header_is_not_the_source() -> None:
         assert _short(_found(POSTS.format(quote=quote))) == [
             ("R C-R", "forum_quote", "Is the bottom about too much focus on AI tools, then?")
         ], when
+
+
+def test_closing_credit_after_an_excerpt_box_credits_the_excerpt_only() -> None:
+    excerpt = ("<div class='excerpt'><p>The salt road ran from the marsh pans to the hill "
+               "towns, and every family on it knew the price of a sack.</p><p>The road was "
+               "never paved; it was a habit more than a route.</p></div>")
+    credit = "<p>Reprinted with permission from The Salt Road.</p>"
+    intro = "<p>I have waited two years for this book. Here is chapter three.</p>"
+    boxed = _found(f"<article><div class='entry'>{intro}{excerpt}{credit}</div></article>")
+    assert [(a.source, a.passage[:13]) for a in boxed] == [("The Salt Road", "The salt road")]
+    assert boxed[0].passage.endswith("more than a route.")
+    unboxed = excerpt.removeprefix("<div class='excerpt'>").removesuffix("</div>")
+    loose = _found(f"<article><div class='entry'>{intro}{unboxed}{credit}</div></article>")
+    assert [(a.source, a.passage[:13]) for a in loose] == [("The Salt Road", "I have waited")]
