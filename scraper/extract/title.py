@@ -176,7 +176,11 @@ def headline(root: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlEl
     # no heading tag holds it (the h1 is the site name): the first element in the body
     # whose whole text is the title, such as a <legend> or a styled <div>
     wanted = norm_space(title)
-    for node in root.xpath("//body//text()[normalize-space(.) = $t]", t=wanted) if wanted else ():
+    try:
+        nodes = root.xpath("//body//text()[normalize-space(.) = $t]", t=wanted) if wanted else []
+    except ValueError:  # a control character (from script data) XPath cannot take
+        nodes = []
+    for node in nodes:
         owner = node.getparent()
         if node.is_tail:
             owner = owner.getparent()
