@@ -6,14 +6,12 @@ input gives an article with empty fields, because one odd page must not stop a c
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import lxml.html
 
 from archive.types import Article
 
 from ..config import ExtractSettings
-from ._dom import parse_html, to_text
+from ._dom import parse_html, to_text, url_host
 from .attributions import (
     LinePattern,
     annotate_quote_credits,
@@ -104,7 +102,7 @@ class Extractor:
         paragraphs = collect_paragraphs(main, url)
         paragraphs = drop_boilerplate(
             paragraphs, meta.title, lambda p: is_attribution_line(p, self._patterns),
-            urlsplit(url).hostname if url else None,
+            url_host(url) or None,
         )
         return split_attributions(paragraphs, self._patterns)
 

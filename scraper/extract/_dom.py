@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -51,6 +52,22 @@ def parse_json(text: str, *, lenient: bool = False) -> object:
         return json.loads(text.replace("\n", " ").rstrip(";"), strict=False)
     except (ValueError, RecursionError):
         return None
+
+
+def join_url(base: str | None, href: str) -> str:
+    """``urljoin`` that never raises: a page's malformed link ("http://[x") stays as written."""
+    try:
+        return urljoin(base or "", href)
+    except ValueError:
+        return href
+
+
+def url_host(url: str | None) -> str:
+    """The lower-cased host of ``url`` ("" when it has none or is malformed)."""
+    try:
+        return (urlsplit(url or "").hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def norm_space(text: str) -> str:

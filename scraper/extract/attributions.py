@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
 from archive.types import Attribution
 
-from ._dom import norm_space
+from ._dom import join_url, norm_space, url_host
 from .blocks import HEADING_TAGS, Paragraph, Quote
 from .dates import MONTH_NAMES
 
@@ -133,7 +132,7 @@ def is_attribution_line(para: Paragraph, patterns: list[LinePattern]) -> bool:
 
 
 def _source_from_cite(url: str) -> str:
-    host = urlsplit(url).hostname or url
+    host = url_host(url) or url
     return host.removeprefix("www.")
 
 
@@ -180,7 +179,7 @@ def annotate_quote_credits(root: lxml.html.HtmlElement, base_url: str | None = N
                 name = _credit_name(children[at].tail or "")
                 links = [a.get("href") for a in bq if a.tag == "a" and a.get("href")]
                 if name and links and not bq.get("cite"):
-                    bq.set("data-source-url", urljoin(base_url or "", links[-1]))
+                    bq.set("data-source-url", join_url(base_url, links[-1]))
                 if name:
                     for extra in children[at + 1:]:
                         extra.drop_tree()
@@ -260,7 +259,7 @@ def _annotate_credit_lines(root: lxml.html.HtmlElement, base_url: str | None) ->
         target.set("data-author", name)
         target.set("data-credit-pattern", "forum_quote")
         if jumps:
-            target.set("data-source-url", urljoin(base_url or "", jumps[-1]))
+            target.set("data-source-url", join_url(base_url, jumps[-1]))
         for wrapper in line.iterancestors():
             if wrapper is box:
                 break

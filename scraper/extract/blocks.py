@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 import lxml.html
 
-from ._dom import norm_space
+from ._dom import join_url, norm_space
 
 BLOCK_TAGS = frozenset((
     "p", "div", "section", "article", "main", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
@@ -109,7 +108,7 @@ class _Collector:
             return False
         if "#" not in href or not self.base_url:
             return True
-        return urljoin(self.base_url, href).split("#")[0] != self.base_url.split("#")[0]
+        return join_url(self.base_url, href).split("#")[0] != self.base_url.split("#")[0]
 
     def add_text(self, text: str) -> None:
         self._pieces.append(text)
@@ -128,7 +127,7 @@ class _Collector:
             self._link_chars += len(link_text)
             href = (a.get("href") or "").strip()
             if href and not href.startswith(("javascript:", "#", "mailto:")):
-                self._links.append((link_text, urljoin(self.base_url, href)))
+                self._links.append((link_text, join_url(self.base_url, href)))
 
     def flush(self, el: lxml.html.HtmlElement, quote: Quote | None) -> None:
         text = norm_space("".join(self._pieces))

@@ -16,11 +16,10 @@ from __future__ import annotations
 import copy
 import itertools
 import re
-from urllib.parse import urlsplit
 
 import lxml.html
 
-from ._dom import link_density, norm_space
+from ._dom import link_density, norm_space, url_host
 from .boilerplate import drop_boilerplate as drop_boilerplate  # re-exported for the pipeline
 from .boilerplate import is_boilerplate_line as is_boilerplate_line
 from .posts import (
@@ -573,7 +572,7 @@ def _is_teaser(el: lxml.html.HtmlElement, host: str) -> bool:
         return False
     for h in el.iter(*_HEADINGS):
         links = h.findall(".//a") + [a for a in h.iterancestors("a")]
-        if any(urlsplit(a.get("href", "")).netloc.lower().removeprefix("www.") in ("", host)
+        if any(url_host(a.get("href", "")).removeprefix("www.") in ("", host)
                and a.get("href", "").strip() not in ("", "#") for a in links):
             return True
     return False
@@ -587,7 +586,7 @@ TEASER_MAX_TEXT = 400
 def drop_teasers(main: list[lxml.html.HtmlElement], url: str | None) -> None:
     """Remove runs of three or more sibling teaser boxes (other stories' headlines with
     their summaries) from the chosen content, in place."""
-    host = urlsplit(url or "").netloc.lower().removeprefix("www.")
+    host = url_host(url).removeprefix("www.")
     for box in main:
         for parent in list(box.iter()):
             if not isinstance(parent.tag, str) or len(parent) < 3:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
+from ._dom import url_host
 from .blocks import Paragraph
 from .dates import MONTH_NAMES, parse_date
 
@@ -215,7 +215,7 @@ def _cites_elsewhere(para: Paragraph, host: str | None) -> bool:
     image data" linking a change request): a cited item, not the site's own navigation."""
     if not host or len(para.links) != 1 or len(para.text.split()) < 4:
         return False
-    other = urlsplit(para.links[0][1]).hostname or ""
+    other = url_host(para.links[0][1])
     return bool(other) and not _same_site(other, host)
 
 

@@ -15,11 +15,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
 import lxml.html
 
-from ._dom import norm_space, parse_json
+from ._dom import join_url, norm_space, parse_json
 from .dateline import (
     POST_NUMBER,
     choose_dateline,
@@ -272,10 +271,10 @@ def _from_meta(root: lxml.html.HtmlElement, meta: Metadata) -> None:
 
 def _from_elements(root: lxml.html.HtmlElement, meta: Metadata, url: str | None) -> None:
     for el in root.xpath('//link[@rel="canonical"][@href]'):
-        meta.offer("canonical_url", urljoin(url or "", el.get("href").strip()), "link:canonical")
+        meta.offer("canonical_url", join_url(url, el.get("href").strip()), "link:canonical")
     mv = _meta_values(root)
     if "og:url" in mv:
-        meta.offer("canonical_url", urljoin(url or "", mv["og:url"][0]), "meta:og:url")
+        meta.offer("canonical_url", join_url(url, mv["og:url"][0]), "meta:og:url")
     lang = root.get("lang") or root.get("xml:lang")
     meta.offer("language", lang.strip() if lang else None, "html:lang")
     for prop, name in (("datePublished", "published"), ("dateModified", "modified")):
@@ -433,5 +432,5 @@ def extract_metadata(root: lxml.html.HtmlElement, url: str | None = None) -> Met
         if meta.signals.get("language") == "meta:og:locale":
             meta.language = meta.language.split("-")[0].lower()
     if meta.image and url:
-        meta.image = urljoin(url, meta.image)
+        meta.image = join_url(url, meta.image)
     return meta

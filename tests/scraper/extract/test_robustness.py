@@ -33,6 +33,17 @@ def test_deeply_nested_script_data() -> None:
             assert extract_article(page).body == "Text that survives the script data."
 
 
+def test_malformed_urls_in_links_and_metadata() -> None:
+    bad = "http://[oops/x"
+    teasers = "".join(f"<div><h3><a href='{bad}'>Story {i}</a></h3></div>" for i in range(3))
+    page = (f"<html><head><link rel=canonical href='{bad}'><meta property=og:image "
+            f"content='{bad}'></head><body><article><p>Body text that stays, with a "
+            f"<a href='{bad}'>link</a>.</p><blockquote cite='{bad}'><p>A quote.</p>"
+            f"</blockquote>{teasers}</article></body></html>")
+    for url in ("https://news.example/a", bad, None):
+        assert "Body text that stays" in extract_article(page, url=url).body
+
+
 def test_mixed_encodings() -> None:
     # A UTF-8 page with a pasted windows-1252 fragment, and a stray UTF-16 byte pair.
     html = (b"<html><head><meta charset='utf-8'><title>Caf\xc3\xa9 news</title></head><body>"
