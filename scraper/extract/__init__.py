@@ -13,15 +13,13 @@ from archive.types import Article
 from ..config import ExtractSettings
 from ._dom import parse_html, to_text, url_host
 from .attributions import (
+    Found,
     LinePattern,
     annotate_quote_credits,
     compile_patterns,
     is_attribution_line,
     locate,
     split_attributions,
-)
-from .attributions import (
-    _Found as Found,
 )
 from .blocks import Paragraph, collect_paragraphs
 from .body import clean_tree, drop_boilerplate, drop_teasers, find_main, is_discussion

@@ -59,7 +59,10 @@ class LinePattern:
 
 
 @dataclass(eq=False)  # found, waiting and ready lists are told apart by identity
-class _Found:
+class Found:
+    """An attribution being assembled: its passage is a range of kept paragraphs
+    (``first``..``last``) or the ``whole`` body, resolved to characters by ``locate``."""
+
     source: str
     url: str | None
     pattern: str
@@ -270,7 +273,7 @@ def _annotate_credit_lines(root: lxml.html.HtmlElement, base_url: str | None) ->
 
 def split_attributions(
     paragraphs: list[Paragraph], patterns: list[LinePattern]
-) -> tuple[list[Paragraph], list[_Found]]:
+) -> tuple[list[Paragraph], list[Found]]:
     """Separate attribution lines from body paragraphs.
 
     Returns:
@@ -278,9 +281,9 @@ def split_attributions(
         index ranges into those paragraphs (resolved to characters by ``locate``).
     """
     kept: list[Paragraph] = []
-    found: list[_Found] = []
-    open_: _Found | None = None  # an attribution whose passage is still growing
-    waiting: list[_Found] = []  # "next" attributions with no passage yet
+    found: list[Found] = []
+    open_: Found | None = None  # an attribution whose passage is still growing
+    waiting: list[Found] = []  # "next" attributions with no passage yet
     seen_quotes: set[int] = set()
 
     def close() -> None:
@@ -304,7 +307,7 @@ def split_attributions(
                     kind = matched[0].name
                 kind = box.element.get("data-credit-pattern") or kind
                 url = box.cite or box.element.get("data-source-url")
-                item = _Found(_clean_source(source), url, kind, quote=box)
+                item = Found(_clean_source(source), url, kind, quote=box)
                 found.append(item)
                 waiting.append(item)
                 credit_line = credit_line or matched is not None
@@ -315,7 +318,7 @@ def split_attributions(
         matched = _match_line(para, patterns)
         if matched:
             pattern, source = matched
-            item = _Found(source, _link_for(para, source), pattern.name, quote=quote)
+            item = Found(source, _link_for(para, source), pattern.name, quote=quote)
             if pattern.applies_to == "next":
                 close()
                 # A line opening a quote nested in a waiting one ("A wrote:" then "B
@@ -327,7 +330,7 @@ def split_attributions(
                 via = _VIA_SUFFIX.search(source)
                 if via:
                     item.source = _clean_source(source[:via.start()])
-                items = [item] + ([_Found(_clean_source(via["via"]), None, "via")] if via else [])
+                items = [item] + ([Found(_clean_source(via["via"]), None, "via")] if via else [])
                 last = len(kept) - 1
                 # The excerpt credited is a quote just before the line (one comment
                 # paragraph may sit between); with none, a short link post is credited
@@ -366,7 +369,7 @@ def split_attributions(
             inline = pattern.regex.search(para.text) if pattern.applies_to == "inline" else None
             if inline:
                 name = _clean_source(inline["source"])
-                found.append(_Found(name, _link_for(para, name), pattern.name, index, index))
+                found.append(Found(name, _link_for(para, name), pattern.name, index, index))
         ready = [w for w in waiting if not _defers_to_nested(w, quote, found)]
         if ready:
             for item in ready:
@@ -420,7 +423,7 @@ def _strictly_inside(inner: Quote | None, outer: Quote | None) -> bool:
         inner.within(outer)
 
 
-def _defers_to_nested(item: _Found, quote: Quote | None, found: list[_Found]) -> bool:
+def _defers_to_nested(item: Found, quote: Quote | None, found: list[Found]) -> bool:
     """True while ``quote`` is a nested quote credited by a later line, not ``item``'s text."""
     return _strictly_inside(quote, item.quote) and any(
         _strictly_inside(other.quote, item.quote) and quote is not None and
@@ -429,7 +432,7 @@ def _defers_to_nested(item: _Found, quote: Quote | None, found: list[_Found]) ->
     )
 
 
-def locate(found: list[_Found], offsets: list[tuple[int, int]], body: str) -> list[Attribution]:
+def locate(found: list[Found], offsets: list[tuple[int, int]], body: str) -> list[Attribution]:
     """Resolve paragraph ranges to character spans in ``body``."""
     out: list[Attribution] = []
     for position, item in enumerate(found):

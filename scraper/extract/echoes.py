@@ -13,7 +13,7 @@ import re
 
 import lxml.html
 
-from .attributions import _Found as Found
+from .attributions import Found
 from .blocks import Paragraph, is_quote_container
 
 _WORD = re.compile(r"\w+")
