@@ -2,7 +2,7 @@
 
     pip install atheris
     mkdir -p /tmp/fuzz-corpus
-    python bench/fuzz_parser.py /tmp/fuzz-corpus tests/data/fuzz/parser scraper/demo/site/* \
+    python bench/fuzz_parser.py /tmp/fuzz-corpus tests/data/fuzz/parser scraper/demo/site/blogs \
         -max_total_time=300
 
 (libFuzzer writes new inputs into the first directory, so keep that one outside the repo.)
