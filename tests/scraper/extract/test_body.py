@@ -13,6 +13,16 @@ _PARA = (
 )
 
 
+_TWO_PARAS = f"{_PARA}\n\nSecond: {_PARA}"
+
+
+def _story_body(between: str = "", after: str = "", article_class: str = "entry") -> str:
+    """The body extracted from a two-paragraph story with furniture between or after."""
+    return extract_article(
+        f"<html><body><article class='{article_class}'><p>{_PARA}</p>{between}"
+        f"<p>Second: {_PARA}</p>{after}</article></body></html>").body
+
+
 def test_article_split_over_builder_boxes_is_taken_whole() -> None:
     boxes = "".join(
         f"<section class='row'><div class='col'><div class='text-block'><p>{i} {_PARA}</p>"
@@ -71,7 +81,7 @@ def test_forum_profile_lines_and_wordless_lines_are_dropped() -> None:
             f"<p>Reaction score</p><p>\u200d</p><p>★★★★★</p><p>Second: {_PARA}</p>"
             "</article></body></html>")
     body = extract_article(html).body
-    assert body == f"{_PARA}\n\nSecond: {_PARA}"
+    assert body == _TWO_PARAS
 
 
 def test_byline_dateline_and_photo_credit_lines_are_not_body() -> None:
@@ -293,7 +303,7 @@ def test_widget_labels_and_orphan_byline_words_are_not_body() -> None:
             f"<p>Don't Miss:</p><p>Second: {_PARA}</p><p>Show caption</p><p>Close</p>"
             f"<h3>Recommended Stories</h3><p><a href='/a'>Other story</a> teaser</p>"
             "</article></body></html>")
-    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+    assert extract_article(html).body == _TWO_PARAS
 
 
 def test_post_profile_boxes_go_but_the_author_line_stays() -> None:
@@ -333,7 +343,7 @@ def test_promo_lines_comment_form_labels_and_more_news_boxes_are_not_body() -> N
             f"NOTIFICATIONS.</p><p>{_PARA}</p><p>Updated at 1:23 p.m.</p><p>Read time: 14 min</p>"
             f"<p>Second: {_PARA}</p><p>Name*</p><p>Email*</p></article>"
             f"<div class='more-news'><ul>{teasers}</ul></div></body></html>")
-    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+    assert extract_article(html).body == _TWO_PARAS
 
 
 def test_excerpt_boxes_of_other_posts_are_not_body() -> None:
@@ -393,7 +403,7 @@ def test_caption_credit_and_byline_boxes_are_not_body() -> None:
             "<div class='InlineImage-imageEmbedCaption'>Officials open the reading room on "
             "Tuesday, Nov. 19, 2019.</div><div class='image-credit'>John Doe | Getty Images</div>"
             f"</div><p>Second: {_PARA}</p></article></body></html>")
-    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+    assert extract_article(html).body == _TWO_PARAS
 
 
 def test_long_box_named_for_captions_is_kept() -> None:
@@ -407,18 +417,14 @@ def test_teaser_cards_wrapped_in_one_link_count_as_links() -> None:
         f"<li><a href='/news/{i}'><div class='img'><img src='{i}.jpg'></div>"
         f"<span>Other headline number {i} about something else</span></a></li>"
         for i in range(2))
-    html = (f"<html><body><article><p>{_PARA}</p><div class='box'><ul>{cards}</ul></div>"
-            f"<p>Second: {_PARA}</p></article></body></html>")
-    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+    assert _story_body(between=f"<div class='box'><ul>{cards}</ul></div>") == _TWO_PARAS
 
 
 def test_author_bio_box_is_not_body() -> None:
     bio = ("<div class='cs-entry__author-info'><div class='cs-entry__author-name'>Jane Roe"
            "</div><div class='cs-entry__author-description'>Jane is an experienced writer with "
            "five years' experience in tech, and she writes for several sites.</div></div>")
-    html = (f"<html><body><article class='entry'><p>{_PARA}</p><p>Second: {_PARA}</p>{bio}"
-            "</article></body></html>")
-    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+    assert _story_body(after=bio) == _TWO_PARAS
 
 
 def test_article_chunks_split_around_an_ad_are_all_kept() -> None:
@@ -484,7 +490,7 @@ def test_affiliate_disclosures_and_end_furniture_are_not_body() -> None:
             f"<p>{_PARA}</p><p>Article Continues Below</p><p>Second: {_PARA}</p>"
             "<p>What do you think?</p><p>Be the first to comment</p><h3>What others are reading"
             "</h3><p><a href='/a'>Another story</a></p></article></body></html>")
-    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+    assert extract_article(html).body == _TWO_PARAS
     assert not is_boilerplate_line("The store earns a commission on each sale, the owner said.")
 
 
@@ -506,9 +512,7 @@ def test_call_to_action_box_is_not_body() -> None:
     cta = ("<div class='post-cta-content'><h3>Start your free trial today</h3><p>Join thousands "
            "of studios that book classes, take payments and send reminders with one tool.</p>"
            "</div>")
-    html = (f"<html><body><article><p>{_PARA}</p>{cta}<p>Second: {_PARA}</p></article>"
-            "</body></html>")
-    assert extract_article(html).body == f"{_PARA}\n\nSecond: {_PARA}"
+    assert _story_body(between=cta) == _TWO_PARAS
 
 
 def test_heading_wrapped_in_its_own_permalink_is_kept() -> None:
