@@ -181,6 +181,7 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
     On a ``discussion`` page, boxes named for comments and replies are the content
     and stay.
     """
+    _drop_short_forms(root)
     if discussion:
         mark_post_heads(root)
     for el in list(root.iter("noscript")):
@@ -255,6 +256,23 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
         # A page header holds navigation and the title, never body paragraphs.
         if len(header.xpath(".//p")) <= 1:
             _drop(header)
+
+
+_SHORT_FORM = re.compile(r"(?:^|[\s_-])short(?:$|[\s_-])", re.IGNORECASE)
+_LONG_FORM = re.compile(r"(?:^|[\s_-])long(?:$|[\s_-])", re.IGNORECASE)
+
+
+def _drop_short_forms(root: lxml.html.HtmlElement) -> None:
+    """A ``<time>`` may hold its long and short forms side by side, one shown by the
+    style sheet ("June 14, 2024" and "1 yr"); as text they run together ("June 14,
+    20241 yr"): keep the long form."""
+    for time in list(root.iter("time")):
+        kids = [c for c in time if isinstance(c.tag, str)]
+        if len(kids) < 2 or not any(_LONG_FORM.search(c.get("class", "")) for c in kids):
+            continue
+        for kid in kids:
+            if _SHORT_FORM.search(kid.get("class", "")):
+                _drop(kid)  # its tail text stays
 
 
 # A caption, credit or byline box holds at most this much text; longer boxes so named

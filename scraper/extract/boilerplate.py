@@ -7,7 +7,7 @@ the end, and the link lists that follow end headings like "Related stories".
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from urllib.parse import urlsplit
 
 from .blocks import Paragraph
@@ -165,11 +165,12 @@ def is_boilerplate_line(text: str) -> bool:
 
 def drop_boilerplate(
     paragraphs: list[Paragraph], title: str | None, keep: Callable[[Paragraph], bool],
-    host: str | None = None,
+    host: str | None = None, post_dates: Collection[str] = (),
 ) -> list[Paragraph]:
     """Remove furniture lines, the title repeated, and link lists after end headings.
 
-    ``keep`` protects paragraphs (attribution lines, which are often a lone link).
+    ``keep`` protects paragraphs (attribution lines, which are often a lone link);
+    ``post_dates`` are the dates heading a thread's posts, kept on their own line.
     """
     out: list[Paragraph] = []
     seen: set[str] = set()
@@ -192,7 +193,7 @@ def drop_boilerplate(
         if is_boilerplate_line(text) or not _WORD.search(text):
             continue  # furniture, or no word at all (zero-width joiners, star ratings)
         if len(text) < 120 and (_BYLINE.match(text) or _CAPTION.match(text)
-                                or _is_dateline(text)):
+                                or (_is_dateline(text) and text not in post_dates)):
             continue  # the byline, dateline and photo credits are metadata, not body
         if title_l and text.lower() == title_l and para.tag in ("h1", "h2", "div", "p"):
             continue

@@ -376,6 +376,18 @@ def mark_post_heads(root: lxml.html.HtmlElement) -> None:
                 anc.set(HEAD_ATTR, "")
 
 
+def post_dates(main: list[lxml.html.HtmlElement]) -> set[str]:
+    """The dates of the post heads (see ``mark_post_heads``) in or around ``main``: on
+    its own line such a date heads a post, it is no story's dateline."""
+    dates: set[str] = set()
+    for el in main:
+        for box in itertools.chain(el.iter(), itertools.islice(el.iterancestors(), 10)):
+            head = box.get(HEAD_ATTR) if isinstance(box.tag, str) else None
+            if head and "\n" in head:
+                dates.add(head.split("\n", 1)[1])
+    return dates
+
+
 def with_post_heads(main: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
     """Put each post's author and date line (see ``mark_post_heads``) ahead of the part
     of the post chosen as content, unless that part already shows them."""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
-from scraper.extract.body import _good_text
+from scraper.extract.blocks import Paragraph
+from scraper.extract.body import _good_text, clean_tree
+from scraper.extract.boilerplate import drop_boilerplate
 from scraper.extract.posts import (
     _DATE_TEXT,
     HEAD_ATTR,
     mark_post_heads,
     opening_post,
+    post_dates,
     post_list,
 )
 
@@ -181,3 +184,32 @@ def test_tagline_repeating_the_description_is_no_opening() -> None:
                    f"{tagline} and more")
     body = extract_article(html, "https://forum.example.org/threads/kernel.12/").body
     assert "friendliest" not in body and "Comment 0:" in body
+
+
+def _ips_post(n: int) -> str:
+    return (f"<div class='post' id='post-{n}'><div><a class='username' href='/u/{n}'>"
+            f"member{n}</a></div><div><time datetime='2024-06-14T13:22:54Z' class='ipsTime "
+            "ipsTime--long'><span class='ipsTime__long'>June 14, 2024</span><span "
+            "class='ipsTime__short'>1 yr</span></time></div><div class='content'><p>Post "
+            f"{n}: the forum gave me a bad gateway error three times today, is it down?"
+            "</p></div></div>")
+
+
+def test_a_time_keeps_its_long_form_only() -> None:
+    html = ("<html><body><div class='topic'>" + "".join(_ips_post(n) for n in range(3))
+            + "</div></body></html>")
+    body = extract_article(html, "https://example.org/forums/topic/5-down/").body
+    assert body.count("June 14, 2024") == 3
+    assert "1 yr" not in body
+
+
+def test_the_date_heading_a_post_stays_on_its_own_line() -> None:
+    paras = [Paragraph("member1", "div"), Paragraph("June 14, 2024", "div"),
+             Paragraph("The forum gave me a bad gateway error three times today.", "p")]
+    assert len(drop_boilerplate(paras, None, lambda p: False)) == 2
+    kept = drop_boilerplate(paras, None, lambda p: False, post_dates={"June 14, 2024"})
+    assert [p.text for p in kept] == [p.text for p in paras]
+    root = parse_html("<html><body><div class='topic'>" + "".join(_ips_post(n) for n in range(3))
+                      + "</div></body></html>")
+    clean_tree(root, discussion=True)
+    assert post_dates([root.find("body")]) == {"June 14, 2024"}
