@@ -305,7 +305,8 @@ def _is_author(el: lxml.html.HtmlElement) -> bool:
 
 def _is_date(el: lxml.html.HtmlElement) -> bool:
     if el.tag == "time" or el.get("itemprop") in ("datePublished", "dateCreated"):
-        return True
+        # A <meta itemprop="datePublished"> shows nothing: the visible date comes later.
+        return el.tag != "meta" and bool((el.text or "").strip() or len(el))
     if any(_DATE_CLASS.search(c) for c in el.get("class", "").split()):
         return True
     # A post's permalink often reads as its date ("Sun Dec 17, 2023 11:23 am").
@@ -418,13 +419,23 @@ def _head(owner: lxml.html.HtmlElement,
     """A paragraph with the parts of ``owner``'s author and date line that ``shown_in``
     does not already show."""
     shown = norm_space(shown_in.text_content())
-    missing = [t for t in owner.get(HEAD_ATTR, "").split("\n") if t and t not in shown]
+    parts = owner.get(HEAD_ATTR, "").split("\n")
+    missing = [t for t in parts[:1] if t and t not in shown]
+    if len(parts) > 1 and parts[1] and parts[1] not in _unlinked_text(shown_in, shown):
+        missing.append(parts[1])  # a date shown only as a permalink goes with the links
     if not missing:
         return None
     head = lxml.html.Element("p")
     head.text = " · ".join(missing)
     return head
 
+
+
+def _unlinked_text(el: lxml.html.HtmlElement, text: str) -> str:
+    """``el``'s text without its links' (``text`` when it has none)."""
+    if el.find(".//a") is None:
+        return text
+    return norm_space("".join(el.xpath(".//text()[not(ancestor::a)]")))
 
 
 _WORD = re.compile(r"\w+")

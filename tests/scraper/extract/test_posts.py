@@ -213,3 +213,28 @@ def test_the_date_heading_a_post_stays_on_its_own_line() -> None:
                       + "</div></body></html>")
     clean_tree(root, discussion=True)
     assert post_dates([root.find("body")]) == {"June 14, 2024"}
+
+
+def test_a_meta_date_gives_way_to_the_visible_one() -> None:
+    def post(n: int) -> str:
+        return (f"<article class='post' id='post-{n}'><meta itemprop='datePublished' "
+                f"content='2024-01-1{n}'><span class='username'>member{n}</span>"
+                f"<time datetime='2024-01-1{n}'>Jan 1{n}, 2024</time><p>Post {n}: text.</p>"
+                "</article>")
+    root = parse_html("<html><body><div class='thread'>" + "".join(post(n) for n in range(3))
+                      + "</div></body></html>")
+    mark_post_heads(root)
+    heads = [el.get(HEAD_ATTR) for el in root.iter() if el.get(HEAD_ATTR)]
+    assert heads[0] == "member0\nJan 10, 2024"
+
+
+def test_a_date_shown_only_as_a_permalink_joins_the_post_head() -> None:
+    def post(n: int) -> str:
+        return (f"<div class='post' id='post-{n}'><div class='username'>member{n}</div>"
+                f"<div><a href='#post-{n}'>#{n}</a> · <a href='#post-{n}'><time>Jan 1{n}, "
+                f"2024</time></a></div><p>Post {n}: a watch with a smaller case and a "
+                "cleaner dial is what I expect to see more of this year.</p></div>")
+    html = ("<html><body><div class='thread'>" + "".join(post(n) for n in range(3))
+            + "</div></body></html>")
+    body = extract_article(html, "https://example.org/threads/trends.5/").body
+    assert "Jan 11, 2024" in body
