@@ -143,22 +143,24 @@ _COMMENT_BOX = re.compile(r"comment|repl(?:y|ies)", re.IGNORECASE)
 def _comments_dwarf_story(root: lxml.html.HtmlElement) -> bool:
     """Link aggregators and story pages with a short summary (a link, a paragraph)
     under a long, voted comment thread: the discussion is the content. (Unvoted
-    comments under a short news brief are not: those labels leave them out.) Tried
-    on a copy only when the page holds a substantial comment section."""
-    votes = root.xpath("count(//*[contains(@class, 'vote') or contains(@class, 'score') "
-                       "or contains(@class, 'karma')])")
-    if votes < 3:
+    comments under a short news brief are not: those labels leave them out.) A story
+    voted on like its comments (Reddit, Lemmy, Hacker News) is a post opening its
+    thread, however long. Tried on a copy only when the page holds a substantial
+    comment section."""
+    votes = root.xpath("//*[contains(@class, 'vote') or contains(@class, 'score') "
+                       "or contains(@class, 'karma')]")
+    if len(votes) < 3:
         return False
-    boxes = 0
+    boxes: set[lxml.html.HtmlElement] = set()
     outer: list[lxml.html.HtmlElement] = []
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("html", "body"):
             continue
         if _COMMENT_BOX.search(_attrs(el)) or el.get("itemprop") == "comment":
-            boxes += 1
+            boxes.add(el)
             if not outer or outer[-1] not in el.iterancestors():
                 outer.append(el)
-    if boxes < 3:
+    if len(boxes) < 3:
         return False
     comments = sum(len(norm_space(el.text_content())) for el in outer)
     if comments < COMMENTS_MIN_TEXT:
@@ -166,7 +168,20 @@ def _comments_dwarf_story(root: lxml.html.HtmlElement) -> bool:
     trial = copy.deepcopy(root)
     clean_tree(trial, False)
     story = sum(len(norm_space(el.text_content())) for el in find_main(trial, False))
-    return story < STORY_MAX_TEXT and comments >= 3 * story
+    if story < STORY_MAX_TEXT and comments >= 3 * story:
+        return True
+    return comments >= story and any(_is_story_vote(v, boxes) for v in votes)
+
+
+_STORY_VOTE = re.compile(r"(?:^|[\s_-])(?:up|down)?vot(?:e|es|er|ers|ing)(?:$|[\s_-])|"
+                         r"(?:^|[\s_-])score(?:$|[\s_-])", re.IGNORECASE)
+
+
+def _is_story_vote(el: lxml.html.HtmlElement, comments: set[lxml.html.HtmlElement]) -> bool:
+    """A vote count outside the comments: the story is voted on like a comment."""
+    return bool(_STORY_VOTE.search(el.get("class", ""))) and \
+        any(c.isdigit() for c in el.text_content()) and \
+        not any(a in comments for a in el.iterancestors())
 
 
 # A story under this many characters, under comments three times as long, is a link

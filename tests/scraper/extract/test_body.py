@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
-from scraper.extract.body import _good_text, is_boilerplate_line
+from scraper.extract.body import _good_text, is_boilerplate_line, is_discussion
 from scraper.extract.posts import opening_post, repeated_posts
 
 _PARA = (
@@ -554,3 +554,19 @@ def test_list_of_links_to_other_sites_worded_as_sentences_is_content() -> None:
     body = extract_article(html, url="https://news.example.org/update").body
     assert "Always save remote image data" in body and "Fix jump to content" in body
     assert "About this blog" not in body and "Docs" not in body
+
+
+def _voted_post_page(story_votes: bool) -> str:
+    para = ("<p>This release adds scheduled posts, a setting to reject votes from other "
+            "servers, and search by community description, among many smaller fixes.</p>")
+    vote = "<div class='post-score'>93</div>" if story_votes else ""
+    comment = ("<div class='comment'><div class='vote-bar'>12</div><p>Thanks for the update, "
+               "the vote setting is what our instance needed: alt accounts downvoting from "
+               "other servers have been a growing problem for months now.</p></div>")
+    return ("<html><body><main><h1>Development update</h1>" + vote + para * 11 + "</main>"
+            "<div class='comments'>" + comment * 16 + "</div></body></html>")
+
+
+def test_a_story_voted_like_its_comments_opens_a_thread() -> None:
+    assert is_discussion(parse_html(_voted_post_page(True)), "https://example.org/post/7")
+    assert not is_discussion(parse_html(_voted_post_page(False)), "https://example.org/post/7")
