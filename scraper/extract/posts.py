@@ -231,7 +231,9 @@ def repeated_posts(top: lxml.html.HtmlElement,
             # "message-cell--main") repeat too, but only twice, inside one post.
             if len(worthy) >= 2 and (_postish(node) or len(worthy) >= 3) and \
                     len(worthy) > len(best):
-                parts = [_follow(s, path) for s in worthy]
+                # Short replies ("Friends?") count for no run but belong to the thread.
+                parts = [_follow(s, path) for s in same if s in worthy or (
+                    _worthy(s, path, SHORT_POST_TEXT) and _has_part(s, path))]
                 chosen = set(parts)
                 best = [p for p in parts
                         if not any(a in chosen for a in p.iterancestors())]
@@ -244,16 +246,26 @@ def repeated_posts(top: lxml.html.HtmlElement,
 POST_MIN_OWN_TEXT = 20
 
 
-def _worthy(post: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> bool:
+# A reply shaped like the posts of a run joins it with this much text ("Friends?").
+SHORT_POST_TEXT = 3
+
+
+def _worthy(post: lxml.html.HtmlElement, path: list[tuple[str, str]],
+            min_text: int = POST_MIN_OWN_TEXT) -> bool:
     """A post with text of its own; links are counted in the part taken (a post's
     permalink, reply and report links do not make it a link list)."""
     text = norm_space(post.text_content())
-    if len(text) <= POST_MIN_OWN_TEXT:
+    if len(text) <= min_text:
         return False
     if link_density(post, len(text)) < 0.5:
         return True
     part = _follow(post, path)
     return part is not post and link_density(part, len(norm_space(part.text_content()))) < 0.5
+
+
+def _has_part(post: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> bool:
+    """True when ``post`` has the part taken from the others (it is shaped like them)."""
+    return not path or _follow(post, path) is not post
 
 
 def _follow(el: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> lxml.html.HtmlElement:

@@ -238,3 +238,15 @@ def test_a_date_shown_only_as_a_permalink_joins_the_post_head() -> None:
             + "</div></body></html>")
     body = extract_article(html, "https://example.org/threads/trends.5/").body
     assert "Jan 11, 2024" in body
+
+
+def test_a_short_reply_shaped_like_the_posts_stays_in_the_thread() -> None:
+    def post(n: int, text: str) -> str:
+        return (f"<article class='message' id='js-post-{n}'><div class='message-content'>"
+                f"<div class='message-body'><p>{text}</p></div></div></article>")
+    long = ("We would find him, and then beat him up, because we are good at that sort of "
+            "thing and have had plenty of practice over the years.")
+    html = ("<html><body><div class='thread'>" + post(1, long) + post(2, "Friends?")
+            + post(3, long.replace("We", "They")) + "</div></body></html>")
+    body = extract_article(html, "https://example.org/threads/giygas.5/").body
+    assert "Friends?" in body
