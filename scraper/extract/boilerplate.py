@@ -1,7 +1,8 @@
 """Line-level clean-up of the chosen content: furniture lines ("Previous: ...", "Leave
 a comment", counters, sign-in prompts), promotion (newsletter sign-ups, "follow us on",
-affiliate disclosures), bylines and datelines, the title repeated, the writer's bio at
-the end, and the link lists that follow end headings like "Related stories".
+affiliate disclosures), bylines and datelines, the title repeated, collapsed previews
+before their full text, the writer's bio at the end, and the link lists that follow end
+headings like "Related stories".
 """
 
 from __future__ import annotations
@@ -208,7 +209,7 @@ def drop_boilerplate(
             seen.add(text)
         quoting = False
         out.append(para)
-    return _drop_end_bios(out, keep)
+    return _drop_previews(_drop_end_bios(out, keep))
 
 
 def _cites_elsewhere(para: Paragraph, host: str | None) -> bool:
@@ -223,6 +224,26 @@ def _cites_elsewhere(para: Paragraph, host: str | None) -> bool:
 def _same_site(a: str, b: str) -> bool:
     a, b = a.removeprefix("www."), b.removeprefix("www.")
     return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)?\s*(?:\(?(?:read|see|show) more\)?|more)?\s*$",
+                       re.IGNORECASE)
+PREVIEW_MIN_TEXT = 100  # headings and list items may start the next paragraph
+PREVIEW_REACH = 3  # the full text follows within this many paragraphs
+
+
+def _drop_previews(paras: list[Paragraph]) -> list[Paragraph]:
+    """Drop a collapsed preview shown before its full text ("It was brutal. It had…"
+    then the whole answer): the full paragraph that starts with it says it all."""
+    out: list[Paragraph] = []
+    for i, para in enumerate(paras):
+        head = _ELLIPSIS.sub("", para.text)
+        if len(head) >= PREVIEW_MIN_TEXT and para.quote is None and any(
+                len(q.text) > len(head) and q.text.startswith(head) and q.quote is None
+                for q in paras[i + 1:i + 1 + PREVIEW_REACH]):
+            continue
+        out.append(para)
+    return out
 
 
 # The writer's bio closing the story: "Jane Roe is a freelance writer who covers ...".

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
-from scraper.extract.body import _good_text, is_boilerplate_line, is_discussion
+from scraper.extract.blocks import Paragraph
+from scraper.extract.body import _good_text, drop_boilerplate, is_boilerplate_line, is_discussion
 from scraper.extract.posts import opening_post, repeated_posts
 
 _PARA = (
@@ -570,3 +571,14 @@ def _voted_post_page(story_votes: bool) -> str:
 def test_a_story_voted_like_its_comments_opens_a_thread() -> None:
     assert is_discussion(parse_html(_voted_post_page(True)), "https://example.org/post/7")
     assert not is_discussion(parse_html(_voted_post_page(False)), "https://example.org/post/7")
+
+
+def test_a_collapsed_preview_gives_way_to_its_full_text() -> None:
+    full = ("It was insanely brutal. It traumatized two generations. It targeted civilians "
+            "on a totally unprecedented scale. It had industrial mass murder as an objective.")
+    preview = full[:120] + "…"
+    heading = "Retatrutide and cagrilintide cannot be used in compounding"
+    paras = [Paragraph(preview, "div"), Paragraph(full, "p"), Paragraph(heading, "h2"),
+             Paragraph(heading + ", the agency said on Friday in a short note.", "p")]
+    kept = [p.text for p in drop_boilerplate(paras, None, lambda p: False)]
+    assert kept == [full, heading, paras[3].text]
