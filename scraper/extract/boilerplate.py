@@ -27,8 +27,10 @@ _BOILER_LINE = re.compile(
     r"click here to|follow us on|log ?in to (?:reply|comment)|"
     r"your email address will not be published|required fields are marked|"
     # forum profile boxes, affiliate buttons, widgets still loading
-    r"(?:joined|messages|reaction score|points|posts|registered|trophies|solutions|"
-    r"likes? received|\d[\d,.]*k? likes?|likes?)\s*:?\s*[\d,.\-/ ]*$|"
+    r"(?:joined|join date|member since|messages|reaction score|points|posts|threads|"
+    r"reputation|registered|trophies|solutions|likes? received|\d[\d,.]*k? likes?|likes?)"
+    r"\s*:?\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?"
+    r"[\d,.\-/ ]*$|"
     r"table of contents$|(?:check|see|view) (?:the )?(?:latest )?price (?:at|on)\b|"
     r"best prices today|loading\b.{0,20}\.\.\.$|back to (?:the )?gallery|"
     r"(?:image|photo|slide) \d+ (?:of|/) \d+$|(?:view|open|launch) (?:the )?gallery|"

@@ -582,3 +582,10 @@ def test_a_collapsed_preview_gives_way_to_its_full_text() -> None:
              Paragraph(heading + ", the agency said on Friday in a short note.", "p")]
     kept = [p.text for p in drop_boilerplate(paras, None, lambda p: False)]
     assert kept == [full, heading, paras[3].text]
+
+
+def test_a_poster_profile_line_is_furniture() -> None:
+    for line in ("Join Date: Mar 2016", "Joined: Feb 2019", "Threads: 23", "Reputation:",
+                 "Member since Jan. 2011"):
+        assert is_boilerplate_line(line), line
+    assert not is_boilerplate_line("Threads about the March 2016 update")
