@@ -43,6 +43,7 @@ _BOILER_LINE = re.compile(
     r"not the answer you(?:'|’)re looking for|"
     r"you need to be a member in order to|sign up for a new account|"
     r"create an account or sign in|already have an account\?|"
+    r"you are not logged in\.?$|pages:(?:[\d\s]+|\s*\d.*\bnext)?$|"
     r"(?:last )?edited(?: by [^,]{1,40}| on .{1,40})?(?:, edited \d+ times? in total\.?)?$|"
     r"last edited(?: by|:)|report (?:inappropriate content|post|abuse)$|"
     r"click to (?:expand|shrink)\.*$|"

@@ -584,8 +584,8 @@ def test_a_collapsed_preview_gives_way_to_its_full_text() -> None:
     assert kept == [full, heading, paras[3].text]
 
 
-def test_a_poster_profile_line_is_furniture() -> None:
+def test_a_poster_profile_or_pager_line_is_furniture() -> None:
     for line in ("Join Date: Mar 2016", "Joined: Feb 2019", "Threads: 23", "Reputation:",
-                 "Member since Jan. 2011"):
+                 "Member since Jan. 2011", "Pages: 2 Next", "You are not logged in."):
         assert is_boilerplate_line(line), line
     assert not is_boilerplate_line("Threads about the March 2016 update")
