@@ -226,6 +226,7 @@ def test_qa_furniture_counters_and_hidden_timestamps_are_dropped() -> None:
         f"<div class='answer' id='answer-{i}'><div class='votecell'><span>{i + 3}</span></div>"
         f"<div class='answercell'><div itemprop='text'><p>Answer {i}: {_PARA}</p></div>"
         f"<time class='d-none' itemprop='dateCreated'>2019-01-21T21:40:59Z</time>"
+        f"<time class='hide'>2019-01-21T21:41+00:00</time>"
         "<div class='edit'>Last edited by someone on Jan 3, 2020</div>"
         f"<div>1,204 helpful votes</div></div></div>" for i in range(3))
     html = ("<html><body><h1>Why is except: pass bad?</h1><div>Asked 13 years, 8 months ago</div>"
@@ -234,7 +235,8 @@ def test_qa_furniture_counters_and_hidden_timestamps_are_dropped() -> None:
     body = extract_article(html, "https://example.org/threads/why.1/").body
     for i in range(3):
         assert f"Answer {i}:" in body
-    for junk in ("Asked 13", "Viewed", "Sorted by", "2019-01-21", "Last edited", "helpful",
+    for junk in ("Asked 13", "Viewed", "Sorted by", "2019-01-21", "21:41", "Last edited",
+                 "helpful",
                  "Explore"):
         assert junk not in body
     assert not any(line.strip().isdigit() for line in body.split("\n\n"))
