@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import lxml.html
 
 from ._dom import link_density, norm_space
+from .blocks import is_quote_container
 from .boilerplate import drop_boilerplate as drop_boilerplate  # re-exported for the pipeline
 from .boilerplate import is_boilerplate_line as is_boilerplate_line
 from .posts import (
@@ -210,6 +211,8 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
         # <button> (a menu button left open swallows the page).
         if el.tag not in _NEVER_TEXT and _holds_article(el, p_total):
             continue
+        if discussion and el.tag == "aside" and is_quote_container(el):
+            continue  # a post quoting another one (Discourse sets quotes in <aside>)
         _drop(el)
     for el in list(root.iter("form")):
         # ASP.NET pages and forums wrap everything in one form: keep forms of real text.

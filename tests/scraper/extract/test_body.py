@@ -594,3 +594,19 @@ def test_a_poster_profile_or_pager_line_is_furniture() -> None:
         assert is_boilerplate_line(line), line
     assert not is_boilerplate_line("Threads about the March 2016 update")
     assert not is_boilerplate_line("Reactions: we saw anger. And joy.")
+
+
+def test_a_post_quoting_another_thread_in_an_aside_keeps_the_quote() -> None:
+    def post(n: int, quote: str = "") -> str:
+        return (f"<div id='post_{n}' class='topic-body crawler-post'><div class='post'>"
+                f"{quote}<p>Reply {n}: I wouldn't mind a brief discussion about valuation, "
+                "I'd love to know how others think about it and what numbers they use.</p>"
+                "</div></div>")
+    quote = ("<aside class='quote no-group' data-username='RndSheep'><div class='title'>"
+             "RndSheep:</div><blockquote><p>Do you follow simplified calculations or your "
+             "gut feelings?</p></blockquote></aside>")
+    html = ("<html><body><div class='topic'>" + post(1, quote) + post(2) + post(3)
+            + "</div><aside class='sidebar'><p>Other topics</p></aside></body></html>")
+    body = extract_article(html, "https://example.org/t/valuation/105724").body
+    assert "Do you follow simplified calculations" in body
+    assert "Other topics" not in body
