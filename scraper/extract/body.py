@@ -174,8 +174,9 @@ def _comments_dwarf_story(root: lxml.html.HtmlElement) -> bool:
     return comments >= story and any(_is_story_vote(v, boxes) for v in votes)
 
 
-_STORY_VOTE = re.compile(r"(?:^|[\s_-])(?:up|down)?vot(?:e|es|er|ers|ing)(?:$|[\s_-])|"
-                         r"(?:^|[\s_-])score(?:$|[\s_-])", re.IGNORECASE)
+# Up and down votes, not a review's score or rating.
+_STORY_VOTE = re.compile(r"(?:^|[\s_-])(?:up|down)?vot(?:e|es|er|ers|ing)(?:$|[\s_-])",
+                         re.IGNORECASE)
 
 
 def _is_story_vote(el: lxml.html.HtmlElement, comments: set[lxml.html.HtmlElement]) -> bool:

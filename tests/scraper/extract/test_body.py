@@ -562,7 +562,7 @@ def test_list_of_links_to_other_sites_worded_as_sentences_is_content() -> None:
 def _voted_post_page(story_votes: bool) -> str:
     para = ("<p>This release adds scheduled posts, a setting to reject votes from other "
             "servers, and search by community description, among many smaller fixes.</p>")
-    vote = "<div class='post-score'>93</div>" if story_votes else ""
+    vote = "<div class='vote-bar'>93</div>" if story_votes else ""
     comment = ("<div class='comment'><div class='vote-bar'>12</div><p>Thanks for the update, "
                "the vote setting is what our instance needed: alt accounts downvoting from "
                "other servers have been a growing problem for months now.</p></div>")
@@ -573,6 +573,8 @@ def _voted_post_page(story_votes: bool) -> str:
 def test_a_story_voted_like_its_comments_opens_a_thread() -> None:
     assert is_discussion(parse_html(_voted_post_page(True)), "https://example.org/post/7")
     assert not is_discussion(parse_html(_voted_post_page(False)), "https://example.org/post/7")
+    scored = _voted_post_page(True).replace("vote-bar'>93", "review-score'>9")
+    assert not is_discussion(parse_html(scored), "https://example.org/post/7")
 
 
 def test_a_collapsed_preview_gives_way_to_its_full_text() -> None:
