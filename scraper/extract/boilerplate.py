@@ -45,6 +45,7 @@ _BOILER_LINE = re.compile(
     r"create an account or sign in|already have an account\?|"
     r"you are not logged in\.?$|pages:(?:[\d\s]+|\s*\d.*\bnext)?$|"
     r"not open for further replies\.?$|reactions:\s[^.!?]{1,80}$|"
+    r"logged$|quote:$|code: select all$|show more replies$|\d{1,2}(?:y|yrs?|mo|w)$|"
     # a page template's placeholder left unrendered: "{{ board.errors[7].message }}"
     r"\{\{[^{}]*\}\}$|"
     r"(?:last )?edited(?: by [^,]{1,40}| on .{1,40})?(?:, edited \d+ times? in total\.?)?$|"

@@ -592,10 +592,12 @@ def test_a_poster_profile_or_pager_line_is_furniture() -> None:
     for line in ("Join Date: Mar 2016", "Joined: Feb 2019", "Threads: 23", "Reputation:",
                  "Member since Jan. 2011", "Pages: 2 Next", "You are not logged in.",
                  "Not open for further replies.", "Reactions: CountMike and 2 others",
-                 "{{ DiscussionBoard.errors[11793116].message }}"):
+                 "{{ DiscussionBoard.errors[11793116].message }}", "Logged", "Quote:",
+                 "Code: Select all", "Show more replies", "2y"):
         assert is_boilerplate_line(line), line
     assert not is_boilerplate_line("Threads about the March 2016 update")
     assert not is_boilerplate_line("Reactions: we saw anger. And joy.")
+    assert not is_boilerplate_line("Logged 40 hours in the cockpit.")
 
 
 def test_a_post_quoting_another_thread_in_an_aside_keeps_the_quote() -> None:
