@@ -6,6 +6,8 @@ input gives an article with empty fields, because one odd page must not stop a c
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import lxml.html
 
 from archive.types import Article
@@ -26,7 +28,7 @@ from .body import clean_tree, drop_boilerplate, drop_teasers, find_main, is_disc
 from .echoes import drop_echoes, echoed_quotes
 from .language import detect_language
 from .metadata import Metadata, extract_metadata
-from .posts import question_answers, thread_opening
+from .posts import post_dates, question_answers, thread_opening
 from .script_posts import script_opening, script_payloads, script_posts
 
 __all__ = ["Extractor", "extract_article"]
@@ -69,7 +71,8 @@ class Extractor:
         if not discussion:
             drop_teasers(main, url)
         echoed = echoed_quotes(main) if discussion else set()
-        kept, found = self._paragraphs(main, meta, url)
+        heads = post_dates(main) if discussion else set()
+        kept, found = self._paragraphs(main, meta, url, heads)
         if echoed:
             kept, found = drop_echoes(kept, found, echoed)
         if sum(len(p.text) for p in kept) < SCRIPT_BODY_MIN:
@@ -96,11 +99,12 @@ class Extractor:
         return _article(meta, url, body, tuple(locate(found, offsets, body)))
 
     def _paragraphs(self, main: list[lxml.html.HtmlElement], meta: Metadata,
-                    url: str | None) -> tuple[list[Paragraph], list[Found]]:
+                    url: str | None, heads: Collection[str] = ()
+                    ) -> tuple[list[Paragraph], list[Found]]:
         paragraphs = collect_paragraphs(main, url)
         paragraphs = drop_boilerplate(
             paragraphs, meta.title, lambda p: is_attribution_line(p, self._patterns),
-            url_host(url) or None,
+            url_host(url) or None, heads,
         )
         return split_attributions(paragraphs, self._patterns)
 

@@ -20,6 +20,7 @@ import re
 import lxml.html
 
 from ._dom import link_density, norm_space, url_host
+from .blocks import is_quote_container
 from .boilerplate import drop_boilerplate as drop_boilerplate  # re-exported for the pipeline
 from .boilerplate import is_boilerplate_line as is_boilerplate_line
 from .posts import (
@@ -99,7 +100,7 @@ _MODAL = re.compile(r"(?:^|[\s_-])[mM]odal(?:$|[\s_-])|[a-z]Modal(?:$|[\s_-])")
 _VOTE_BOX = re.compile(r"vote|score|karma|like-?count|reaction-?count", re.IGNORECASE)
 _COUNTER = re.compile(r"^\s*[+\-−]?\d[\d,.]{0,6}k?\s*$", re.IGNORECASE)
 _KEEP_NUMBERS = frozenset(("p", "td", "th", "li", "pre", "code", "dd"))
-_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:d-none|sr-only|visually-hidden|is-hidden)(?:\s|$)")
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:d-none|sr-only|visually-hidden|is-hidden|hide)(?:\s|$)")
 _STREAMED = re.compile(r"S:\d+$")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SCORED_TAGS = ("p", "pre", "td", "blockquote", "li", "div", "section", "dd")
@@ -142,22 +143,24 @@ _COMMENT_BOX = re.compile(r"comment|repl(?:y|ies)", re.IGNORECASE)
 def _comments_dwarf_story(root: lxml.html.HtmlElement) -> bool:
     """Link aggregators and story pages with a short summary (a link, a paragraph)
     under a long, voted comment thread: the discussion is the content. (Unvoted
-    comments under a short news brief are not: those labels leave them out.) Tried
-    on a copy only when the page holds a substantial comment section."""
-    votes = root.xpath("count(//*[contains(@class, 'vote') or contains(@class, 'score') "
-                       "or contains(@class, 'karma')])")
-    if votes < 3:
+    comments under a short news brief are not: those labels leave them out.) A story
+    voted on like its comments (Reddit, Lemmy, Hacker News) is a post opening its
+    thread, however long. Tried on a copy only when the page holds a substantial
+    comment section."""
+    votes = root.xpath("//*[contains(@class, 'vote') or contains(@class, 'score') "
+                       "or contains(@class, 'karma')]")
+    if len(votes) < 3:
         return False
-    boxes = 0
+    boxes: set[lxml.html.HtmlElement] = set()
     outer: list[lxml.html.HtmlElement] = []
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("html", "body"):
             continue
         if _COMMENT_BOX.search(_attrs(el)) or el.get("itemprop") == "comment":
-            boxes += 1
+            boxes.add(el)
             if not outer or outer[-1] not in el.iterancestors():
                 outer.append(el)
-    if boxes < 3:
+    if len(boxes) < 3:
         return False
     comments = sum(len(norm_space(el.text_content())) for el in outer)
     if comments < COMMENTS_MIN_TEXT:
@@ -165,7 +168,21 @@ def _comments_dwarf_story(root: lxml.html.HtmlElement) -> bool:
     trial = copy.deepcopy(root)
     clean_tree(trial, False)
     story = sum(len(norm_space(el.text_content())) for el in find_main(trial, False))
-    return story < STORY_MAX_TEXT and comments >= 3 * story
+    if story < STORY_MAX_TEXT and comments >= 3 * story:
+        return True
+    return comments >= story and any(_is_story_vote(v, boxes) for v in votes)
+
+
+# Up and down votes, not a review's score or rating.
+_STORY_VOTE = re.compile(r"(?:^|[\s_-])(?:up|down)?vot(?:e|es|er|ers|ing)(?:$|[\s_-])",
+                         re.IGNORECASE)
+
+
+def _is_story_vote(el: lxml.html.HtmlElement, comments: set[lxml.html.HtmlElement]) -> bool:
+    """A vote count outside the comments: the story is voted on like a comment."""
+    return bool(_STORY_VOTE.search(el.get("class", ""))) and \
+        any(c.isdigit() for c in el.text_content()) and \
+        not any(a in comments for a in el.iterancestors())
 
 
 # A story under this many characters, under comments three times as long, is a link
@@ -180,6 +197,7 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
     On a ``discussion`` page, boxes named for comments and replies are the content
     and stay.
     """
+    _drop_short_forms(root)
     if discussion:
         mark_post_heads(root)
     for el in list(root.iter("noscript")):
@@ -193,6 +211,8 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
         # <button> (a menu button left open swallows the page).
         if el.tag not in _NEVER_TEXT and _holds_article(el, p_total):
             continue
+        if discussion and el.tag == "aside" and is_quote_container(el):
+            continue  # a post quoting another one (Discourse sets quotes in <aside>)
         _drop(el)
     for el in list(root.iter("form")):
         # ASP.NET pages and forums wrap everything in one form: keep forms of real text.
@@ -254,6 +274,23 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
         # A page header holds navigation and the title, never body paragraphs.
         if len(header.xpath(".//p")) <= 1:
             _drop(header)
+
+
+_SHORT_FORM = re.compile(r"(?:^|[\s_-])short(?:$|[\s_-])", re.IGNORECASE)
+_LONG_FORM = re.compile(r"(?:^|[\s_-])long(?:$|[\s_-])", re.IGNORECASE)
+
+
+def _drop_short_forms(root: lxml.html.HtmlElement) -> None:
+    """A ``<time>`` may hold its long and short forms side by side, one shown by the
+    style sheet ("June 14, 2024" and "1 yr"); as text they run together ("June 14,
+    20241 yr"): keep the long form."""
+    for time in list(root.iter("time")):
+        kids = [c for c in time if isinstance(c.tag, str)]
+        if len(kids) < 2 or not any(_LONG_FORM.search(c.get("class", "")) for c in kids):
+            continue
+        for kid in kids:
+            if _SHORT_FORM.search(kid.get("class", "")):
+                _drop(kid)  # its tail text stays
 
 
 # A caption, credit or byline box holds at most this much text; longer boxes so named

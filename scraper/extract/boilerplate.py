@@ -1,13 +1,14 @@
 """Line-level clean-up of the chosen content: furniture lines ("Previous: ...", "Leave
 a comment", counters, sign-in prompts), promotion (newsletter sign-ups, "follow us on",
-affiliate disclosures), bylines and datelines, the title repeated, the writer's bio at
-the end, and the link lists that follow end headings like "Related stories".
+affiliate disclosures), bylines and datelines, the title repeated, collapsed previews
+before their full text, the writer's bio at the end, and the link lists that follow end
+headings like "Related stories".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from ._dom import url_host
 from .blocks import Paragraph
@@ -26,8 +27,10 @@ _BOILER_LINE = re.compile(
     r"click here to|follow us on|log ?in to (?:reply|comment)|"
     r"your email address will not be published|required fields are marked|"
     # forum profile boxes, affiliate buttons, widgets still loading
-    r"(?:joined|messages|reaction score|points|posts|registered|trophies|solutions|"
-    r"likes? received|\d[\d,.]*k? likes?|likes?)\s*:?\s*[\d,.\-/ ]*$|"
+    r"(?:joined|join date|member since|messages|reaction score|points|posts|threads|"
+    r"reputation|registered|trophies|solutions|likes? received|\d[\d,.]*k? likes?|likes?)"
+    r"\s*:?\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?"
+    r"[\d,.\-/ ]*$|"
     r"table of contents$|(?:check|see|view) (?:the )?(?:latest )?price (?:at|on)\b|"
     r"best prices today|loading\b.{0,20}\.\.\.$|back to (?:the )?gallery|"
     r"(?:image|photo|slide) \d+ (?:of|/) \d+$|(?:view|open|launch) (?:the )?gallery|"
@@ -40,6 +43,11 @@ _BOILER_LINE = re.compile(
     r"not the answer you(?:'|’)re looking for|"
     r"you need to be a member in order to|sign up for a new account|"
     r"create an account or sign in|already have an account\?|"
+    r"you are not logged in\.?$|pages:(?:[\d\s]+|\s*\d.*\bnext)?$|"
+    r"not open for further replies\.?$|reactions:\s[^.!?]{1,80}$|"
+    r"logged$|quote:$|code: select all$|show more replies$|\d{1,2}(?:y|yrs?|mo|w)$|"
+    # a page template's placeholder left unrendered: "{{ board.errors[7].message }}"
+    r"\{\{[^{}]*\}\}$|"
     r"(?:last )?edited(?: by [^,]{1,40}| on .{1,40})?(?:, edited \d+ times? in total\.?)?$|"
     r"last edited(?: by|:)|report (?:inappropriate content|post|abuse)$|"
     r"click to (?:expand|shrink)\.*$|"
@@ -165,11 +173,12 @@ def is_boilerplate_line(text: str) -> bool:
 
 def drop_boilerplate(
     paragraphs: list[Paragraph], title: str | None, keep: Callable[[Paragraph], bool],
-    host: str | None = None,
+    host: str | None = None, post_dates: Collection[str] = (),
 ) -> list[Paragraph]:
     """Remove furniture lines, the title repeated, and link lists after end headings.
 
-    ``keep`` protects paragraphs (attribution lines, which are often a lone link).
+    ``keep`` protects paragraphs (attribution lines, which are often a lone link);
+    ``post_dates`` are the dates heading a thread's posts, kept on their own line.
     """
     out: list[Paragraph] = []
     seen: set[str] = set()
@@ -192,7 +201,7 @@ def drop_boilerplate(
         if is_boilerplate_line(text) or not _WORD.search(text):
             continue  # furniture, or no word at all (zero-width joiners, star ratings)
         if len(text) < 120 and (_BYLINE.match(text) or _CAPTION.match(text)
-                                or _is_dateline(text)):
+                                or (_is_dateline(text) and text not in post_dates)):
             continue  # the byline, dateline and photo credits are metadata, not body
         if title_l and text.lower() == title_l and para.tag in ("h1", "h2", "div", "p"):
             continue
@@ -207,7 +216,7 @@ def drop_boilerplate(
             seen.add(text)
         quoting = False
         out.append(para)
-    return _drop_end_bios(out, keep)
+    return _drop_previews(_drop_end_bios(out, keep))
 
 
 def _cites_elsewhere(para: Paragraph, host: str | None) -> bool:
@@ -222,6 +231,26 @@ def _cites_elsewhere(para: Paragraph, host: str | None) -> bool:
 def _same_site(a: str, b: str) -> bool:
     a, b = a.removeprefix("www."), b.removeprefix("www.")
     return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)?\s*(?:\(?(?:read|see|show) more\)?|more)?\s*$",
+                       re.IGNORECASE)
+PREVIEW_MIN_TEXT = 100  # headings and list items may start the next paragraph
+PREVIEW_REACH = 3  # the full text follows within this many paragraphs
+
+
+def _drop_previews(paras: list[Paragraph]) -> list[Paragraph]:
+    """Drop a collapsed preview shown before its full text ("It was brutal. It had…"
+    then the whole answer): the full paragraph that starts with it says it all."""
+    out: list[Paragraph] = []
+    for i, para in enumerate(paras):
+        head = _ELLIPSIS.sub("", para.text)
+        if len(head) >= PREVIEW_MIN_TEXT and para.quote is None and any(
+                len(q.text) > len(head) and q.text.startswith(head) and q.quote is None
+                for q in paras[i + 1:i + 1 + PREVIEW_REACH]):
+            continue
+        out.append(para)
+    return out
 
 
 # The writer's bio closing the story: "Jane Roe is a freelance writer who covers ...".

@@ -231,7 +231,9 @@ def repeated_posts(top: lxml.html.HtmlElement,
             # "message-cell--main") repeat too, but only twice, inside one post.
             if len(worthy) >= 2 and (_postish(node) or len(worthy) >= 3) and \
                     len(worthy) > len(best):
-                parts = [_follow(s, path) for s in worthy]
+                # Short replies ("Friends?") count for no run but belong to the thread.
+                parts = [_follow(s, path) for s in same if s in worthy or (
+                    _worthy(s, path, SHORT_POST_TEXT) and _has_part(s, path))]
                 chosen = set(parts)
                 best = [p for p in parts
                         if not any(a in chosen for a in p.iterancestors())]
@@ -244,16 +246,26 @@ def repeated_posts(top: lxml.html.HtmlElement,
 POST_MIN_OWN_TEXT = 20
 
 
-def _worthy(post: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> bool:
+# A reply shaped like the posts of a run joins it with this much text ("Friends?").
+SHORT_POST_TEXT = 3
+
+
+def _worthy(post: lxml.html.HtmlElement, path: list[tuple[str, str]],
+            min_text: int = POST_MIN_OWN_TEXT) -> bool:
     """A post with text of its own; links are counted in the part taken (a post's
     permalink, reply and report links do not make it a link list)."""
     text = norm_space(post.text_content())
-    if len(text) <= POST_MIN_OWN_TEXT:
+    if len(text) <= min_text:
         return False
     if link_density(post, len(text)) < 0.5:
         return True
     part = _follow(post, path)
     return part is not post and link_density(part, len(norm_space(part.text_content()))) < 0.5
+
+
+def _has_part(post: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> bool:
+    """True when ``post`` has the part taken from the others (it is shaped like them)."""
+    return not path or _follow(post, path) is not post
 
 
 def _follow(el: lxml.html.HtmlElement, path: list[tuple[str, str]]) -> lxml.html.HtmlElement:
@@ -305,7 +317,8 @@ def _is_author(el: lxml.html.HtmlElement) -> bool:
 
 def _is_date(el: lxml.html.HtmlElement) -> bool:
     if el.tag == "time" or el.get("itemprop") in ("datePublished", "dateCreated"):
-        return True
+        # A <meta itemprop="datePublished"> shows nothing: the visible date comes later.
+        return el.tag != "meta" and bool((el.text or "").strip() or len(el))
     if any(_DATE_CLASS.search(c) for c in el.get("class", "").split()):
         return True
     # A post's permalink often reads as its date ("Sun Dec 17, 2023 11:23 am").
@@ -376,6 +389,18 @@ def mark_post_heads(root: lxml.html.HtmlElement) -> None:
                 anc.set(HEAD_ATTR, "")
 
 
+def post_dates(main: list[lxml.html.HtmlElement]) -> set[str]:
+    """The dates of the post heads (see ``mark_post_heads``) in or around ``main``: on
+    its own line such a date heads a post, it is no story's dateline."""
+    dates: set[str] = set()
+    for el in main:
+        for box in itertools.chain(el.iter(), itertools.islice(el.iterancestors(), 10)):
+            head = box.get(HEAD_ATTR) if isinstance(box.tag, str) else None
+            if head and "\n" in head:
+                dates.add(head.split("\n", 1)[1])
+    return dates
+
+
 def with_post_heads(main: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
     """Put each post's author and date line (see ``mark_post_heads``) ahead of the part
     of the post chosen as content, unless that part already shows them."""
@@ -406,13 +431,23 @@ def _head(owner: lxml.html.HtmlElement,
     """A paragraph with the parts of ``owner``'s author and date line that ``shown_in``
     does not already show."""
     shown = norm_space(shown_in.text_content())
-    missing = [t for t in owner.get(HEAD_ATTR, "").split("\n") if t and t not in shown]
+    parts = owner.get(HEAD_ATTR, "").split("\n")
+    missing = [t for t in parts[:1] if t and t not in shown]
+    if len(parts) > 1 and parts[1] and parts[1] not in _unlinked_text(shown_in, shown):
+        missing.append(parts[1])  # a date shown only as a permalink goes with the links
     if not missing:
         return None
     head = lxml.html.Element("p")
     head.text = " · ".join(missing)
     return head
 
+
+
+def _unlinked_text(el: lxml.html.HtmlElement, text: str) -> str:
+    """``el``'s text without its links' (``text`` when it has none)."""
+    if el.find(".//a") is None:
+        return text
+    return norm_space("".join(el.xpath(".//text()[not(ancestor::a)]")))
 
 
 _WORD = re.compile(r"\w+")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
-from scraper.extract.body import _good_text, is_boilerplate_line
+from scraper.extract.blocks import Paragraph
+from scraper.extract.body import _good_text, drop_boilerplate, is_boilerplate_line, is_discussion
 from scraper.extract.posts import opening_post, repeated_posts
 
 _PARA = (
@@ -235,6 +236,7 @@ def test_qa_furniture_counters_and_hidden_timestamps_are_dropped() -> None:
         f"<div class='answer' id='answer-{i}'><div class='votecell'><span>{i + 3}</span></div>"
         f"<div class='answercell'><div itemprop='text'><p>Answer {i}: {_PARA}</p></div>"
         f"<time class='d-none' itemprop='dateCreated'>2019-01-21T21:40:59Z</time>"
+        f"<time class='hide'>2019-01-21T21:41+00:00</time>"
         "<div class='edit'>Last edited by someone on Jan 3, 2020</div>"
         f"<div>1,204 helpful votes</div></div></div>" for i in range(3))
     html = ("<html><body><h1>Why is except: pass bad?</h1><div>Asked 13 years, 8 months ago</div>"
@@ -243,7 +245,8 @@ def test_qa_furniture_counters_and_hidden_timestamps_are_dropped() -> None:
     body = extract_article(html, "https://example.org/threads/why.1/").body
     for i in range(3):
         assert f"Answer {i}:" in body
-    for junk in ("Asked 13", "Viewed", "Sorted by", "2019-01-21", "Last edited", "helpful",
+    for junk in ("Asked 13", "Viewed", "Sorted by", "2019-01-21", "21:41", "Last edited",
+                 "helpful",
                  "Explore"):
         assert junk not in body
     assert not any(line.strip().isdigit() for line in body.split("\n\n"))
@@ -558,3 +561,60 @@ def test_list_of_links_to_other_sites_worded_as_sentences_is_content() -> None:
     body = extract_article(html, url="https://news.example.org/update").body
     assert "Always save remote image data" in body and "Fix jump to content" in body
     assert "About this blog" not in body and "Docs" not in body
+
+
+def _voted_post_page(story_votes: bool) -> str:
+    para = ("<p>This release adds scheduled posts, a setting to reject votes from other "
+            "servers, and search by community description, among many smaller fixes.</p>")
+    vote = "<div class='vote-bar'>93</div>" if story_votes else ""
+    comment = ("<div class='comment'><div class='vote-bar'>12</div><p>Thanks for the update, "
+               "the vote setting is what our instance needed: alt accounts downvoting from "
+               "other servers have been a growing problem for months now.</p></div>")
+    return ("<html><body><main><h1>Development update</h1>" + vote + para * 11 + "</main>"
+            "<div class='comments'>" + comment * 16 + "</div></body></html>")
+
+
+def test_a_story_voted_like_its_comments_opens_a_thread() -> None:
+    assert is_discussion(parse_html(_voted_post_page(True)), "https://example.org/post/7")
+    assert not is_discussion(parse_html(_voted_post_page(False)), "https://example.org/post/7")
+    scored = _voted_post_page(True).replace("vote-bar'>93", "review-score'>9")
+    assert not is_discussion(parse_html(scored), "https://example.org/post/7")
+
+
+def test_a_collapsed_preview_gives_way_to_its_full_text() -> None:
+    full = ("It was insanely brutal. It traumatized two generations. It targeted civilians "
+            "on a totally unprecedented scale. It had industrial mass murder as an objective.")
+    preview = full[:120] + "…"
+    heading = "Retatrutide and cagrilintide cannot be used in compounding"
+    paras = [Paragraph(preview, "div"), Paragraph(full, "p"), Paragraph(heading, "h2"),
+             Paragraph(heading + ", the agency said on Friday in a short note.", "p")]
+    kept = [p.text for p in drop_boilerplate(paras, None, lambda p: False)]
+    assert kept == [full, heading, paras[3].text]
+
+
+def test_a_poster_profile_or_pager_line_is_furniture() -> None:
+    for line in ("Join Date: Mar 2016", "Joined: Feb 2019", "Threads: 23", "Reputation:",
+                 "Member since Jan. 2011", "Pages: 2 Next", "You are not logged in.",
+                 "Not open for further replies.", "Reactions: CountMike and 2 others",
+                 "{{ DiscussionBoard.errors[11793116].message }}", "Logged", "Quote:",
+                 "Code: Select all", "Show more replies", "2y"):
+        assert is_boilerplate_line(line), line
+    assert not is_boilerplate_line("Threads about the March 2016 update")
+    assert not is_boilerplate_line("Reactions: we saw anger. And joy.")
+    assert not is_boilerplate_line("Logged 40 hours in the cockpit.")
+
+
+def test_a_post_quoting_another_thread_in_an_aside_keeps_the_quote() -> None:
+    def post(n: int, quote: str = "") -> str:
+        return (f"<div id='post_{n}' class='topic-body crawler-post'><div class='post'>"
+                f"{quote}<p>Reply {n}: I wouldn't mind a brief discussion about valuation, "
+                "I'd love to know how others think about it and what numbers they use.</p>"
+                "</div></div>")
+    quote = ("<aside class='quote no-group' data-username='RndSheep'><div class='title'>"
+             "RndSheep:</div><blockquote><p>Do you follow simplified calculations or your "
+             "gut feelings?</p></blockquote></aside>")
+    html = ("<html><body><div class='topic'>" + post(1, quote) + post(2) + post(3)
+            + "</div><aside class='sidebar'><p>Other topics</p></aside></body></html>")
+    body = extract_article(html, "https://example.org/t/valuation/105724").body
+    assert "Do you follow simplified calculations" in body
+    assert "Other topics" not in body

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
-from scraper.extract.body import _good_text
+from scraper.extract.blocks import Paragraph
+from scraper.extract.body import _good_text, clean_tree
+from scraper.extract.boilerplate import drop_boilerplate
 from scraper.extract.posts import (
     _DATE_TEXT,
     HEAD_ATTR,
     mark_post_heads,
     opening_post,
+    post_dates,
     post_list,
 )
 
@@ -181,3 +184,69 @@ def test_tagline_repeating_the_description_is_no_opening() -> None:
                    f"{tagline} and more")
     body = extract_article(html, "https://forum.example.org/threads/kernel.12/").body
     assert "friendliest" not in body and "Comment 0:" in body
+
+
+def _ips_post(n: int) -> str:
+    return (f"<div class='post' id='post-{n}'><div><a class='username' href='/u/{n}'>"
+            f"member{n}</a></div><div><time datetime='2024-06-14T13:22:54Z' class='ipsTime "
+            "ipsTime--long'><span class='ipsTime__long'>June 14, 2024</span><span "
+            "class='ipsTime__short'>1 yr</span></time></div><div class='content'><p>Post "
+            f"{n}: the forum gave me a bad gateway error three times today, is it down?"
+            "</p></div></div>")
+
+
+def test_a_time_keeps_its_long_form_only() -> None:
+    html = ("<html><body><div class='topic'>" + "".join(_ips_post(n) for n in range(3))
+            + "</div></body></html>")
+    body = extract_article(html, "https://example.org/forums/topic/5-down/").body
+    assert body.count("June 14, 2024") == 3
+    assert "1 yr" not in body
+
+
+def test_the_date_heading_a_post_stays_on_its_own_line() -> None:
+    paras = [Paragraph("member1", "div"), Paragraph("June 14, 2024", "div"),
+             Paragraph("The forum gave me a bad gateway error three times today.", "p")]
+    assert len(drop_boilerplate(paras, None, lambda p: False)) == 2
+    kept = drop_boilerplate(paras, None, lambda p: False, post_dates={"June 14, 2024"})
+    assert [p.text for p in kept] == [p.text for p in paras]
+    root = parse_html("<html><body><div class='topic'>" + "".join(_ips_post(n) for n in range(3))
+                      + "</div></body></html>")
+    clean_tree(root, discussion=True)
+    assert post_dates([root.find("body")]) == {"June 14, 2024"}
+
+
+def test_a_meta_date_gives_way_to_the_visible_one() -> None:
+    def post(n: int) -> str:
+        return (f"<article class='post' id='post-{n}'><meta itemprop='datePublished' "
+                f"content='2024-01-1{n}'><span class='username'>member{n}</span>"
+                f"<time datetime='2024-01-1{n}'>Jan 1{n}, 2024</time><p>Post {n}: text.</p>"
+                "</article>")
+    root = parse_html("<html><body><div class='thread'>" + "".join(post(n) for n in range(3))
+                      + "</div></body></html>")
+    mark_post_heads(root)
+    heads = [el.get(HEAD_ATTR) for el in root.iter() if el.get(HEAD_ATTR)]
+    assert heads[0] == "member0\nJan 10, 2024"
+
+
+def test_a_date_shown_only_as_a_permalink_joins_the_post_head() -> None:
+    def post(n: int) -> str:
+        return (f"<div class='post' id='post-{n}'><div class='username'>member{n}</div>"
+                f"<div><a href='#post-{n}'>#{n}</a> · <a href='#post-{n}'><time>Jan 1{n}, "
+                f"2024</time></a></div><p>Post {n}: a watch with a smaller case and a "
+                "cleaner dial is what I expect to see more of this year.</p></div>")
+    html = ("<html><body><div class='thread'>" + "".join(post(n) for n in range(3))
+            + "</div></body></html>")
+    body = extract_article(html, "https://example.org/threads/trends.5/").body
+    assert "Jan 11, 2024" in body
+
+
+def test_a_short_reply_shaped_like_the_posts_stays_in_the_thread() -> None:
+    def post(n: int, text: str) -> str:
+        return (f"<article class='message' id='js-post-{n}'><div class='message-content'>"
+                f"<div class='message-body'><p>{text}</p></div></div></article>")
+    long = ("We would find him, and then beat him up, because we are good at that sort of "
+            "thing and have had plenty of practice over the years.")
+    html = ("<html><body><div class='thread'>" + post(1, long) + post(2, "Friends?")
+            + post(3, long.replace("We", "They")) + "</div></body></html>")
+    body = extract_article(html, "https://example.org/threads/giygas.5/").body
+    assert "Friends?" in body
