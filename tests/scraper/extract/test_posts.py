@@ -27,6 +27,13 @@ def _reply(n: int) -> str:
             "</div></article>")
 
 
+def _heads(posts: str) -> list[str]:
+    """The head (author and date line) marked on each post of a thread."""
+    root = parse_html(f"<html><body><div class='thread'>{posts}</div></body></html>")
+    mark_post_heads(root)
+    return [str(el.get(HEAD_ATTR)) for el in root.iter() if el.get(HEAD_ATTR)]
+
+
 def test_opening_post_of_br_text_beside_an_attachment_box_is_found() -> None:
     # The opening post wears the replies' text box but holds no paragraph of its own:
     # its text runs between <br>s next to a box of attachment links.
@@ -93,11 +100,7 @@ def test_permalink_reading_as_a_date_heads_its_post() -> None:
                 f"<div class='postbody'><p class='author'><a href='/t?p={n}#p{n}'>"
                 f"Sun Dec 1{n}, 2023 11:23 am</a></p><div class='content'>Post {n}: the "
                 "board boots fine on the old supply but not on the new one.</div></div></div>")
-    root = parse_html("<html><body><div class='topic'>" + "".join(post(n) for n in range(3))
-                      + "</div></body></html>")
-    mark_post_heads(root)
-    heads = [el.get(HEAD_ATTR) for el in root.iter() if el.get(HEAD_ATTR)]
-    assert heads[1] == "member1\nSun Dec 11, 2023 11:23 am"
+    assert _heads("".join(post(n) for n in range(3)))[1] == "member1\nSun Dec 11, 2023 11:23 am"
 
 
 def test_link_text_that_is_no_date_heads_nothing() -> None:
@@ -221,11 +224,7 @@ def test_a_meta_date_gives_way_to_the_visible_one() -> None:
                 f"content='2024-01-1{n}'><span class='username'>member{n}</span>"
                 f"<time datetime='2024-01-1{n}'>Jan 1{n}, 2024</time><p>Post {n}: text.</p>"
                 "</article>")
-    root = parse_html("<html><body><div class='thread'>" + "".join(post(n) for n in range(3))
-                      + "</div></body></html>")
-    mark_post_heads(root)
-    heads = [el.get(HEAD_ATTR) for el in root.iter() if el.get(HEAD_ATTR)]
-    assert heads[0] == "member0\nJan 10, 2024"
+    assert _heads("".join(post(n) for n in range(3)))[0] == "member0\nJan 10, 2024"
 
 
 def test_a_date_shown_only_as_a_permalink_joins_the_post_head() -> None:
