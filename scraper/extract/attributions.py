@@ -22,7 +22,7 @@ from archive.types import Attribution
 
 from ._dom import join_url, norm_space, url_host
 from .blocks import HEADING_TAGS, Paragraph, Quote
-from .dates import MONTH_NAMES
+from .dates import MONTH_NAMES, MONTH_PATTERN
 
 # Lines that only decorate a quote box and are neither body nor passage.
 _QUOTE_CHROME = re.compile(r"^(?:quote:?|click to expand\.*|zitat:?|citation\s*:?)$",
@@ -36,8 +36,8 @@ _PLATFORM = re.compile(
 )
 # "Thing of Things December 12", "Jane Roe, 3 March 2024": a feed's date after the name
 _TRAILING_DATE = re.compile(
-    rf"[\s,·|-]+(?:(?:{'|'.join(sorted(MONTH_NAMES, key=len, reverse=True))})\.?\s+\d{{1,2}}"
-    rf"|\d{{1,2}}\s+(?:{'|'.join(sorted(MONTH_NAMES, key=len, reverse=True))})\.?)"
+    rf"[\s,·|-]+(?:(?:{MONTH_PATTERN})\.?\s+\d{{1,2}}"
+    rf"|\d{{1,2}}\s+(?:{MONTH_PATTERN})\.?)"
     r"(?:,?\s+\d{4})?$",
     re.IGNORECASE,
 )

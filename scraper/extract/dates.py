@@ -46,7 +46,8 @@ for _num, _names in enumerate(
         _MONTHS[_name] = _num
 
 MONTH_NAMES = frozenset(_MONTHS)  # every month name and abbreviation parse_date reads
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# every name as one regex alternation, longest first ("sept" before "sep")
+MONTH_PATTERN = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _ISO = re.compile(
     r"(?P<y>(?:19|20)\d\d)-(?P<m>\d\d?)-(?P<d>\d\d?)"
     r"(?:[T ](?P<H>\d\d):(?P<M>\d\d)(?::(?P<S>\d\d)(?:\.\d+)?)?"
@@ -55,16 +56,16 @@ _ISO = re.compile(
 )
 _COMPACT = re.compile(r"\b(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?:T\d{4,6})?\b")
 _TEXT_MDY = re.compile(
-    rf"\b(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b",
+    rf"\b(?P<mon>{MONTH_PATTERN})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
 _TEXT_DMY = re.compile(
-    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>{_MONTH_RE})\.?,?\s+"
+    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>{MONTH_PATTERN})\.?,?\s+"
     rf"(?:de\s+)?(?P<y>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
 _TEXT_YMD = re.compile(  # Hungarian "2025. december 18."
-    rf"\b(?P<y>(?:19|20)\d\d)\.\s+(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})\b",
+    rf"\b(?P<y>(?:19|20)\d\d)\.\s+(?P<mon>{MONTH_PATTERN})\.?\s+(?P<d>\d{{1,2}})\b",
     re.IGNORECASE,
 )
 _CJK = re.compile(  # 2025年12月18日 (zh, ja), 2025년 12월 18일 (ko)

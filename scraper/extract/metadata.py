@@ -27,7 +27,7 @@ from .dateline import (
     sole_date,
     visible_wins,
 )
-from .dates import MONTH_NAMES, date_from_url, parse_date
+from .dates import MONTH_PATTERN, date_from_url, parse_date
 from .script_dates import date_from_scripts
 from .title import headline, title_from_page
 
@@ -130,12 +130,11 @@ def _names(value: Any) -> list[str]:
     return []
 
 
-_MONTH = "|".join(sorted(MONTH_NAMES, key=len, reverse=True))
 # "Luke KimDecember 17", "Ann Lee · Dec 3, 2024": a dateline glued to the name
-_DATE_AFTER = re.compile(rf"(?:(?<=[a-z])|\s+)(?:{_MONTH})\.?\s*\d{{1,2}}(?:,?\s*\d{{4}})?$",
+_DATE_AFTER = re.compile(rf"(?:(?<=[a-z])|\s+)(?:{MONTH_PATTERN})\.?\s*\d{{1,2}}(?:,?\s*\d{{4}})?$",
                          re.IGNORECASE)
 _NOT_A_NAME = re.compile(
-    rf"^(?:(?:{_MONTH})\.?\s+\d|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?$)"  # a date
+    rf"^(?:(?:{MONTH_PATTERN})\.?\s+\d|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?$)"  # a date
     r"|^[\W\d_]+$"  # no letters: a user id
     r"|^[a-z_]+(?:\.[a-z_]+)*\.(?:author|authors|name|byline)$"  # unfilled ("page.author")
     r"|\b(?:says|said|wrote)\s*:$",  # a comment's head
@@ -224,8 +223,7 @@ def _meta_values(root: lxml.html.HtmlElement) -> dict[str, list[str]]:
     return values
 
 
-def _from_meta(root: lxml.html.HtmlElement, meta: Metadata) -> None:
-    mv = _meta_values(root)
+def _from_meta(mv: dict[str, list[str]], meta: Metadata) -> None:
 
     def first(*keys: str) -> tuple[str | None, str]:
         for key in keys:
@@ -269,10 +267,10 @@ def _from_meta(root: lxml.html.HtmlElement, meta: Metadata) -> None:
     meta.offer("tags", [norm_space(t) for t in tags if t.strip()], "meta:tags")
 
 
-def _from_elements(root: lxml.html.HtmlElement, meta: Metadata, url: str | None) -> None:
+def _from_elements(root: lxml.html.HtmlElement, mv: dict[str, list[str]], meta: Metadata,
+                   url: str | None) -> None:
     for el in root.xpath('//link[@rel="canonical"][@href]'):
         meta.offer("canonical_url", join_url(url, el.get("href").strip()), "link:canonical")
-    mv = _meta_values(root)
     if "og:url" in mv:
         meta.offer("canonical_url", join_url(url, mv["og:url"][0]), "meta:og:url")
     lang = root.get("lang") or root.get("xml:lang")
@@ -414,8 +412,9 @@ def extract_metadata(root: lxml.html.HtmlElement, url: str | None = None) -> Met
     """
     meta = Metadata()
     _from_json_ld(root, meta)
-    _from_meta(root, meta)
-    _from_elements(root, meta, url)
+    mv = _meta_values(root)  # every <meta>, read once
+    _from_meta(mv, meta)
+    _from_elements(root, mv, meta, url)
     title_from_page(root, meta)
     _prefer_visible_date(meta, root)
     meta.published = in_local_time(meta.published, root)
