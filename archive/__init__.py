@@ -1,41 +1,66 @@
-"""newsarchive's archive: normalised records in SQLite, raw snapshots in WARC files.
+"""newsarchive's archive: normalised records in a database, raw snapshots in WARC files.
 
 Readable without the crawler (this package never imports ``scraper``). Public surface,
-pinned by ``tests/archive/test_exported_members.py``::
+pinned by ``tests/test_exported_members.py``::
 
     from archive import open_archive, Archive, Query, Record, Article, Attribution
+
+Names are imported on first use, so reading one small module (``archive.errors``) does
+not load the WARC and database machinery.
 """
 
 from __future__ import annotations
 
-from .archive import Archive, StoreResult, content_hash, open_archive
-from .errors import (
-    ArchiveError,
-    NewsarchiveError,
-    RecordNotFoundError,
-    SchemaVersionError,
-    WarcError,
-)
-from .query import Query
-from .settings import ArchiveSettings
-from .types import Article, Attribution, Capture, HttpResponse, Record, SearchHit
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .archive import Archive, content_hash, open_archive
+    from .errors import (
+        ArchiveError,
+        CrawlLockedError,
+        NewsarchiveError,
+        QuerySyntaxError,
+        RecordNotFoundError,
+        SchemaVersionError,
+        WarcError,
+    )
+    from .query import Query
+    from .settings import ArchiveSettings
+    from .types import (
+        Article,
+        Attribution,
+        Capture,
+        HttpResponse,
+        Record,
+        Resource,
+        SearchHit,
+        StoreResult,
+    )
+
+_WHERE = {
+    "Archive": "archive", "content_hash": "archive", "open_archive": "archive",
+    "ArchiveError": "errors", "CrawlLockedError": "errors", "NewsarchiveError": "errors",
+    "QuerySyntaxError": "errors", "RecordNotFoundError": "errors",
+    "SchemaVersionError": "errors", "WarcError": "errors",
+    "Query": "query", "ArchiveSettings": "settings",
+    "Article": "types", "Attribution": "types", "Capture": "types", "HttpResponse": "types",
+    "Record": "types", "Resource": "types", "SearchHit": "types", "StoreResult": "types",
+}
 
 __all__ = [
-    "Archive",
-    "ArchiveError",
-    "ArchiveSettings",
-    "Article",
-    "Attribution",
-    "Capture",
-    "HttpResponse",
-    "NewsarchiveError",
-    "Query",
-    "Record",
-    "RecordNotFoundError",
-    "SchemaVersionError",
-    "SearchHit",
-    "StoreResult",
-    "WarcError",
-    "content_hash",
-    "open_archive",
+    "Archive", "ArchiveError", "ArchiveSettings", "Article", "Attribution", "Capture",
+    "CrawlLockedError", "HttpResponse", "NewsarchiveError", "Query", "QuerySyntaxError",
+    "Record", "RecordNotFoundError", "Resource", "SchemaVersionError", "SearchHit",
+    "StoreResult", "WarcError", "content_hash", "open_archive",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -23,14 +23,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .backend import DEFAULT_FILES, is_database_url, open_backend, sqlite_path
-from .errors import ArchiveError, WarcError
-from .frontier import Frontier
-from .query import Query, search
+from .db import Frontier, Store, open_backend
+from .errors import ArchiveError, CrawlLockedError, WarcError
+from .locations import DEFAULT_FILES, is_database_url, sqlite_path
+from .query import Query
 from .settings import ArchiveSettings
-from .store import ArticleStore
-from .types import Article, Attribution, Capture, HttpResponse, Record, SearchHit
-from .warc import WarcFileWriter, payload_digest, read_record
+from .types import (
+    Article,
+    Attribution,
+    Capture,
+    HttpResponse,
+    Record,
+    Resource,
+    SearchHit,
+    StoreResult,
+)
+from .warc import WarcFileWriter, WarcLocation, payload_digest, read_record
 
 DB_NAME = "archive.sqlite"
 WARC_DIR = "warc"
@@ -49,15 +57,6 @@ def content_hash(article: Article | None, payload: bytes) -> str:
                       list(article.authors), [_attribution_dict(a) for a in article.attributions]],
                      ensure_ascii=False, sort_keys=True)
     return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class StoreResult:
-    """What archiving one response did."""
-
-    capture_id: int
-    version_id: int | None
-    outcome: str  # new | new-version | unchanged | not-modified
 
 
 class Archive:
@@ -87,6 +86,8 @@ class Archive:
                 (self.path / WARC_DIR).mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise ArchiveError(f"cannot create archive at {self.path}: {exc}") from exc
+        self.store: Store
+        self.frontier: Frontier
         self.store, self.frontier = open_backend(self.location, db, create=create,
                                                  warc_dir=self.path / WARC_DIR)
         if database and create:
@@ -125,7 +126,9 @@ class Archive:
         return self._writer
 
     def store_response(self, response: HttpResponse, article: Article | None, *,
-                       page_url: str, crawl_id: int | None = None) -> StoreResult:
+                       page_url: str, crawl_id: int | None = None, origin: str = "crawl",
+                       extractor: str | None = None,
+                       origin_record_id: str | None = None) -> StoreResult:
         """Archive one fetched response and what was extracted from it.
 
         The WARC record is written first; the database rows that point at it are
@@ -137,6 +140,9 @@ class Archive:
             article: the extraction, or ``None`` for non-article content.
             page_url: the normalised URL identifying the page across captures.
             crawl_id: the crawl this capture belongs to.
+            origin: how it came in (``crawl``, ``fetch``, ``import``), kept on a new version.
+            extractor: the extractor that read it (its version), kept on a new version.
+            origin_record_id: imported: the record's WARC-Record-ID in its source file.
         """
         store = self.store
         now = response.fetched_at
@@ -174,7 +180,8 @@ class Archive:
                                     content_hash=chash,
                                     warc=(loc.filename, loc.offset, loc.length),
                                     crawl_id=crawl_id, warc_record_id=loc.record_id,
-                                    revisit_of=original.capture_id if original else None)
+                                    revisit_of=original.capture_id if original else None,
+                                    origin_record_id=origin_record_id)
             store.set_validators(page_id, etag, last_modified, now)
             latest = store.latest_version(page_id)
             if latest is not None and latest[1] == chash:
@@ -183,9 +190,97 @@ class Archive:
             if article is None:
                 return StoreResult(cap, None, "new")
             version = store.add_version(page_id=page_id, capture_id=cap, captured_at=now,
-                                        content_hash=chash, article=article)
+                                        content_hash=chash, article=article,
+                                        extractor=extractor, origin=origin)
             store.link_capture(cap, version)
         return StoreResult(cap, version, "new-version" if latest else "new")
+
+    def store_gone(self, response: HttpResponse, *, page_id: int,
+                   crawl_id: int | None = None) -> StoreResult:
+        """Archive the answer of a page that went away (404, 410, or a redirect to
+        another page), as evidence, and mark the page gone since then.
+
+        Args:
+            response: what the page's URL answered now (the final response).
+            page_id: the archived page it concerns (:meth:`Store.find_page`).
+            crawl_id: the crawl this check belongs to.
+        """
+        digest = payload_digest(response.body)
+        loc = self.writer.write_response(response, None, payload_digest=digest)
+        with self.store.transaction():
+            cap = self.store.add_capture(
+                page_id=page_id, url=response.url, fetched_at=response.fetched_at,
+                status=response.status, kind="gone", content_type=response.content_type,
+                payload_digest=digest, content_hash=None,
+                warc=(loc.filename, loc.offset, loc.length), crawl_id=crawl_id,
+                warc_record_id=loc.record_id)
+            self.store.set_gone(page_id, response.fetched_at)
+        return StoreResult(cap, None, "gone")
+
+    def store_resource(self, response: HttpResponse, *, role: str,
+                       capture_id: int | None = None, crawl_id: int | None = None) -> Resource:
+        """Archive an HTTP response that is not a page: a requisite (image, stylesheet,
+        script, font), robots.txt, a sitemap or feed. A payload stored before (any URL)
+        is written as a revisit record pointing at it, so a site's logo is kept once.
+
+        Args:
+            response: the exchange as fetched.
+            role: what it is for (``image``, ``stylesheet``, ``robots``, ...).
+            capture_id: the page capture it belongs to (``None``: the crawl's own).
+            crawl_id: the crawl that fetched it.
+        """
+        digest = payload_digest(response.body)
+        original = self.store.original_resource(digest)
+        if original is not None:
+            loc = self.writer.write_revisit(response, digest=digest, refers_to_uri=original.url,
+                                            refers_to_date=original.fetched_at,
+                                            refers_to_id=original.record_id)
+        else:
+            loc = self.writer.write_response(response, None, payload_digest=digest)
+        return self._add_resource(loc, url=response.url, fetched_at=response.fetched_at,
+                                  status=response.status,
+                                  kind="revisit" if original else "response", role=role,
+                                  content_type=response.content_type,
+                                  revisit_of=original.capture_id if original else None,
+                                  capture_id=capture_id, crawl_id=crawl_id)
+
+    def store_made(self, uri: str, payload: bytes, *, content_type: str, role: str,
+                   fetched_at: str, capture_id: int | None,
+                   concurrent_to: str | None = None, crawl_id: int | None = None) -> Resource:
+        """Archive something we made of a page rather than fetched (its screenshot, its
+        rendered DOM) as a WARC ``resource`` record.
+
+        Args:
+            uri: the record's target URI (e.g. ``urn:view:https://...``).
+            payload: the bytes (a PNG, HTML).
+            content_type: their media type.
+            role: ``screenshot``, ``dom``, ...
+            fetched_at: when it was made (ISO 8601).
+            capture_id: the page capture it shows.
+            concurrent_to: the WARC-Record-ID of that capture's response record.
+        """
+        loc = self.writer.write_resource(uri, payload, content_type=content_type,
+                                         date=fetched_at, concurrent_to=concurrent_to)
+        return self._add_resource(loc, url=uri, fetched_at=fetched_at, status=None,
+                                  kind="resource", role=role, content_type=content_type,
+                                  revisit_of=None, capture_id=capture_id, crawl_id=crawl_id)
+
+    def _add_resource(self, loc: WarcLocation, *, url: str, fetched_at: str,
+                      status: int | None, kind: str, role: str, content_type: str | None,
+                      revisit_of: int | None, capture_id: int | None,
+                      crawl_id: int | None) -> Resource:
+        with self.store.transaction():
+            rid = self.store.add_resource(
+                url=url, fetched_at=fetched_at, status=status, kind=kind, role=role,
+                content_type=content_type, payload_digest=loc.payload_digest,
+                warc=(loc.filename, loc.offset, loc.length), warc_record_id=loc.record_id,
+                revisit_of=revisit_of, capture_id=capture_id, crawl_id=crawl_id)
+        return Resource(id=rid, url=url, fetched_at=fetched_at, status=status, kind=kind,
+                        role=role, content_type=content_type,
+                        payload_digest=loc.payload_digest, warc_file=loc.filename,
+                        warc_offset=loc.offset, warc_length=loc.length,
+                        warc_record_id=loc.record_id, revisit_of=revisit_of,
+                        capture_id=capture_id)
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -222,7 +317,9 @@ class Archive:
         page_id, page_url = self.store.find_page(url)
         captures = list(self.store.captures("page_id = ?", (page_id,)))
         versions = list(self.store.records("v.page_id = ?", (page_id,)))
-        return History(url=page_url, captures=captures, versions=versions)
+        gone = self.store.rows("SELECT gone_since FROM pages WHERE id = ?", (page_id,))
+        return History(url=page_url, captures=captures, versions=versions,
+                       gone_since=gone[0][0] if gone else None)
 
     def record(self, record_id: int) -> Record:
         """One record (article version) by id. Raises ``RecordNotFoundError``."""
@@ -234,11 +331,7 @@ class Archive:
 
     def search(self, query: Query) -> list[SearchHit]:
         """Full-text search with filters; see :class:`archive.query.Query`."""
-        if isinstance(self.store, ArticleStore):
-            return search(self.store, query)
-        from .pgquery import search as pg_search
-
-        return pg_search(self.store, query)
+        return self.store.search(query)
 
     def raw(self, record_id: int) -> bytes:
         """The archived payload of a record, exactly as fetched (transfer- and
@@ -270,7 +363,7 @@ class Archive:
             wait: seconds to wait for another crawl to finish (0 = fail at once).
 
         Raises:
-            ArchiveError: another crawl holds the lock (names its pid).
+            CrawlLockedError: another crawl holds the lock (names its pid).
         """
         fh = (self.path / LOCK_NAME).open("a+")
         deadline = time.monotonic() + wait
@@ -285,10 +378,10 @@ class Archive:
                     fh.seek(0)
                     holder = fh.read().strip() or "unknown"
                     fh.close()
-                    raise ArchiveError(
+                    raise CrawlLockedError(
                         f"another crawl (pid {holder}) is running on {self.path}; "
                         "this one exits without touching it. Use --wait SECONDS to queue "
-                        "behind it.") from exc
+                        "behind it.", holder=holder) from exc
                 time.sleep(0.2)
         fh.seek(0)
         fh.truncate()
@@ -305,22 +398,33 @@ class Archive:
 
     # -- crawls ------------------------------------------------------------------------
 
-    def start_crawl(self, seeds: list[str], settings: dict[str, Any]) -> int:
+    def start_crawl(self, seeds: list[str], settings: dict[str, Any], *, delay: float,
+                    hosts: dict[str, str]) -> int:
+        """Record a new crawl and queue its seeds (depth 0): one way for the crawler and
+        ``crawl --seed-only`` alike.
+
+        Args:
+            seeds: normalised seed URLs.
+            settings: the crawl's settings, stored with it (workers read its scope rules)
+                and written into the ``warcinfo`` of WARC files opened from now on.
+            delay: seconds between requests to one host.
+            hosts: each seed's host (the frontier queues URLs by host).
+
+        Returns:
+            The crawl's id.
+        """
         self.set_crawl_config(settings)
-        return self.store.start_crawl(seeds, settings)
+        with self.store.transaction():  # a crawl without its seeds queued never exists
+            crawl_id = self.store.start_crawl(seeds, settings)
+            self.frontier.begin(crawl_id, delay=delay, fresh=True)
+            self.frontier.add([(u, hosts[u], 0, None) for u in seeds], crawl_id)
+        return crawl_id
 
-    def last_unfinished_crawl(self) -> int | None:
-        return self.store.last_unfinished_crawl()
-
-    def crawl_seeds(self, crawl_id: int) -> list[str]:
-        """The seeds a crawl was started with."""
-        return self.store.crawl_seeds(crawl_id)
-
-    def use_crawl(self, crawl_id: int) -> None:
-        """Claim only this crawl's URLs from now on. A SQLite frontier holds one crawl;
-        a shared PostgreSQL one holds every crawl that workers are draining."""
-        if not isinstance(self.frontier, Frontier):
-            self.frontier.use_crawl(crawl_id)
+    def resume_crawl(self, crawl_id: int, *, delay: float) -> list[str]:
+        """Continue a stored crawl: work on its frontier; returns its seeds."""
+        seeds = self.store.crawl_seeds(crawl_id)
+        self.frontier.begin(crawl_id, delay=delay, fresh=False)
+        return seeds
 
     def finish_crawl(self, crawl_id: int, stats: dict[str, Any]) -> None:
         self.store.finish_crawl(crawl_id, stats)
@@ -328,14 +432,17 @@ class Archive:
 
 @dataclass(frozen=True)
 class History:
-    """A page's captures (every fetch) and versions (every distinct content)."""
+    """A page's captures (every fetch), versions (every distinct content), and since when
+    it is gone, if it is."""
 
     url: str
     captures: list[Capture]
     versions: list[Record]
+    gone_since: str | None = None  # when the page started answering 404/410 or redirecting
 
     def to_dict(self) -> dict[str, Any]:
-        return {"url": self.url, "captures": [c.to_dict() for c in self.captures],
+        return {"url": self.url, "gone_since": self.gone_since,
+                "captures": [c.to_dict() for c in self.captures],
                 "versions": [{"id": v.id, "captured_at": v.captured_at,
                               "capture_id": v.capture_id, "content_hash": v.content_hash,
                               "title": v.article.title} for v in self.versions]}

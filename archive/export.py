@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import ArchiveError
+from .files import replace_atomically
 from .types import Record
 
 CSV_FIELDS = (
@@ -107,16 +108,15 @@ def write_parquet(records: Iterable[Record], path: Path, *, attributions: bool =
         ArchiveError: pyarrow is not installed (``pip install 'newsarchive[parquet]'``).
     """
     try:
-        import pyarrow as pa  # type: ignore[import-not-found, unused-ignore]
-        import pyarrow.parquet as pq  # type: ignore[import-not-found, unused-ignore]
+        import pyarrow as pa  # type: ignore[import-not-found, import-untyped, unused-ignore]
+        import pyarrow.parquet as pq  # type: ignore[import-not-found, import-untyped, unused-ignore]
     except ImportError as exc:
         raise ArchiveError("--parquet needs pyarrow: pip install 'newsarchive[parquet]'") \
             from exc
     rows = list(attribution_rows(records)) if attributions else [_flat(r) for r in records]
     table = pa.Table.from_pylist(rows)
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(path)
+    with replace_atomically(path) as tmp:
+        pq.write_table(table, tmp)
     return len(rows)
 
 

@@ -22,12 +22,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .dbread import dialect, rows
 from .errors import ArchiveError
+from .query import Node, probe_phrases, words_of
 from .types import Attribution, Record
 
 if TYPE_CHECKING:
-    from .dbread import Store
+    from .db import Store
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_CANDIDATES = 2000
@@ -64,9 +64,9 @@ def rank_sources(store: Store, *, limit: int = 50, site: str | None = None
     if site:
         where = "WHERE p.site = ? OR p.site LIKE ?"
         params = [site.lower().removeprefix("www."), f"%.{site.lower().removeprefix('www.')}"]
-    sql = dialect(store)
+    sql = store.dialect
     source = f"min(a.source COLLATE {sql.binary})"  # of a name's spellings, one everywhere
-    found = rows(store, f"SELECT {source}, count(DISTINCT v.page_id), count(*), "
+    found = store.rows(f"SELECT {source}, count(DISTINCT v.page_id), count(*), "
                  f"min(v.captured_at), max(v.captured_at), {sql.distinct_list('p.site')} "
                  "FROM attributions a JOIN versions v ON v.id = a.version_id "
                  f"JOIN pages p ON p.id = v.page_id {where} GROUP BY lower(a.source) "
@@ -118,24 +118,10 @@ def _shingles(tokens: list[str], k: int) -> list[tuple[str, ...]]:
     return [tuple(tokens[i:i + k]) for i in range(max(len(tokens) - k + 1, 1))]
 
 
-def _probe_query(shingles: list[tuple[str, ...]]) -> str:
+def _probe(shingles: list[tuple[str, ...]]) -> Node:
+    """Candidate search: any of up to ``_PROBES`` shingles, spread over the passage."""
     step = max(len(shingles) // _PROBES, 1)
-    picked = shingles[::step][:_PROBES]
-    return " OR ".join('"' + " ".join(s) + '"' for s in picked)
-
-
-def _candidates(store: Store, probe: str) -> list[tuple[Any, ...]]:
-    """Versions (id, page, captured_at, body) the full-text index says may hold the
-    passage: any probe phrase matches. Oldest first."""
-    if dialect(store).postgres:
-        from .pgquery import to_tsquery
-
-        return rows(store, "SELECT v.id, v.page_id, v.captured_at, v.body FROM versions v "
-                    "WHERE v.search @@ to_tsquery('simple', ?) "
-                    "ORDER BY v.captured_at, v.id LIMIT ?", (to_tsquery(probe), MAX_CANDIDATES))
-    return rows(store, "SELECT v.id, v.page_id, v.captured_at, v.body FROM versions_fts "
-                "JOIN versions v ON v.id = versions_fts.rowid WHERE versions_fts MATCH ? "
-                "ORDER BY v.captured_at, v.id LIMIT ?", (probe, MAX_CANDIDATES))
+    return probe_phrases([words_of(" ".join(s)) for s in shingles[::step][:_PROBES]])
 
 
 def trace_passage(store: Store, passage: str, *, min_similarity: float = 0.5,
@@ -157,15 +143,15 @@ def trace_passage(store: Store, passage: str, *, min_similarity: float = 0.5,
     k = _shingle_size(len(tokens))
     wanted = set(_shingles(tokens, k))
     best: dict[int, tuple[int, str, float, int, int]] = {}  # page -> earliest match
-    for version_id, page_id, captured_at, body in _candidates(
-            store, _probe_query(_shingles(tokens, k))):
+    for version_id, page_id, captured_at, body in store.match_ids(
+            _probe(_shingles(tokens, k)), MAX_CANDIDATES):
         if page_id in best:
             continue  # rows come oldest first: the page's first matching version wins
         match = _match(str(body), wanted, k, len(tokens))
         if match and match[0] >= min_similarity:
             # captures are not stored in time order (imports of older WARCs come later)
-            first = rows(store, "SELECT min(fetched_at) FROM captures WHERE version_id = ?",
-                         (version_id,))[0][0]
+            first = store.rows("SELECT min(fetched_at) FROM captures WHERE version_id = ?",
+                               (version_id,))[0][0]
             best[page_id] = (int(version_id), str(min(first or captured_at, captured_at)),
                              *match)
     ordered = sorted(best.values(), key=lambda m: (m[1], m[0]))[:limit]

@@ -53,6 +53,7 @@ class Article:
     body: str = ""
     attributions: tuple[Attribution, ...] = ()
     signals: dict[str, str] = field(default_factory=dict)
+    confidence: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -78,7 +79,8 @@ class Capture:
     """One fetch of one URL, and where its bytes live in the WARC files.
 
     ``kind`` is ``response`` (new payload), ``revisit`` (same payload as an earlier
-    capture, written once) or ``not-modified`` (the server answered 304).
+    capture, written once), ``not-modified`` (the server answered 304) or ``gone`` (the
+    page answered 404/410 or redirected elsewhere: the answer is archived as evidence).
     """
 
     id: int
@@ -95,6 +97,7 @@ class Capture:
     content_hash: str | None = None
     revisit_of: int | None = None  # for a revisit: the capture whose record holds the payload
     warc_record_id: str | None = None
+    origin_record_id: str | None = None  # imported: the WARC-Record-ID in the source file
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -102,7 +105,13 @@ class Capture:
 
 @dataclass(frozen=True, kw_only=True)
 class Record:
-    """One archived version of an article: a distinct content of one URL."""
+    """One archived version of an article: a distinct content of one URL.
+
+    ``origin`` says how the version came in (``crawl``, ``fetch``, ``import`` or
+    ``reextract``: the same capture read again by a newer extractor), ``extractor`` which
+    newsarchive extracted it, and ``gone_since`` when its page started answering 404/410
+    or redirecting away (``None``: still there at the last check).
+    """
 
     id: int
     url: str
@@ -111,6 +120,10 @@ class Record:
     capture_id: int
     content_hash: str
     article: Article
+    page_id: int = 0
+    origin: str = "crawl"
+    extractor: str | None = None
+    gone_since: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Flat dict: the record's fields, then the article's (its ``url`` as fetched
@@ -122,6 +135,10 @@ class Record:
             "captured_at": self.captured_at,
             "capture_id": self.capture_id,
             "content_hash": self.content_hash,
+            "page_id": self.page_id,
+            "origin": self.origin,
+            "extractor": self.extractor,
+            "gone_since": self.gone_since,
         }
         article = self.article.to_dict()
         article["fetched_url"] = article.pop("url")
@@ -166,3 +183,67 @@ class HttpResponse:
     @property
     def content_type(self) -> str | None:
         return self.header("content-type")
+
+
+@dataclass(frozen=True)
+class OriginalCapture:
+    """The first full capture of a payload, which later revisit records point at."""
+
+    capture_id: int
+    url: str
+    fetched_at: str
+    record_id: str | None
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    """What archiving one response did.
+
+    ``outcome``: ``new`` (a new page), ``new-version``, ``unchanged``, ``not-modified``
+    (a 304), ``gone`` (404/410 or redirected away) or ``duplicate`` (already imported).
+    """
+
+    capture_id: int
+    version_id: int | None
+    outcome: str
+
+
+@dataclass(frozen=True)
+class FrontierItem:
+    """A URL claimed from the crawl frontier."""
+
+    url: str
+    host: str
+    depth: int
+    attempts: int
+    source_url: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Resource:
+    """A WARC record kept for a page that is not the page itself: a requisite (image,
+    stylesheet, script, font), its screenshot or rendered DOM, or the robots.txt,
+    sitemap or feed a crawl read.
+
+    ``kind`` is the WARC record type (``response``, ``revisit`` for a payload stored
+    before, ``resource`` for what we made: a screenshot, a DOM); ``role`` what it is for.
+    ``capture_id`` is the page capture it belongs to (``None`` for robots.txt, sitemaps).
+    """
+
+    id: int
+    url: str
+    fetched_at: str
+    status: int | None
+    kind: str
+    role: str
+    content_type: str | None
+    payload_digest: str | None
+    warc_file: str | None
+    warc_offset: int | None
+    warc_length: int | None
+    warc_record_id: str | None = None
+    revisit_of: int | None = None
+    capture_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)

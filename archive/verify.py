@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import os
-import sqlite3
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,8 +29,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from .archive import WARC_DIR, Archive
-from .dbread import rows
-from .store import ArticleStore
+from .reader import next_record_offset
 
 _CHUNK = 1 << 20
 
@@ -66,6 +64,11 @@ class VerifyReport:
     records: int = 0
     captures: int = 0
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def repairable(self) -> bool:
+        """Whether ``--repair`` would fix something: a truncated tail left unrepaired."""
+        return any(p.kind == "truncated" and not p.repaired for p in self.problems)
 
     @property
     def ok(self) -> bool:
@@ -119,7 +122,12 @@ def _members(fh: BinaryIO) -> Iterator[_Member]:
                     return
         except zlib.error as exc:
             yield _Member(offset, consumed, None, f"corrupt gzip data ({exc})")
-            return
+            resume = next_record_offset(fh, offset, gzipped=True)  # read on after it
+            if resume is None:
+                return
+            fh.seek(resume)
+            offset, pending = resume, b""
+            continue
         yield _Member(offset, consumed, b"".join(out))
         offset += consumed
 
@@ -149,7 +157,9 @@ def _scan_file(path: Path, name: str, report: VerifyReport
                 report.problems.append(Problem(
                     kind=kind, file=name, offset=member.offset,
                     message=f"{name}: {member.error} record at offset {member.offset}"))
-                return records, member.offset
+                if kind == "truncated":  # the end of the file: nothing follows
+                    return records, member.offset
+                continue
             try:
                 scanned = _parse(member.data)
             except (ArchiveLoadFailed, ValueError, EOFError) as exc:
@@ -180,20 +190,18 @@ def verify_archive(archive: Archive, *, repair: bool = False) -> VerifyReport:
     """
     report = VerifyReport()
     store = archive.store
-    if isinstance(store, ArticleStore):  # PostgreSQL checks its own pages as it reads them
-        try:
-            check = store.conn.execute("PRAGMA quick_check").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            check = str(exc)
-        if check != "ok":
-            report.problems.append(Problem(kind="database", message=f"database check: {check}"))
+    for text in store.integrity_problems():
+        report.problems.append(Problem(kind="database", message=text))
     warc_dir = archive.path / WARC_DIR
-    captures = rows(store,
-                 "SELECT id, kind, payload_digest, warc_file, warc_offset, warc_length FROM "
-                 "captures WHERE warc_file IS NOT NULL ORDER BY warc_file, warc_offset")
+    captures = [("capture", *r) for r in store.rows(
+        "SELECT id, kind, payload_digest, warc_file, warc_offset, warc_length FROM "
+        "captures WHERE warc_file IS NOT NULL ORDER BY warc_file, warc_offset")]
+    captures += [("resource", *r) for r in store.rows(
+        "SELECT id, kind, payload_digest, warc_file, warc_offset, warc_length FROM "
+        "resources WHERE warc_file IS NOT NULL ORDER BY warc_file, warc_offset")]
     files = {p.resolve(): p.name for p in warc_dir.iterdir() if ".warc" in p.name} \
         if warc_dir.is_dir() else {}
-    for name in {str(r[3]) for r in captures}:  # captures name their file relative (SQLite)
+    for name in {str(r[4]) for r in captures}:  # captures name their file relative (SQLite)
         path = (warc_dir / name).resolve()  # or absolute (PostgreSQL)
         if path not in files and path.is_file():
             files[path] = name
@@ -206,9 +214,10 @@ def verify_archive(archive: Archive, *, repair: bool = False) -> VerifyReport:
         if tail is not None:
             tails[path] = tail
     beyond_tail: set[Path] = set()
-    for cap_id, kind, digest, name, offset, length in captures:
+    for table, row_id, kind, digest, name, offset, length in captures:
         report.captures += 1
-        where = f"capture {cap_id} -> {name}:{offset}"
+        cap_id = row_id if table == "capture" else None
+        where = f"{table} {row_id} -> {name}:{offset}"
         path = (warc_dir / name).resolve()
         if path not in scanned:
             report.problems.append(Problem(
@@ -224,7 +233,7 @@ def verify_archive(archive: Archive, *, repair: bool = False) -> VerifyReport:
                 message=f"{where}: no whole, valid record starts there"))
             continue
         member_length, record = found
-        expected_type = "revisit" if kind == "revisit" else "response"
+        expected_type = kind if kind in ("revisit", "resource") else "response"
         if record.rec_type != expected_type or (length is not None and length != member_length) \
                 or (digest and record.payload_digest and record.payload_digest != digest):
             report.problems.append(Problem(

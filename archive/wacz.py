@@ -14,9 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,8 +24,9 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 
 from .archive import WARC_DIR, Archive
-from .dbread import ids_in, rows
+from .db.sql import ids_in
 from .errors import ArchiveError
+from .files import replace_atomically
 from .warc import _Members
 
 WACZ_VERSION = "1.1.1"
@@ -83,18 +82,27 @@ def cdxj_lines(data: bytes | Path, filename: str) -> list[str]:
 
 
 def _selection(archive: Archive, ids: list[int]) -> bytes:
+    """One WARC of these captures, their page requisites and screenshots, and the
+    records their revisits point at."""
     store = archive.store
-    originals = {int(r[0]) for r in rows(
-        store, f"SELECT revisit_of FROM captures WHERE id {ids_in(ids)} "
+    originals = {int(r[0]) for r in store.rows(
+        f"SELECT revisit_of FROM captures WHERE id {ids_in(ids)} "
         "AND revisit_of IS NOT NULL", ids)}
     wanted = sorted(set(ids) | originals)
+    found = store.rows(f"SELECT id, revisit_of FROM resources WHERE capture_id {ids_in(ids)}",
+                       ids)
+    resources = sorted({int(r[0]) for r in found} | {int(r[1]) for r in found if r[1]})
     members = _Members()
     members.add(members.writer.create_warcinfo_record(
         "data.warc.gz", {"software": "newsarchive", "description": "selected captures"}))
     out = io.BytesIO(members.getvalue())
-    for name, offset, length in rows(
-            store, "SELECT warc_file, warc_offset, warc_length FROM captures WHERE "
-            f"warc_file IS NOT NULL AND id {ids_in(wanted)} ORDER BY fetched_at, id", wanted):
+    located = store.rows(
+        "SELECT warc_file, warc_offset, warc_length, fetched_at, 0, id FROM captures WHERE "
+        f"warc_file IS NOT NULL AND id {ids_in(wanted)}", wanted)
+    located += store.rows(
+        "SELECT warc_file, warc_offset, warc_length, fetched_at, 1, id FROM resources WHERE "
+        f"id {ids_in(resources)}", resources)
+    for name, offset, length, *_ in sorted(located, key=lambda r: (r[3], r[4], r[5])):
         with (archive.path / WARC_DIR / name).open("rb") as fh:
             fh.seek(offset)
             out.write(fh.read(length))
@@ -106,8 +114,8 @@ def _whole_files(archive: Archive) -> list[tuple[str, Path | bytes]]:
     (PostgreSQL: by absolute path, from every worker) those its captures name."""
     warc_dir = archive.path / WARC_DIR
     paths = {p.resolve() for p in warc_dir.glob("*.warc.gz")}
-    paths |= {(warc_dir / str(r[0])).resolve() for r in rows(
-        archive.store, "SELECT DISTINCT warc_file FROM captures WHERE warc_file IS NOT NULL")}
+    paths |= {(warc_dir / str(r[0])).resolve() for r in archive.store.rows(
+        "SELECT DISTINCT warc_file FROM captures WHERE warc_file IS NOT NULL")}
     out: list[tuple[str, Path | bytes]] = []
     names: set[str] = set()
     for path in sorted(paths, key=lambda p: (p.name, str(p))):
@@ -122,14 +130,18 @@ def _whole_files(archive: Archive) -> list[tuple[str, Path | bytes]]:
     return out
 
 
-def write_wacz(archive: Archive, target: Path, *, capture_ids: Iterable[int] | None = None,
+def write_wacz(archive: Archive, target: Path, *, record_ids: Iterable[int] | None = None,
+               capture_ids: Iterable[int] | None = None,
                title: str = "newsarchive export") -> int:
     """Write a WACZ file atomically; returns the number of pages in it.
 
     Args:
         archive: the archive to package (SQLite or PostgreSQL).
         target: the ``.wacz`` file to write.
-        capture_ids: only these captures (default: every WARC file, whole).
+        record_ids: only the captures of these records (versions), with their page
+            requisites and screenshots.
+        capture_ids: only these captures, with their requisites (default, with neither:
+            every WARC file, whole).
         title: the collection's title in ``datapackage.json``.
 
     Raises:
@@ -137,6 +149,10 @@ def write_wacz(archive: Archive, target: Path, *, capture_ids: Iterable[int] | N
             is missing (``newsarchive verify`` lists them).
     """
     warcs: list[tuple[str, Path | bytes]]
+    if record_ids is not None:
+        wanted = sorted(set(record_ids))
+        capture_ids = [int(r[0]) for r in archive.store.rows(
+            f"SELECT id FROM captures WHERE version_id {ids_in(wanted)}", wanted)]
     if capture_ids is None:
         warcs = _whole_files(archive)
         cap_filter = ""
@@ -145,15 +161,12 @@ def write_wacz(archive: Archive, target: Path, *, capture_ids: Iterable[int] | N
         params = sorted(set(capture_ids))
         warcs = [("data.warc.gz", _selection(archive, params))]
         cap_filter = f"AND c.id {ids_in(params)}"
-    pages = rows(archive.store,
-                 "SELECT c.url, c.fetched_at, v.title, v.id FROM captures c LEFT JOIN versions v "
-                 f"ON v.id = c.version_id WHERE c.kind = 'response' AND c.status < 300 "
-                 f"{cap_filter} AND (c.content_type LIKE 'text/html%' OR c.content_type IS NULL) "
-                 "ORDER BY c.fetched_at, c.id", params)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
+    pages = archive.store.rows(
+        "SELECT c.url, c.fetched_at, v.title, v.id FROM captures c LEFT JOIN versions v "
+        f"ON v.id = c.version_id WHERE c.kind = 'response' AND c.status < 300 "
+        f"{cap_filter} AND (c.content_type LIKE 'text/html%' OR c.content_type IS NULL) "
+        "ORDER BY c.fetched_at, c.id", params)
+    with replace_atomically(target) as tmp:
         resources: list[dict[str, Any]] = []
         index: list[str] = []
         with zipfile.ZipFile(tmp, "w") as zf:
@@ -190,13 +203,6 @@ def write_wacz(archive: Archive, target: Path, *, capture_ids: Iterable[int] | N
             if pages:  # what ReplayWeb.page opens first
                 package.update(mainPageURL=pages[0][0], mainPageTS=pages[0][1])
             zf.writestr("datapackage.json", json.dumps(package, indent=2), zipfile.ZIP_DEFLATED)
-        Path(tmp).replace(target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ArchiveError(f"cannot write {target}: {exc}") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return len(pages)
 
 

@@ -277,15 +277,21 @@ class WarcFileWriter:
         return WarcLocation(self._name, start, buf.tell(), digest,
                             record.rec_headers.get_header("WARC-Record-ID"))
 
-    def write_metadata(self, uri: str, payload: bytes, content_type: str) -> WarcLocation:
-        """Write a ``metadata`` record (e.g. the extracted article as JSON)."""
+    def write_resource(self, uri: str, payload: bytes, *, content_type: str, date: str,
+                       concurrent_to: str | None = None) -> WarcLocation:
+        """Write a ``resource`` record: content we made rather than fetched (a page's
+        screenshot, its rendered DOM), tied to the page's response by
+        ``WARC-Concurrent-To`` when given."""
         self._open()
-        writer, buf = self._buffer()
-        record = writer.create_warc_record(uri, "metadata", payload=io.BytesIO(payload),
-                                           length=len(payload), warc_content_type=content_type)
-        buf.add(record)
+        buf = _Members()
+        first = [("WARC-Date", _warc_date(date))]
+        if concurrent_to:
+            first.append(("WARC-Concurrent-To", concurrent_to))
+        plain, record_id, digest = _record("resource", uri, first, payload=payload,
+                                           content_type=content_type)
+        length = buf.add_bytes(plain)
         start = self._append(buf.getvalue())
-        return WarcLocation(self._name, start, buf.tell(), None)
+        return WarcLocation(self._name, start, length, digest, record_id)
 
     def close(self) -> None:
         if self._file is not None:

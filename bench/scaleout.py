@@ -38,9 +38,9 @@ sys.path.insert(0, str(REPO))
 
 import psycopg  # noqa: E402
 
-from archive.pgfrontier import PgFrontier  # noqa: E402
-from archive.pgstore import PgArticleStore  # noqa: E402
-from tests.pg.sites import MultiHostSite  # noqa: E402
+from archive.db.postgres.frontier import PgFrontier  # noqa: E402
+from archive.db.postgres.store import PgStore  # noqa: E402
+from tests.faults.multihost import MultiHostSite  # noqa: E402
 
 
 @contextmanager
@@ -110,7 +110,7 @@ def crawl_rate(server_url: str, workers: int, args: argparse.Namespace) -> dict[
 
 
 def _claimer(url: str, crawl: int, name: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    store = PgArticleStore(url)
+    store = PgStore(url)
     frontier = PgFrontier(store)
     frontier.worker = name
     frontier.use_crawl(crawl, 0.0)
@@ -131,7 +131,7 @@ def _claimer(url: str, crawl: int, name: str, out: multiprocessing.Queue) -> Non
 def claim_rate(server_url: str, args: argparse.Namespace, procs: int = 8) -> dict[str, float]:
     """Claims (claim + finish) per second of ``procs`` processes on one frontier."""
     with database(server_url) as url:
-        store = PgArticleStore(url, create=True)
+        store = PgStore(url, create=True)
         crawl = store.start_crawl([], {"crawl": {"per_host_delay": 0.0}})
         seeder = PgFrontier(store)
         seeder.add([(f"http://h{n % args.claim_hosts}.test/{n}", f"h{n % args.claim_hosts}.test",

@@ -3,16 +3,36 @@
 Public surface (pinned by ``tests/test_exported_members.py``)::
 
     from scraper import extract_article, Extractor, Fetcher, Crawler, load_settings, Settings
+
+Names are imported on first use, so a command that needs only part of the crawler (the
+CLI's ``--version``, ``query``) does not load the rest.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from .config import Settings, load_settings
-from .crawl import Crawler
-from .extract import Extractor, extract_article
-from .fetch import Fetcher
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .config import Settings, load_settings
+    from .crawl import Crawler
+    from .extract import Extractor, extract_article
+    from .fetch import Fetcher
+
+_WHERE = {"Settings": "config", "load_settings": "config", "Crawler": "crawl",
+          "Extractor": "extract", "extract_article": "extract", "Fetcher": "fetch"}
 
 __all__ = ["Crawler", "Extractor", "Fetcher", "Settings", "__version__", "extract_article",
            "load_settings"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

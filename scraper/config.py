@@ -3,6 +3,9 @@
 Each field's default is written (and documented) where it is defined; ``config.toml`` at
 the repository root mirrors them, and a test keeps the two in step. Loading rejects an
 unknown key or a value of the wrong type with a :class:`ConfigError` naming the key.
+Values are checked by the dataclasses themselves (``__post_init__``), so settings built
+any other way (a worker reading a crawl's settings from the database, ``replace()``)
+pass the same checks.
 """
 
 from __future__ import annotations
@@ -15,18 +18,46 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from archive.errors import ConfigError
 from archive.settings import ArchiveSettings
 
-from . import __version__
+from ._version import __version__
 
 DEFAULT_USER_AGENT = f"newsarchive/{__version__} (+https://example.org/newsarchive-contact)"
 
 
+def _compile(regex: str, key: str) -> None:
+    try:
+        re.compile(regex)
+    except re.error as exc:
+        raise ConfigError(f"{key}: invalid regular expression {regex!r}: {exc}") from exc
+
+
+class _Checked:
+    """Refuses negative numbers and values outside a ``Literal``'s choices, naming the
+    field; subclasses add their own rules in ``_check``."""
+
+    def __post_init__(self) -> None:
+        hints = typing.get_type_hints(type(self))
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+                raise ConfigError(f"{f.name}: must be >= 0, got {value}")
+            choices = typing.get_args(hints[f.name]) \
+                if typing.get_origin(hints[f.name]) is Literal else ()
+            if choices and value not in choices:
+                raise ConfigError(f"{f.name}: {value!r} is not one of "
+                                  f"{', '.join(map(str, choices))}")
+        self._check()
+
+    def _check(self) -> None:
+        """Rules of one settings class (override)."""
+
+
 @dataclass(frozen=True, kw_only=True)
-class FetchSettings:
+class FetchSettings(_Checked):
     """How one page is fetched.
 
     Attributes:
@@ -58,7 +89,7 @@ class FetchSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CrawlSettings:
+class CrawlSettings(_Checked):
     """What a crawl visits and how fast.
 
     Attributes:
@@ -85,6 +116,9 @@ class CrawlSettings:
             run; its remaining URLs are recorded as skipped (``host-unavailable``).
         max_crawl_delay: a robots.txt ``Crawl-delay`` above this many seconds makes the
             host's pages skipped (``crawl-delay``) rather than stalling the run.
+        honor_noarchive: leave out pages that ask not to be archived (``<meta
+            name="robots" content="noarchive">`` or ``X-Robots-Tag: noarchive``); they
+            are recorded as skipped (``noarchive``).
     """
 
     concurrency: int = 8
@@ -103,10 +137,23 @@ class CrawlSettings:
     host_backoff_max: float = 300.0
     host_max_failures: int = 10
     max_crawl_delay: float = 60.0
+    honor_noarchive: bool = True
+
+    def _check(self) -> None:
+        if self.concurrency < 1:
+            raise ConfigError(f"concurrency: must be >= 1, got {self.concurrency}")
+        if self.max_attempts < 1:
+            raise ConfigError(f"max_attempts: must be >= 1, got {self.max_attempts}")
+        for name in ("allow", "deny"):
+            for regex in getattr(self, name):
+                _compile(regex, name)
+
+
+AppliesTo = Literal["next", "previous", "article", "inline"]
 
 
 @dataclass(frozen=True, kw_only=True)
-class AttributionPattern:
+class AttributionPattern(_Checked):
     """A text line that credits a passage to a source.
 
     Attributes:
@@ -121,10 +168,15 @@ class AttributionPattern:
 
     name: str
     regex: str
-    applies_to: str = "next"
+    applies_to: AppliesTo = "next"
+
+    def _check(self) -> None:
+        if "(?P<source>" not in self.regex:
+            raise ConfigError("regex: needs a (?P<source>...) group")
+        _compile(self.regex, "regex")
 
 
-def _p(name: str, regex: str, applies_to: str = "next") -> AttributionPattern:
+def _p(name: str, regex: str, applies_to: AppliesTo = "next") -> AttributionPattern:
     return AttributionPattern(name=name, regex=regex, applies_to=applies_to)
 
 
@@ -173,9 +225,6 @@ class Settings:
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
-
-
-_APPLIES_TO = ("next", "previous", "article", "inline")
 
 
 def load_settings(path: str | Path | None = None, overrides: dict[str, Any] | None = None
@@ -239,9 +288,10 @@ def _build(cls: type[Any], data: Any, prefix: str) -> Any:
             f"unknown setting {prefix}{unknown[0]!r}; accepted: {', '.join(sorted(fields))}"
         )
     values = {name: _convert(hints[name], value, f"{prefix}{name}") for name, value in data.items()}
-    obj = cls(**values)
-    _validate(obj, prefix)
-    return obj
+    try:
+        return cls(**values)
+    except ConfigError as exc:  # the dataclass names the field; add where it sits
+        raise ConfigError(f"{prefix}{exc}") from None
 
 
 def _convert(hint: Any, value: Any, key: str) -> Any:
@@ -253,6 +303,11 @@ def _convert(hint: Any, value: Any, key: str) -> Any:
         if not isinstance(value, list):
             raise ConfigError(f"{key}: expected a list, got {value!r}")
         return tuple(_convert(item, v, f"{key}[{i}]") for i, v in enumerate(value))
+    if origin is Literal:
+        choices = typing.get_args(hint)
+        if value not in choices:
+            raise ConfigError(f"{key}: {value!r} is not one of {', '.join(map(str, choices))}")
+        return value
     if origin in (types.UnionType, typing.Union):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         return None if value is None else _convert(args[0], value, key)
@@ -263,33 +318,3 @@ def _convert(hint: Any, value: Any, key: str) -> Any:
     if isinstance(hint, type) and not isinstance(value, hint):
         raise ConfigError(f"{key}: expected {hint.__name__}, got {value!r}")
     return value
-
-
-def _validate(obj: Any, prefix: str) -> None:
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
-            raise ConfigError(f"{prefix}{f.name}: must be >= 0, got {value}")
-    if isinstance(obj, CrawlSettings):
-        if obj.concurrency < 1:
-            raise ConfigError(f"{prefix}concurrency: must be >= 1, got {obj.concurrency}")
-        if obj.max_attempts < 1:
-            raise ConfigError(f"{prefix}max_attempts: must be >= 1, got {obj.max_attempts}")
-        for name in ("allow", "deny"):
-            for regex in getattr(obj, name):
-                _compile(regex, f"{prefix}{name}")
-    if isinstance(obj, AttributionPattern):
-        if obj.applies_to not in _APPLIES_TO:
-            raise ConfigError(
-                f"{prefix}applies_to: {obj.applies_to!r} is not one of {', '.join(_APPLIES_TO)}"
-            )
-        if "(?P<source>" not in obj.regex:
-            raise ConfigError(f"{prefix}regex: needs a (?P<source>...) group")
-        _compile(obj.regex, f"{prefix}regex")
-
-
-def _compile(regex: str, key: str) -> None:
-    try:
-        re.compile(regex)
-    except re.error as exc:
-        raise ConfigError(f"{key}: invalid regular expression {regex!r}: {exc}") from exc

@@ -7,11 +7,17 @@ raised by robots.txt ``Crawl-delay``, by ``Retry-After`` and by a backoff that d
 with each failure in a row. Up to ``concurrency`` hosts are fetched in parallel, the
 one that has waited longest first.
 
-Failures are sorted in two kinds. Transient ones (timeouts, connection errors, 408,
-429, 5xx) send the URL back to the frontier with a later ``next_attempt_at`` until
-``max_attempts``; a host with ``host_max_failures`` of them in a row is given up for
-the run. Everything else (refused address, too large, redirect loop, 404, bad XML...)
-is recorded at once with its reason. Nothing a server sends can stop the crawl: only
+The frontier is an interface (:class:`archive.db.Frontier`): the same loop drains a
+SQLite archive's frontier alone or a PostgreSQL one shared with other workers. Every
+page goes into the archive through :class:`scraper.ingest.Ingester`, as it does from
+``fetch`` and ``import``; robots.txt, sitemaps and feeds are archived too, as resources.
+
+Failures are sorted in two kinds. Transient ones (connection errors, connect and read
+timeouts, 408, 429, 5xx) send the URL back to the frontier with a later
+``next_attempt_at`` until ``max_attempts``; a host with ``host_max_failures`` of them in
+a row is given up for the run. Everything else (a page too slow to finish within
+``fetch.total_timeout``, refused address, too large, redirect loop, 404, bad XML...) is
+recorded at once with its reason. Nothing a server sends can stop the crawl: only
 archive errors (disk, database) do.
 
 Crash safety: a page's links are queued before the page is marked done, and on
@@ -31,21 +37,17 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from archive import Archive
-from archive.errors import ArchiveError, FetchError
-from archive.frontier import Frontier, FrontierItem
-from archive.types import HttpResponse
+from archive.errors import ConfigError, FetchError, TransientFetchError
+from archive.types import FrontierItem, HttpResponse
 
 from .config import Settings
 from .discovery import DiscoveryError, links_from_html, looks_like_xml, parse_sitemap_or_feed
-from .extract import Extractor
 from .fetch import RETRY_STATUSES, Fetcher, parse_retry_after
+from .ingest import HTML_TYPES, Ingester, mime_of
 from .netguard import check_url
 from .robots import RobotsCache
 from .urls import host_of, normalize_url
 
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
-_TRANSIENT_REASONS = frozenset({"timeout", "connection"})
-_CLAIM_PER_HOST = 2
 _REFRESH_SECONDS = 1.0
 
 
@@ -61,6 +63,9 @@ class CrawlStats:
     discovered: int = 0
     retried: int = 0
     recovered: int = 0
+    gone: int = 0
+    left: int = 0  # URLs still queued when the run stopped (max_pages reached)
+    crawl_id: int = 0
     skipped: collections.Counter[str] = field(default_factory=collections.Counter)
     failed: collections.Counter[str] = field(default_factory=collections.Counter)
 
@@ -70,16 +75,53 @@ class CrawlStats:
         data["failed"] = dict(self.failed)
         return data
 
+    @property
+    def archived(self) -> int:
+        """Pages whose state this run archived (new, changed, unchanged, 304, gone)."""
+        return self.new + self.new_versions + self.unchanged + self.not_modified + self.gone
+
+    def count(self, outcome: str) -> None:
+        """Count one archiving outcome (see :class:`scraper.ingest.Ingested`)."""
+        if outcome == "new":
+            self.new += 1
+        elif outcome == "new-version":
+            self.new_versions += 1
+        elif outcome == "not-modified":
+            self.not_modified += 1
+        elif outcome == "gone":
+            self.gone += 1
+        else:
+            self.unchanged += 1
+
+    def add(self, other: CrawlStats) -> None:
+        """Add another run's counts to these (a worker's total over several crawls)."""
+        for name, value in vars(other).items():
+            if name == "crawl_id":
+                continue
+            mine = getattr(self, name)
+            if isinstance(mine, collections.Counter):
+                mine.update(value)
+            else:
+                setattr(self, name, mine + value)
+
+
+def limit_reached(settings: Settings, stats: CrawlStats) -> bool:
+    """Whether a run has made its ``crawl.max_pages`` fetches (0: no limit)."""
+    limit = settings.crawl.max_pages
+    return bool(limit) and stats.fetched >= limit
+
 
 @dataclass(frozen=True)
 class CrawlEvent:
     """Reported to the progress callback after each URL."""
 
     url: str
-    # new | new-version | unchanged | not-modified | skipped | failed | retry | discovered
+    # new | new-version | unchanged | not-modified | gone | skipped | failed | retry |
+    # discovered
     outcome: str
     detail: str = ""
     pending: int = 0
+    crawl_id: int = 0
 
 
 class Scope:
@@ -90,10 +132,6 @@ class Scope:
         self.sites = {h.split(":")[0].removeprefix("www.") for h in self.hosts}
         self.allow = [re.compile(p) for p in settings.crawl.allow]
         self.deny = [re.compile(p) for p in settings.crawl.deny]
-
-    def add_seed(self, url: str) -> None:
-        self.hosts.add(host_of(url))
-        self.sites.add(host_of(url).split(":")[0].removeprefix("www."))
 
     def __contains__(self, url: str) -> bool:
         host = host_of(url)
@@ -113,6 +151,26 @@ class _Transient(Exception):
         super().__init__(message)
         self.reason = reason
         self.retry_after = retry_after
+
+
+def start_crawl(archive: Archive, settings: Settings, seeds: list[str]) -> int:
+    """Record a new crawl with its settings and queue its seeds: the one way a crawl
+    starts, for ``crawl`` and ``crawl --seed-only`` alike.
+
+    Args:
+        archive: the archive (its frontier receives the seeds).
+        settings: stored with the crawl; workers read its scope rules from there.
+        seeds: seed URLs; when empty, ``crawl.seeds`` from the settings.
+
+    Raises:
+        ConfigError: no valid seed URL.
+    """
+    normalized = [u for u in (normalize_url(s) for s in (seeds or settings.crawl.seeds)) if u]
+    if not normalized:
+        raise ConfigError("no seed URLs: give some, or set crawl.seeds in config.toml")
+    return archive.start_crawl(normalized, asdict(settings),
+                               delay=settings.crawl.per_host_delay,
+                               hosts={u: host_of(u) for u in normalized})
 
 
 class Crawler:
@@ -136,8 +194,9 @@ class Crawler:
         self.archive = archive
         self.fetcher = fetcher or Fetcher(settings.fetch)
         self._own_fetcher = fetcher is None
-        self.extractor = Extractor(settings.extract)
-        self.robots = RobotsCache(self.fetcher.fetch, settings.fetch.user_agent)
+        self.ingester = Ingester(archive, settings.extract, origin="crawl",
+                                 honor_noarchive=settings.crawl.honor_noarchive)
+        self.robots = RobotsCache(self._fetch_robots, settings.fetch.user_agent)
         self.on_event = on_event or (lambda event: None)
         self.stats = CrawlStats()
         self._host_next: dict[str, float] = {}
@@ -157,84 +216,57 @@ class Crawler:
         """Crawl until the frontier is empty or ``max_pages`` is reached.
 
         Args:
-            seeds: start URLs; when empty, ``crawl.seeds`` from the settings. Ignored on
-                resume, which reuses the stored crawl's seeds.
-            resume: continue the last unfinished crawl of this archive.
-            crawl_id: on resume, this crawl rather than the last unfinished one (a worker
-                draining a shared PostgreSQL frontier).
+            seeds: start URLs; when empty, ``crawl.seeds`` from the settings.
+            resume: continue the last unfinished crawl of this archive, if there is one
+                (its own seeds and frontier); otherwise start a new one from ``seeds``.
+            crawl_id: continue this crawl (a worker draining a shared frontier).
 
         Raises:
-            ArchiveError: nothing to resume, no seeds, or the archive cannot be written.
+            ConfigError: a new crawl without seed URLs.
+            ArchiveError: the archive cannot be written.
         """
-        frontier = self.archive.frontier
-        if resume:
-            crawl_id = crawl_id or self.archive.last_unfinished_crawl()
-            if crawl_id is None:
-                raise ArchiveError("no unfinished crawl to resume in this archive")
+        if resume and crawl_id is None:
+            crawl_id = self.archive.store.last_unfinished_crawl()
+        if crawl_id is not None:
             self.crawl_id = crawl_id
-            seeds = self._crawl_seeds(crawl_id)
-        seeds = list(seeds) or list(self.settings.crawl.seeds)
-        normalized = [u for u in (normalize_url(s) for s in seeds) if u]
-        if not normalized:
-            raise ArchiveError("no seed URLs: give some, or set crawl.seeds in config.toml")
-        self.scope = Scope(normalized, self.settings)
-        if resume:
-            self.archive.use_crawl(self.crawl_id)
+            seeds = self.archive.resume_crawl(crawl_id, delay=self.settings.crawl.per_host_delay)
+            self.scope = Scope(seeds, self.settings)
+            self.ingester.crawl_id = crawl_id
             self._recover_in_flight()
         else:
-            self.crawl_id = self.archive.start_crawl(normalized, asdict(self.settings))
-            self.archive.use_crawl(self.crawl_id)
-            frontier.clear()
-            frontier.add([(u, host_of(u), 0, None) for u in normalized], self.crawl_id)
+            self.crawl_id = start_crawl(self.archive, self.settings, seeds)
+            self.scope = Scope(self.archive.store.crawl_seeds(self.crawl_id), self.settings)
+            self.ingester.crawl_id = self.crawl_id
+        self.stats.crawl_id = self.crawl_id
         try:
             await self._loop()
         finally:
             if self._own_fetcher:
                 await self.fetcher.aclose()
             self._release_unstarted()
-        if frontier.pending() == 0:
+        self.stats.left = self.archive.frontier.pending()
+        if self.stats.left == 0:
             self.archive.finish_crawl(self.crawl_id, self.stats.to_dict())
         return self.stats
 
     # -- scheduling --------------------------------------------------------------------
-    # The SQLite frontier has per-host operations (claim_host, due_hosts, ...); another
-    # backend gets the common ones (claim, finish, retry_later) and a coarser schedule.
 
-    def _crawl_seeds(self, crawl_id: int) -> list[str]:
-        frontier = self.archive.frontier
-        if isinstance(frontier, Frontier):
-            return frontier.crawl_seeds(crawl_id)
-        seeds: list[str] = getattr(self.archive, "crawl_seeds")(crawl_id)  # noqa: B009
-        return seeds
-
-    def _unclaim(self, urls: list[str]) -> None:
-        frontier = self.archive.frontier
-        if isinstance(frontier, Frontier):
-            frontier.unclaim(urls)
-        else:
-            for url in urls:
-                frontier.retry_later(url, 0, "not started")
-
-    def _refresh_hosts(self) -> None:
-        frontier = self.archive.frontier
-        if isinstance(frontier, Frontier):
-            self._hosts |= frontier.due_hosts()
-            return
+    def _refill(self) -> None:
+        """Claim more URLs when few are buffered: a few per host, from hosts with none."""
         buffered = sum(len(q) for q in self._queues.values())
-        if buffered < self.settings.crawl.concurrency * 2:
-            for item in frontier.claim(self.settings.crawl.concurrency * 4):
-                self._queues.setdefault(item.host, collections.deque()).append(item)
-                self._hosts.add(item.host)
+        if buffered >= self.settings.crawl.concurrency * 2:
+            return
+        have = {h for h, q in self._queues.items() if q} | self._busy
+        for item in self.archive.frontier.refill(self.settings.crawl.concurrency * 4, have):
+            self._queues.setdefault(item.host, collections.deque()).append(item)
+            self._hosts.add(item.host)
 
     def _recover_in_flight(self) -> None:
         """After a kill: URLs already archived in this crawl are done (their links are
         re-read from the archive); the others are queued again."""
         frontier = self.archive.frontier
-        if not isinstance(frontier, Frontier):
-            frontier.requeue_in_flight()
-            return
         lost = []
-        for item in frontier.in_flight():
+        for item in frontier.recover():
             page = frontier.captured_page(item.url, self.crawl_id)
             payload = self.archive.latest_payload(page) if page else None
             if payload is None:
@@ -244,25 +276,17 @@ class Crawler:
                 self._follow_links(item, payload, item.url, None)
             frontier.finish(item.url, "done")
             self.stats.recovered += 1
-        frontier.unclaim(lost)
+        frontier.release(lost)
 
     def _release_unstarted(self) -> None:
-        self._unclaim([i.url for q in self._queues.values() for i in q])
+        self.archive.frontier.release([i.url for q in self._queues.values() for i in q])
         self._queues.clear()
 
     def _limit_reached(self) -> bool:
-        limit = self.settings.crawl.max_pages
-        return bool(limit) and self.stats.fetched >= limit
+        return limit_reached(self.settings, self.stats)
 
     def _next_item(self, host: str) -> FrontierItem | None:
         queue = self._queues.get(host)
-        frontier = self.archive.frontier
-        if not queue and isinstance(frontier, Frontier):
-            claimed = frontier.claim_host(host, _CLAIM_PER_HOST)
-            if not claimed:
-                self._queues.pop(host, None)
-                return None
-            queue = self._queues[host] = collections.deque(claimed)
         if not queue:
             self._queues.pop(host, None)
             return None
@@ -275,7 +299,7 @@ class Crawler:
         while True:
             now = time.monotonic()
             if now - self._refreshed >= _REFRESH_SECONDS or not (running or self._hosts):
-                self._refresh_hosts()
+                self._refill()
                 self._refreshed = now
             wake = now + _REFRESH_SECONDS
             # Longest-waiting host first, so no host starves when hosts outnumber slots.
@@ -336,8 +360,7 @@ class Crawler:
             # Start to start, from when the last request (retries included) was written
             # to the socket, so a busy event loop cannot squeeze two requests together.
             self._host_next[host] = max(start + delay, self._host_next.get(host, 0.0))
-            if not isinstance(self.archive.frontier, Frontier):  # shared: pace all workers
-                self.archive.frontier.set_host_delay(host, delay)
+            self.archive.frontier.set_host_delay(host, delay)  # shared: pace all workers
             self._busy.discard(host)
 
     def _pending_count(self) -> int:
@@ -347,7 +370,7 @@ class Crawler:
         return self._pending[0]
 
     def _event(self, url: str, outcome: str, detail: str = "") -> None:
-        self.on_event(CrawlEvent(url, outcome, detail, self._pending_count()))
+        self.on_event(CrawlEvent(url, outcome, detail, self._pending_count(), self.crawl_id))
 
     def _fail(self, url: str, reason: str, message: str) -> None:
         self.stats.failed[reason] += 1
@@ -359,19 +382,16 @@ class Crawler:
         self.archive.frontier.finish(url, "skipped", f"{reason} {detail}".strip())
         self._event(url, "skipped", f"{reason} {detail}".strip())
 
-    def _give_up_host(self, host: str, reason: str, keep: str) -> None:
+    def _give_up_host(self, host: str, reason: str, keep: str, *, failed: bool = False
+                      ) -> None:
+        """Close the host's other URLs for this run (skipped, or failed when the host
+        itself is failing)."""
         self._abandoned.add(host)
-        frontier = self.archive.frontier
-        if isinstance(frontier, Frontier):
-            closed = frontier.finish_host(host, "skipped", reason, keep=keep)
-        else:  # rows claimed later are skipped one by one in _handle
-            closed = 0
-            for queued in self._queues.get(host, ()):
-                frontier.finish(queued.url, "skipped", reason)
-                closed += 1
+        state = "failed" if failed else "skipped"
+        closed = self.archive.frontier.give_up_host(host, state, reason, keep=keep)
         self._queues.pop(host, None)
         self._hosts.discard(host)
-        self.stats.skipped[reason] += closed
+        (self.stats.failed if failed else self.stats.skipped)[reason] += closed
 
     def _transient(self, item: FrontierItem, exc: _Transient) -> None:
         crawl = self.settings.crawl
@@ -405,7 +425,15 @@ class Crawler:
             check_url(url, allow_private=self.settings.fetch.allow_private)
             if crawl.respect_robots:
                 fetched_robots = not self.robots.is_cached(url)
-                if not await self.robots.allowed(url):
+                refused = await self.robots.verdict(url)
+                if refused is not None and refused[0] == "robots-unreachable":
+                    # RFC 9309: an unreachable robots.txt disallows the host for now; the
+                    # host is failing, not forbidding, so this is a failure, said so
+                    self._fail(url, refused[0], f"robots.txt cannot be read ({refused[1]}); "
+                               "the host is treated as disallowed for this run (RFC 9309)")
+                    self._give_up_host(item.host, refused[0], keep=url, failed=True)
+                    return start
+                if refused is not None:
                     self._skip(url, "robots")
                     return start
                 delay = await self._host_delay(url)
@@ -430,11 +458,11 @@ class Crawler:
             if response.status in RETRY_STATUSES:
                 raise _Transient(f"http-{response.status}", response.reason or "",
                                  parse_retry_after(response.header("retry-after")))
+        except TransientFetchError as exc:
+            self._transient(item, _Transient(exc.reason, str(exc)))
+            return start
         except FetchError as exc:
-            if exc.reason in _TRANSIENT_REASONS:
-                self._transient(item, _Transient(exc.reason, str(exc)))
-            else:
-                self._fail(url, exc.reason, str(exc))
+            self._fail(url, exc.reason, str(exc))
             return start
         except _Transient as exc:
             self._transient(item, exc)
@@ -444,60 +472,57 @@ class Crawler:
             archived = self.archive.latest_payload(url)
             if archived is not None:  # unchanged page, but its links still lead somewhere
                 self._follow_links_safely(item, archived, response.url, None)
-            self.archive.store_response(response, None, page_url=url, crawl_id=self.crawl_id)
-            self.stats.not_modified += 1
-            self.archive.frontier.finish(url, "done")
-            self._event(url, "not-modified")
-        elif not 200 <= response.status < 300:
-            self._fail(url, f"http-{response.status}", response.reason or "")
+            self._done(item, self.ingester.ingest(response, requested_url=url).outcome)
+        elif 200 <= response.status < 300 and mime_of(response.content_type) not in HTML_TYPES \
+                and looks_like_xml(response.content_type, response.content):
+            await self._discover(item, response)
         else:
-            await self._handle_ok(item, response)
+            done = await self.ingester.ingest_async(response, requested_url=url)
+            if done.archived and 200 <= response.status < 300:
+                self._follow_links_safely(item, response.content, response.url,
+                                          response.content_type)
+                final = normalize_url(response.url)
+                if final and final != url:
+                    self.archive.frontier.add([(final, host_of(final), item.depth, url)],
+                                              self.crawl_id)
+                    self.archive.frontier.finish(final, "done")
+            if done.outcome == "extract-error" or done.outcome.startswith("http-"):
+                self._fail(url, done.outcome, done.detail)
+            elif done.outcome in ("not-html", "noarchive"):
+                self._skip(url, done.outcome, f"({done.detail[:80]})" if done.detail else "")
+            else:
+                self._done(item, done.outcome, (done.article.title if done.article else "")
+                           or "")
         return start
 
-    async def _handle_ok(self, item: FrontierItem, response: HttpResponse) -> None:
+    def _done(self, item: FrontierItem, outcome: str, detail: str = "") -> None:
+        self.stats.count(outcome)
+        self.archive.frontier.finish(item.url, "done")
+        self._event(item.url, outcome, detail)
+
+    async def _discover(self, item: FrontierItem, response: HttpResponse) -> None:
+        """A sitemap or feed: archive it (evidence of what a site published when) and
+        queue what it lists."""
         url = item.url
-        ctype = (response.content_type or "").split(";")[0].strip().lower()
-        if ctype not in _HTML_TYPES and looks_like_xml(ctype, response.content):
-            try:
-                found = await asyncio.to_thread(parse_sitemap_or_feed, response.content,
-                                                response.url)
-            except DiscoveryError as exc:
-                self._fail(url, exc.reason, str(exc))
-                return
-            for sitemap in found.sitemaps:
-                self._queue_sitemap(sitemap, item)
-            self._queue(found.pages, item, depth=item.depth)
-            self.archive.frontier.finish(url, "done")
-            self._event(url, "discovered", f"{len(found.pages)} URLs")
-            return
-        if ctype and ctype not in _HTML_TYPES:
-            self._skip(url, "not-html", f"({ctype[:80]})")
-            return
         try:
-            article = await asyncio.to_thread(self.extractor.extract, response.content,
-                                              response.url, response.content_type)
-        except Exception as exc:  # a parser bug on one hostile page must not end the crawl
-            self.archive.store_response(response, None, page_url=url, crawl_id=self.crawl_id)
-            self._follow_links_safely(item, response.content, response.url,
-                                      response.content_type)
-            self._fail(url, "extract-error", f"{type(exc).__name__}: {exc}")
+            found = await asyncio.to_thread(parse_sitemap_or_feed, response.content,
+                                            response.url)
+        except DiscoveryError as exc:
+            self._fail(url, exc.reason, str(exc))
             return
-        page_url = self._page_url(url, article.canonical_url)
-        result = self.archive.store_response(response, article, page_url=page_url,
-                                             crawl_id=self.crawl_id)
-        self._follow_links_safely(item, response.content, response.url, response.content_type)
-        final = normalize_url(response.url)
-        if final and final != url:
-            self.archive.frontier.add([(final, host_of(final), item.depth, url)], self.crawl_id)
-            self.archive.frontier.finish(final, "done")
+        self.archive.store_resource(response, role=found.kind, crawl_id=self.crawl_id)
+        for sitemap in found.sitemaps:
+            self._queue_sitemap(sitemap, item)
+        self._queue(found.pages, item, depth=item.depth)
         self.archive.frontier.finish(url, "done")
-        if result.outcome == "new":
-            self.stats.new += 1
-        elif result.outcome == "new-version":
-            self.stats.new_versions += 1
-        else:
-            self.stats.unchanged += 1
-        self._event(url, result.outcome, article.title or "")
+        self._event(url, "discovered", f"{len(found.pages)} URLs")
+
+    async def _fetch_robots(self, url: str) -> HttpResponse:
+        """Fetch a robots.txt for the cache, and archive the answer (evidence of what
+        the site allowed when it was crawled)."""
+        response = await self.fetcher.fetch(url)
+        self.archive.store_resource(response, role="robots", crawl_id=self.crawl_id or None)
+        return response
 
     def _follow_links_safely(self, item: FrontierItem, content: bytes, base_url: str,
                              content_type: str | None) -> None:
@@ -514,16 +539,6 @@ class Crawler:
             if self.settings.crawl.use_sitemaps:
                 for feed in links.feeds:
                     self._queue_sitemap(feed, item)
-
-    def _page_url(self, url: str, canonical: str | None) -> str:
-        """The page identity: the canonical URL when it is on the same host and not
-        merely the home page (a common misconfiguration), else the fetched URL."""
-        norm = normalize_url(canonical or "", url)
-        if not norm or host_of(norm) != host_of(url):
-            return url
-        if norm.rstrip("/").count("/") <= 2 and url.rstrip("/").count("/") > 2:
-            return url
-        return norm
 
     def _queue(self, urls: list[str], parent: FrontierItem, *, depth: int) -> None:
         items = [(u, host_of(u), depth, parent.url) for u in urls if u in self.scope]

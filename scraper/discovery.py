@@ -61,6 +61,7 @@ class Discovered:
     pages: list[str] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)
+    kind: str = "sitemap"  # what the document was: sitemap | feed
     entries: dict[str, SitemapEntry] = field(default_factory=dict)
 
 
@@ -186,6 +187,7 @@ def parse_sitemap_or_feed(data: bytes, base_url: str) -> Discovered:
             if len(found.sitemaps) >= MAX_SITEMAP_URLS:
                 break
     elif kind in ("rss", "rdf"):
+        found.kind = "feed"
         for item in root.iter():
             if _local(item.tag) != "item":
                 continue
@@ -199,6 +201,7 @@ def parse_sitemap_or_feed(data: bytes, base_url: str) -> Discovered:
             if len(found.pages) >= MAX_SITEMAP_URLS:
                 break
     elif kind == "feed":
+        found.kind = "feed"
         for atom_entry in root:
             if _local(atom_entry.tag) != "entry":
                 continue

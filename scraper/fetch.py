@@ -3,8 +3,10 @@
 ``Fetcher.fetch`` returns an :class:`archive.types.HttpResponse` for any final HTTP
 status (the crawler decides what a 404 means) and raises :class:`FetchError` for what
 never produced a response: refused URLs, timeouts, oversized bodies, redirect loops.
-Retries (tenacity) cover timeouts, connection errors, 408, 429 and 5xx with exponential
-backoff and jitter; ``Retry-After`` is honoured up to ``backoff_max``.
+Retries (tenacity) cover connection errors, connect and read timeouts, 408, 429 and 5xx
+with exponential backoff and jitter; ``Retry-After`` is honoured up to ``backoff_max``.
+A page still arriving when ``total_timeout`` runs out is not retried: a server sending
+slowly is not helped by being asked again at once (``FetchError``, reason ``timeout``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import httpcore
 import httpx
 import tenacity
 
-from archive.errors import BlockedURLError, FetchError, TooLargeError
+from archive.errors import BlockedURLError, FetchError, TooLargeError, TransientFetchError
 from archive.types import HttpResponse
 
 from .config import FetchSettings
@@ -33,6 +35,10 @@ from .urls import MAX_URL_LENGTH
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class _TooSlow(Exception):
+    """The whole page did not arrive within ``total_timeout`` (never retried)."""
 
 
 class _RetryableStatus(Exception):
@@ -183,7 +189,10 @@ class Fetcher:
         Raises:
             BlockedURLError: refused scheme or address (no connection made).
             TooLargeError: body above ``max_bytes``, raw or decompressed.
-            FetchError: timeout, connection failure, redirect loop, bad encoding.
+            TransientFetchError: connection failed or lost, connect or read timeout,
+                after the retries (worth trying again later).
+            FetchError: the page took longer than ``total_timeout`` (``timeout``),
+                redirect loop, bad encoding.
         """
         _check_length(url, url)
         check_url(url, allow_private=self.settings.allow_private)
@@ -213,11 +222,20 @@ class Fetcher:
         except BlockedURLError as exc:
             exc.url = url  # raised at connect time, where only the host is known
             raise
+        except _TooSlow as exc:
+            raise FetchError(f"{url} did not arrive within {s.total_timeout:g}s "
+                             "(fetch.total_timeout); not retried", url=url,
+                             reason="timeout") from exc
+        except httpx.ConnectTimeout as exc:
+            raise TransientFetchError(f"no connection to {url} within "
+                                      f"{s.connect_timeout:g}s", url=url,
+                                      reason="connect-timeout") from exc
         except (httpx.TimeoutException, TimeoutError) as exc:
-            raise FetchError(f"timed out fetching {url}", url=url, reason="timeout") from exc
+            raise TransientFetchError(f"{url} stopped sending for {s.read_timeout:g}s",
+                                      url=url, reason="read-timeout") from exc
         except (httpx.NetworkError, httpx.RemoteProtocolError, httpcore.ConnectError) as exc:
-            raise FetchError(f"connection failed: {exc or type(exc).__name__}", url=url,
-                             reason="connection") from exc
+            raise TransientFetchError(f"connection failed: {exc or type(exc).__name__}",
+                                      url=url, reason="connection") from exc
         except (httpx.InvalidURL, UnicodeError) as exc:
             raise BlockedURLError(f"invalid URL: {exc}", url=url, reason="invalid-url") from exc
         except httpx.HTTPError as exc:
@@ -228,7 +246,7 @@ class Fetcher:
         if isinstance(exc, _RetryableStatus):
             return exc.retry_after is None or exc.retry_after <= self.settings.backoff_max
         return isinstance(exc, httpx.TimeoutException | httpx.NetworkError
-                          | httpx.RemoteProtocolError | TimeoutError)
+                          | httpx.RemoteProtocolError)
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         s = self.settings
@@ -244,31 +262,40 @@ class Fetcher:
                       on_send: Callable[[float], None] | None = None) -> HttpResponse:
         redirects: list[str] = []
         current = url
-        async with asyncio.timeout(self.settings.total_timeout):
-            while True:
-                response = await self._get(current, headers, url, tuple(redirects), on_send)
-                location = response.header("location")
-                if response.status not in _REDIRECTS or not location:
-                    break
-                try:
-                    target = urljoin(current, location.strip())
-                except ValueError as exc:
-                    raise BlockedURLError(f"invalid redirect Location: {exc}", url=url,
-                                          reason="invalid-url") from exc
-                _check_length(target, url)
-                if target in redirects or target == current:
-                    raise FetchError(f"redirect loop at {target}", url=url,
-                                     reason="redirect-loop")
-                if len(redirects) >= self.settings.max_redirects:
-                    raise FetchError(
-                        f"more than {self.settings.max_redirects} redirects (fetch.max_redirects)",
-                        url=url, reason="too-many-redirects")
-                check_url(target, allow_private=self.settings.allow_private)
-                redirects.append(current)
-                current = target
+        try:
+            async with asyncio.timeout(self.settings.total_timeout):
+                response = await self._redirects(current, url, headers, redirects, on_send)
+        except TimeoutError as exc:
+            raise _TooSlow() from exc
         if response.status in RETRY_STATUSES:
             raise _RetryableStatus(response, parse_retry_after(response.header("retry-after")))
         return response
+
+    async def _redirects(self, current: str, url: str, headers: dict[str, str],
+                         redirects: list[str], on_send: Callable[[float], None] | None
+                         ) -> HttpResponse:
+        """Follow redirects from ``current``; ``redirects`` collects the hops."""
+        while True:
+            response = await self._get(current, headers, url, tuple(redirects), on_send)
+            location = response.header("location")
+            if response.status not in _REDIRECTS or not location:
+                return response
+            try:
+                target = urljoin(current, location.strip())
+            except ValueError as exc:
+                raise BlockedURLError(f"invalid redirect Location: {exc}", url=url,
+                                      reason="invalid-url") from exc
+            _check_length(target, url)
+            if target in redirects or target == current:
+                raise FetchError(f"redirect loop at {target}", url=url,
+                                 reason="redirect-loop")
+            if len(redirects) >= self.settings.max_redirects:
+                raise FetchError(
+                    f"more than {self.settings.max_redirects} redirects (fetch.max_redirects)",
+                    url=url, reason="too-many-redirects")
+            check_url(target, allow_private=self.settings.allow_private)
+            redirects.append(current)
+            current = target
 
     async def _get(self, url: str, headers: dict[str, str], requested: str,
                    redirects: tuple[str, ...],

@@ -1,7 +1,9 @@
 """robots.txt per RFC 9309 (parsed by protego), cached per host with an expiry.
 
-A missing robots.txt (4xx) allows everything; an unreachable one (5xx, 429, timeout)
-disallows the host until the cache entry expires, as RFC 9309 section 2.3.1.3 asks.
+A missing robots.txt (4xx) allows everything; an unreachable one (5xx, 429, timeout,
+connection refused) disallows the host until the cache entry expires, as RFC 9309
+section 2.3.1.3 asks; :meth:`RobotsCache.verdict` tells the two refusals apart, so a
+crawl reports an unreachable host as a failure, not as a robots rule.
 Entries live for the response's ``Cache-Control: max-age`` but never more than 24
 hours (RFC 9309 section 2.4). Rules are matched against our *product token* (the
 User-Agent up to its first ``/``), not the whole string: a contact URL such as
@@ -47,6 +49,7 @@ class _Entry:
     disallow_all: bool
     expires: float
     sitemaps: list[str] = field(default_factory=list)
+    unreachable: str = ""  # why robots.txt could not be read (disallow_all then)
 
 
 class RobotsCache:
@@ -89,8 +92,9 @@ class RobotsCache:
             return entry
         try:
             response = await self._fetch(f"{key}/robots.txt")
-        except FetchError:
-            entry = _Entry(None, True, self._clock() + UNREACHABLE_RETRY_SECONDS)
+        except FetchError as exc:
+            entry = _Entry(None, True, self._clock() + UNREACHABLE_RETRY_SECONDS,
+                           unreachable=f"{exc.reason}: {exc}")
         else:
             now = self._clock()
             if 200 <= response.status < 300:
@@ -104,16 +108,25 @@ class RobotsCache:
             elif 400 <= response.status < 500 and response.status != 429:
                 entry = _Entry(None, False, now + _lifetime(response))
             else:
-                entry = _Entry(None, True, now + UNREACHABLE_RETRY_SECONDS)
+                entry = _Entry(None, True, now + UNREACHABLE_RETRY_SECONDS,
+                               unreachable=f"HTTP {response.status}")
         self._entries[key] = entry
         return entry
 
     async def allowed(self, url: str) -> bool:
         """May we fetch ``url``? Fetches the host's robots.txt on first use."""
+        return (await self.verdict(url)) is None
+
+    async def verdict(self, url: str) -> tuple[str, str] | None:
+        """``None`` when ``url`` may be fetched, else why not: ``("robots", rule)`` for
+        a robots.txt rule, ``("robots-unreachable", cause)`` when robots.txt could not be
+        read (the host is treated as disallowed for a while, RFC 9309 2.3.1.3)."""
         entry = await self._entry(url)
         if entry.disallow_all:
-            return False
-        return entry.rules is None or bool(entry.rules.can_fetch(url, self.token))
+            return "robots-unreachable", entry.unreachable or "robots.txt unreachable"
+        if entry.rules is None or entry.rules.can_fetch(url, self.token):
+            return None
+        return "robots", f"disallowed for {self.token}"
 
     async def crawl_delay(self, url: str) -> float:
         """The ``Crawl-delay`` for our token (or ``*``) on the URL's host; 0 if none."""

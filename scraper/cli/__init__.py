@@ -6,53 +6,43 @@ Exit codes: 0 success; 1 a user-facing error (one line on stderr, no traceback);
 
 from __future__ import annotations
 
-import argparse
+import importlib
+import os
 import sys
 from collections.abc import Sequence
 
-from archive import cli as archive_cli
-from archive.backend import database_errors
-from archive.errors import NewsarchiveError
+from archive.errors import CrawlLockedError, NewsarchiveError
 
-from .. import __version__
-from . import commands, worker
-from . import importer as importer_cli
-from .options import settings_from_args, settings_parser
+from .options import settings_from_args
+from .parser import EXIT_LOCKED, build_parser
 
-_ARCHIVE_COMMANDS = {"query", "show", "export", "history", "diff", "sources", "trace", "verify"}
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="newsarchive",
-        description="Scrape, extract and archive news pages, with quote attributions.",
-        epilog="Run `newsarchive COMMAND --help` for each command's options.")
-    parser.add_argument("--version", action="version", version=f"newsarchive {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    parents = [settings_parser()]
-    commands.add_commands(sub, parents)
-    archive_cli.add_commands(sub, parents)
-    worker.add_commands(sub, parents)
-    importer_cli.add_command(sub, parents)
-    return parser
+__all__ = ["build_parser", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsarchive`` console script."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if args.command != "query" or any(x.startswith("--") for x in extra):
+            parser.parse_args(argv)  # reports the unknown arguments, exit 2
+        args.text += extra  # `query tutoring -Stanford`: -word excludes a word
+    module, _, name = str(args.handler).partition(":")
     try:
         settings = settings_from_args(args)
-        if args.command in _ARCHIVE_COMMANDS:
-            return int(args.handler(args, settings.archive))
-        return int(args.handler(args, settings))
+        handler = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        return int(handler(args, settings))
+    except CrawlLockedError as exc:
+        print(f"newsarchive: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except NewsarchiveError as exc:
         print(f"newsarchive: error: {exc}", file=sys.stderr)
         return 1
-    except database_errors() as exc:  # the database refused: full disk, I/O error, ...
-        print(f"newsarchive: error: archive database: {exc}. If the disk is full, free space "
-              "and run again (a crawl continues with --resume).", file=sys.stderr)
-        return 1
+    except BrokenPipeError:
+        # the reader went away (`| head`): that is fine; keep Python quiet at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except OSError as exc:
         print(f"newsarchive: error: {exc.strerror or exc}"
               f"{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr)
@@ -60,8 +50,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsarchive: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-"""Command-line flags for every setting, generated from the settings dataclasses.
+"""Command-line flags for settings, generated from the settings dataclasses.
 
-Each field ``section.name`` gets ``--section-name`` (``--crawl-per-host-delay``); the
-most used also get short aliases (``--delay``, ``--concurrency``). ``--set
+Each command lists the settings sections it uses, and gets one flag per setting of
+those sections only (``--crawl-per-host-delay``), with the help text of the setting's
+own docstring; booleans are flags (``--fetch-allow-private`` / ``--no-fetch-allow-private``),
+and the most used also have short aliases (``--delay``, ``--allow-private``). ``--set
 section.key=value`` takes any setting in TOML syntax, ``--config PATH`` another file.
 """
 
@@ -9,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import re
 import typing
+from collections.abc import Sequence
 from typing import Any
 
 from ..config import Settings, load_settings, parse_override
@@ -25,50 +29,71 @@ ALIASES = {
     "fetch.max_bytes": ("--max-bytes",),
 }
 _SKIP = {"extract.attribution_patterns"}  # a list of tables: --set or config.toml only
+_SECONDS = re.compile(r"delay|timeout|backoff|lease")
 
 
-def _bool(text: str) -> bool:
-    lowered = text.lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise argparse.ArgumentTypeError(f"expected true/false, got {text!r}")
+def _docs(cls: type[Any]) -> dict[str, str]:
+    """``name: text`` entries of a class docstring's ``Attributes:`` section."""
+    doc = cls.__doc__ or ""
+    _, _, attrs = doc.partition("Attributes:")
+    out: dict[str, str] = {}
+    name = ""
+    for line in attrs.splitlines():
+        match = re.match(r"\s{4,8}(\w+): (.*)", line)
+        if match:
+            name = match.group(1)
+            out[name] = match.group(2).strip()
+        elif name and line.strip():
+            out[name] += " " + line.strip()
+    return {k: " ".join(v.replace("%", "%%").split()) for k, v in out.items()}
 
 
-def settings_parser() -> argparse.ArgumentParser:
-    """A parent parser holding ``--config``, ``--set`` and one flag per setting."""
+def _metavar(name: str, hint: Any) -> str:
+    if hint is int:
+        return "N"
+    if hint is float:
+        return "SECONDS" if _SECONDS.search(name) else "NUMBER"
+    if name in ("path", "warc_root"):
+        return "PATH"
+    return "TEXT"
+
+
+def settings_parser(sections: Sequence[str]) -> argparse.ArgumentParser:
+    """A parent parser with ``--config``, ``--set`` and a flag per setting of ``sections``
+    (``fetch``, ``crawl``, ``archive``, ``extract``)."""
     parser = argparse.ArgumentParser(add_help=False)
-    group = parser.add_argument_group("settings (override config.toml)")
-    group.add_argument("--config", metavar="PATH",
-                       help="settings file (default: $NEWSARCHIVE_CONFIG or ./config.toml)")
-    group.add_argument("--set", dest="overrides", action="append", default=[],
-                       metavar="SECTION.KEY=VALUE", help="override any setting (TOML value)")
-    for section in dataclasses.fields(Settings):
-        cls = typing.get_type_hints(Settings)[section.name]
-        hints = typing.get_type_hints(cls)
+    common = parser.add_argument_group("settings")
+    common.add_argument("--config", metavar="PATH",
+                        help="settings file (default: $NEWSARCHIVE_CONFIG or ./config.toml)")
+    common.add_argument("--set", dest="overrides", action="append", default=[],
+                        metavar="SECTION.KEY=VALUE", help="set any setting (a TOML value)")
+    classes = typing.get_type_hints(Settings)
+    for section in sections:
+        cls = classes[section]
+        hints, docs = typing.get_type_hints(cls), _docs(cls)
+        group = parser.add_argument_group(f"{section} settings (override config.toml)")
         for f in dataclasses.fields(cls):
-            key = f"{section.name}.{f.name}"
+            key = f"{section}.{f.name}"
             if key in _SKIP:
                 continue
-            flags = [f"--{section.name}-{f.name.replace('_', '-')}", *ALIASES.get(key, ())]
+            flag = f"--{section}-{f.name.replace('_', '-')}"
+            flags = [flag, *ALIASES.get(key, ())]
             hint = hints[f.name]
-            kwargs: dict[str, Any] = {"dest": f"opt__{section.name}__{f.name}",
-                                      "default": None, "help": argparse.SUPPRESS}
-            if key in ALIASES:
-                kwargs["help"] = f"{key} (default {_default(f)})"
+            default = f.default if f.default is not dataclasses.MISSING else "see config.toml"
+            kwargs: dict[str, Any] = {"dest": f"opt__{section}__{f.name}", "default": None,
+                                      "help": f"{docs.get(f.name, key)} (default: {default!r})"}
             if hint is bool:
-                kwargs.update(nargs="?", const=True, type=_bool, metavar="BOOL")
+                kwargs["action"] = argparse.BooleanOptionalAction
             elif typing.get_origin(hint) is tuple:
                 kwargs.update(action="append", metavar="VALUE")
+                kwargs["help"] = f"{docs.get(f.name, key)} (repeat for more)"
+            elif typing.get_origin(hint) is typing.Literal:
+                kwargs.update(choices=typing.get_args(hint))
             else:
-                kwargs.update(type=hint if hint in (int, float) else str)
+                kwargs.update(type=hint if hint in (int, float) else str,
+                              metavar=_metavar(f.name, hint))
             group.add_argument(*flags, **kwargs)
     return parser
-
-
-def _default(f: dataclasses.Field[Any]) -> object:
-    return f.default if f.default is not dataclasses.MISSING else "see config.toml"
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:

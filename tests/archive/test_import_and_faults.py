@@ -41,7 +41,8 @@ def test_import_other_tools_makes_them_searchable(tmp_path: Path) -> None:
     result = run_cli("import", *files, "--json", "--archive", arc)
     assert result.returncode == 0, _err(result)
     stats = json.loads(result.stdout)
-    assert stats["responses"] == 5 and stats["skipped"] == 1  # the PNG
+    assert stats["responses"] == 5 and stats["skipped"] == {}
+    assert stats["resources"] == 1  # the PNG, kept for replay
     assert stats["new"] == 2  # two pages, from two hosts each
     found = run_cli("query", "ceasefire", "--json", "--archive", arc)
     assert found.returncode == 0 and b"vienna" in found.stdout.lower()
@@ -142,7 +143,7 @@ with Archive(sys.argv[1], create=True) as arc:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (size + 65536, resource.RLIM_INFINITY))
     try:
-        arc.store_response(resp(2, 300_000), Article(title="big", body="x"), page_url="https://n.example/2")
+        arc.store_response(resp(2, 3_000_000), Article(title="big", body="x"), page_url="https://n.example/2")
     except WarcError as exc:
         print("ERROR", exc)
     resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))

@@ -7,14 +7,17 @@ answer queries as before."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
-from archive import Archive, Query, open_archive, schema
-from archive.store import ArticleStore
+from archive import Archive, Query, content_hash, open_archive
+from archive.db.sqlite import schema
+from archive.db.sqlite.store import SqliteStore
+from archive.warc import payload_digest
 from tests.archive.test_archive import HTML, _article, _response
 
 
@@ -37,16 +40,39 @@ def _fts_ok(path: Path) -> None:
         db.close()
 
 
-def test_archive_from_schema_3_upgrades_and_queries_the_latest(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _schema_3_archive(path: Path, pages: list[tuple[str, str]]) -> None:
+    """An archive as newsarchive wrote it before migration 4: rows inserted with that
+    schema's columns only (its trigger filled the full-text index)."""
+    path.mkdir(exist_ok=True)
+    db = sqlite3.connect(path / "archive.sqlite")
+    for script in schema.MIGRATIONS[:3]:
+        db.executescript(script)
+    db.execute("PRAGMA user_version = 3")
+    when = "2026-01-01T00:00:00+00:00"
+    for n, (url, body) in enumerate(pages, 1):
+        payload = HTML.replace(b"The quick brown fox, proxy war.", body.encode())
+        article = _article(body=body)
+        db.execute("INSERT OR IGNORE INTO pages(url, site, first_seen) VALUES (?, ?, ?)",
+                   (url, "news.example", when))
+        page = db.execute("SELECT id FROM pages WHERE url = ?", (url,)).fetchone()[0]
+        chash = content_hash(article, payload)
+        db.execute("INSERT INTO captures(id, page_id, url, fetched_at, status, kind, "
+                   "content_type, payload_digest, content_hash, warc_file, warc_offset, "
+                   "warc_length, version_id) VALUES (?,?,?,?,200,'response','text/html',"
+                   "?,?,'old.warc.gz',0,1,?)",
+                   (n, page, url, when, payload_digest(payload), chash, n))
+        db.execute("INSERT INTO versions(id, page_id, capture_id, captured_at, content_hash, "
+                   "fetched_url, title, authors, body) VALUES (?,?,?,?,?,?,?,?,?)",
+                   (n, page, n, when, chash, url, article.title,
+                    json.dumps(list(article.authors)), body))
+    db.commit()
+    db.close()
+
+
+def test_archive_from_schema_3_upgrades_and_queries_the_latest(tmp_path: Path) -> None:
     a, b = "https://news.example/a", "https://news.example/b"
-    with monkeypatch.context() as old:  # as newsarchive wrote archives before migration 4
-        old.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:3])
-        old.setattr(ArticleStore, "_index_versions", lambda self: None)  # its trigger did
-        with Archive(tmp_path, create=True) as arc:
-            assert _page(arc, a, "Proxy war lynx.") == "new"
-            assert _page(arc, a, "Proxy war cat.") == "new-version"
-            assert _page(arc, b, "Proxy war dog.") == "new"
+    _schema_3_archive(tmp_path, [(a, "Proxy war lynx."), (a, "Proxy war cat."),
+                                 (b, "Proxy war dog.")])
     db = sqlite3.connect(tmp_path / "archive.sqlite")
     assert db.execute("PRAGMA user_version").fetchone() == (3,)
     assert "latest_version_id" not in [r[1] for r in db.execute("PRAGMA table_info(pages)")]
@@ -104,7 +130,7 @@ def test_batch_indexes_at_commit_and_skips_rolled_back_captures(tmp_path: Path) 
 def test_version_added_outside_a_transaction_is_indexed_at_once(tmp_path: Path) -> None:
     with Archive(tmp_path, create=True) as arc:
         store = arc.store
-        assert isinstance(store, ArticleStore)
+        assert isinstance(store, SqliteStore)
         page = store.page_id("https://news.example/x", "2026-01-01T00:00:00+00:00")
         cap = store.add_capture(page_id=page, url="https://news.example/x",
                                 fetched_at="2026-01-01T00:00:00+00:00", status=200,
@@ -130,7 +156,7 @@ def test_phrase_and_date_query_reads_the_covering_index(tmp_path: Path) -> None:
         for n in range(6):
             _page(arc, f"https://news.example/{n}", f"Ceasefire talks in Vienna, day {n}.")
         store = arc.store
-        assert isinstance(store, ArticleStore)
+        assert isinstance(store, SqliteStore)
         traced: list[str] = []
         store.conn.set_trace_callback(traced.append)
         query = Query(text='"ceasefire talks"', since="2015-01-01", until="2015-12-31")

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from archive import open_archive, schema
+from archive import open_archive
+from archive.db.sqlite import schema
 from tests.conftest import REPO
 from tests.faults.sites import GeneratedSite
 

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from archive import Archive
-from archive.errors import ArchiveError
+from archive.errors import ConfigError, CrawlLockedError
 from scraper.config import Settings
 from scraper.crawl import Crawler
 from scraper.demo import SiteServer
@@ -54,19 +54,25 @@ def test_max_pages_and_resume(site: SiteServer, settings: Settings, archive: Arc
     limited = dataclasses.replace(settings, crawl=dataclasses.replace(settings.crawl, max_pages=3))
     stats = _crawl(limited, archive, [site.url("/")])
     assert stats.fetched == 3
-    assert archive.last_unfinished_crawl() is not None
+    assert archive.store.last_unfinished_crawl() is not None
     before = set(site.requests)
     resumed = _crawl(settings, archive, [], resume=True)
     assert resumed.fetched > 0
-    assert archive.last_unfinished_crawl() is None
+    assert archive.store.last_unfinished_crawl() is None
     pages = [p for p in site.requests if p.endswith(".html")]
     assert len(pages) == len(set(pages)), "a page was fetched twice across crash and resume"
     assert before
 
 
-def test_resume_without_crawl_is_an_error(settings: Settings, archive: Archive) -> None:
-    with pytest.raises(ArchiveError, match="no unfinished crawl"):
-        _crawl(settings, archive, [], resume=True)
+def test_resume_without_a_crawl_starts_the_configured_one(
+        site: SiteServer, settings: Settings, archive: Archive) -> None:
+    with pytest.raises(ConfigError, match="no seed URLs"):
+        _crawl(settings, archive, [], resume=True)  # nothing to resume, nothing configured
+    configured = dataclasses.replace(settings, crawl=dataclasses.replace(
+        settings.crawl, seeds=(site.url(SEED_PATH),), max_depth=0))
+    stats = _crawl(configured, archive, [], resume=True)
+    assert stats.new >= 1 and archive.store.last_unfinished_crawl() is None
+    assert archive.store.crawl_seeds(stats.crawl_id) == [site.url(SEED_PATH)]
 
 
 def test_private_addresses_refused_by_default(site: SiteServer, settings: Settings,
@@ -80,7 +86,7 @@ def test_private_addresses_refused_by_default(site: SiteServer, settings: Settin
 
 def test_second_crawl_on_same_archive_is_refused(settings: Settings, archive: Archive) -> None:
     archive.acquire_lock()
-    with Archive(settings.archive.path) as other, pytest.raises(ArchiveError,
+    with Archive(settings.archive.path) as other, pytest.raises(CrawlLockedError,
                                                                   match="another crawl"):
         other.acquire_lock(wait=0.3)
 
@@ -186,5 +192,5 @@ def test_resume_does_not_refetch_what_was_archived_before_the_kill(
     resumed = _crawl(settings, archive, [], resume=True)
     assert resumed.recovered == 1
     assert "/" not in site.requests
-    assert archive.last_unfinished_crawl() is None
+    assert archive.store.last_unfinished_crawl() is None
     assert resumed.new > 0  # the home page's links were queued again from the archive

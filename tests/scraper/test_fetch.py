@@ -11,7 +11,7 @@ import brotli
 import httpx
 import pytest
 
-from archive.errors import BlockedURLError, FetchError, TooLargeError
+from archive.errors import BlockedURLError, FetchError, TooLargeError, TransientFetchError
 from scraper.config import FetchSettings
 from scraper.demo import SiteServer
 from scraper.fetch import Fetcher, parse_retry_after
@@ -195,13 +195,37 @@ def test_conditional_headers_sent() -> None:
     assert seen["user-agent"].startswith("newsarchive/")
 
 
-def test_timeout_is_a_fetch_error() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("slow", request=request)
+@pytest.mark.parametrize(("error", "reason"), [
+    (httpx.ReadTimeout, "read-timeout"), (httpx.ConnectTimeout, "connect-timeout"),
+    (httpx.ConnectError, "connection")])
+def test_stalled_connections_are_transient_and_retried(error: type[Exception],
+                                                       reason: str) -> None:
+    calls = []
 
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url)
+        raise error("stalled", request=request)  # type: ignore[call-arg]
+
+    with pytest.raises(TransientFetchError) as info:
+        _run(_fetch(_fetcher(handler, dataclasses.replace(SETTINGS, retries=2))))
+    assert info.value.reason == reason and len(calls) == 3
+
+
+def test_a_page_too_slow_to_finish_is_not_retried() -> None:
+    """A server that is sending, just slowly, is not helped by being asked again at once:
+    the whole-page limit ends the fetch once, with reason ``timeout``."""
+    calls = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url)
+        await asyncio.sleep(30)  # cut short by total_timeout, long before it ends
+        return httpx.Response(200)  # pragma: no cover
+
+    slow = dataclasses.replace(SETTINGS, retries=3, total_timeout=0.2)
     with pytest.raises(FetchError) as info:
-        _run(_fetch(_fetcher(handler)))
-    assert info.value.reason == "timeout"
+        _run(_fetch(_fetcher(handler, slow)))
+    assert info.value.reason == "timeout" and not isinstance(info.value, TransientFetchError)
+    assert len(calls) == 1
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:1/", "http://[::1]/", "http://10.1.2.3/",

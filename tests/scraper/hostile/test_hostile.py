@@ -139,7 +139,7 @@ def _outcome(archive: Archive, url: str) -> tuple[str, str]:
         ("/big/undeclared", "failed", "too-large"),
         ("/big/lying-large", "failed", "too-large"),
         ("/drip", "failed", "timeout"),
-        ("/silent", "failed", "timeout"),
+        ("/silent", "failed", "read-timeout"),
         ("/loop/a", "failed", "redirect-loop"),
         ("/endless/0", "failed", "too-many-redirects"),
         ("/sitemap/laughs.xml", "failed", "unsafe-xml"),

@@ -14,9 +14,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ArchiveError
-from .pgstore import PgArticleStore
-from .store import connect
+from ...errors import ArchiveError
+from ..sqlite.store import connect
+from .store import PgStore
 
 TABLES = ("pages", "versions", "captures", "attributions", "crawls")  # foreign keys first
 WARC_DIR = "warc"
@@ -31,7 +31,7 @@ class CopyReport:
     dropped: dict[str, list[str]] = field(default_factory=dict)
 
 
-def copy_archive(source: Path, target: PgArticleStore, warc_root: Path) -> CopyReport:
+def copy_archive(source: Path, target: PgStore, warc_root: Path) -> CopyReport:
     """Copy the SQLite archive in directory ``source`` into an empty PostgreSQL archive.
 
     Args:

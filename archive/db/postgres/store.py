@@ -1,11 +1,11 @@
-"""Records in PostgreSQL: the same pages, captures, versions and attributions as
-:class:`archive.store.ArticleStore`, with the same method names, so ``Archive`` uses
-either. Connections come from a pool (psycopg 3); a transaction pins one connection
-to the calling thread until it ends.
+"""Records in PostgreSQL (see :class:`archive.db.base.Store`). Connections come from a
+pool (psycopg 3); a transaction pins one connection to the calling thread until it ends.
+psycopg's own errors are translated here, where connections are handed out, into
+:class:`~archive.errors.ArchiveError`, so callers see one exception tree.
 
 Usage::
 
-    store = PgArticleStore("postgresql://crawler@db.example/news", create=True)
+    store = PgStore("postgresql://crawler@db.example/news", create=True)
     record = store.record(1)
 """
 
@@ -16,19 +16,49 @@ import json
 import os
 import platform
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from .backend import redact
-from .errors import ArchiveError, RecordNotFoundError
-from .pgschema import migrate
-from .store import record_from_row, utc_now
-from .types import Article, Attribution, Capture, Record
+from ...errors import ArchiveError, NewsarchiveError, RecordNotFoundError
+from ...locations import redact
+from ...query import Node, Query
+from ...types import (
+    Article,
+    Attribution,
+    Capture,
+    OriginalCapture,
+    Record,
+    Resource,
+    SearchHit,
+)
+from ..sql import (
+    ATTRIBUTION_COLUMNS,
+    ATTRIBUTION_SELECT,
+    FIND_PAGE,
+    LATEST_RESPONSE,
+    ORIGINAL_CAPTURE,
+    ORIGINAL_RESOURCE,
+    POSTGRES,
+    RECORD_SQL,
+    RESOURCE_COLUMNS,
+    RESOURCE_SELECT,
+    SAME_CAPTURE,
+    VERSION_COLUMNS,
+    attribution_from_row,
+    attribution_rows,
+    capture_from_row,
+    record_from_row,
+    resource_from_row,
+    site_of,
+    utc_now,
+    version_values,
+)
+from .schema import migrate
 
 POOL_MAX = 8  # connections per process: the crawl loop, WARC readers, the lease keeper
 CONNECT_TIMEOUT = 15.0  # seconds to wait for the first connection before giving up
@@ -42,21 +72,12 @@ def worker_name() -> str:
 
 
 def _q(sql: str) -> bytes:
-    # psycopg's types want literal SQL; ours is literal, with where clauses from callers
-    # written for SQLite, whose ``?`` placeholders become ``%s``.
-    return sql.replace("?", "%s").encode()
+    # psycopg's types want literal SQL; ours is literal, written once for both backends
+    # with ``?`` placeholders, which become ``%s`` (and a LIKE's ``%`` is escaped).
+    return sql.replace("%", "%%").replace("?", "%s").encode()
 
 
-class OriginalCapture(NamedTuple):
-    """The first full capture of a payload (``[0]`` URL, ``[1]`` time, as before)."""
-
-    url: str
-    fetched_at: str
-    capture_id: int
-    record_id: str | None
-
-
-class PgArticleStore:
+class PgStore:
     """Reads and writes archive records in one PostgreSQL database.
 
     Args:
@@ -71,6 +92,8 @@ class PgArticleStore:
         ArchiveError: the server cannot be reached, or holds no archive.
         SchemaVersionError: written by a newer newsarchive.
     """
+
+    dialect = POSTGRES
 
     def __init__(self, url: str, *, create: bool = False, pool_max: int = POOL_MAX,
                  warc_dir: Path | None = None) -> None:
@@ -118,13 +141,20 @@ class PgArticleStore:
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[Conn]:
-        """The calling thread's transaction connection, else one from the pool."""
+        """The calling thread's transaction connection, else one from the pool; driver
+        errors raised while it is in use become ``ArchiveError``."""
         pinned: Conn | None = getattr(self._local, "conn", None)
-        if pinned is not None:
-            yield pinned
-            return
-        with self.pool.connection() as conn:
-            yield conn
+        try:
+            if pinned is not None:
+                yield pinned
+                return
+            with self.pool.connection() as conn:
+                yield conn
+        except (psycopg.Error, PoolTimeout) as exc:
+            if isinstance(exc, NewsarchiveError):
+                raise
+            reason = " ".join(str(exc).split())
+            raise ArchiveError(f"archive database {self.where}: {reason}") from exc
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Conn]:
@@ -139,20 +169,21 @@ class PgArticleStore:
             finally:
                 self._local.conn = outer
 
-    def _one(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> tuple[Any, ...] | None:
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.connection() as conn:
-            return conn.execute(_q(sql), params).fetchone()
+            return list(conn.execute(_q(sql), tuple(params)).fetchall())
 
-    def _dicts(self, sql: str, params: tuple[Any, ...] | list[Any] = ()
-               ) -> list[dict[str, Any]]:
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        with self.connection() as conn:
+            return conn.execute(_q(sql), tuple(params)).fetchone()
+
+    def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            return cur.execute(_q(sql), params).fetchall()
+            return cur.execute(_q(sql), tuple(params)).fetchall()
 
     # -- pages -------------------------------------------------------------------------
 
     def page_id(self, url: str, now: str) -> int:
-        from .store import site_of
-
         row = self._one("SELECT id FROM pages WHERE url = ?", (url,))
         if row is None:  # two workers may add one page at once: the loser reads the winner's
             row = self._one("INSERT INTO pages(url, site, first_seen) VALUES (?, ?, ?) "
@@ -162,6 +193,21 @@ class PgArticleStore:
         assert row is not None
         return int(row[0])
 
+    def find_page(self, url: str) -> tuple[int, str]:
+        """The page (id, normalised URL) for a URL as given, fetched, or canonical.
+
+        Raises:
+            RecordNotFoundError: nothing archived under that URL.
+        """
+        stripped = url.strip()
+        for sql in FIND_PAGE:
+            for candidate in (stripped, stripped.rstrip("/"), stripped + "/"):
+                row = self._one(sql, (candidate,))
+                if row:
+                    return int(row[0]), str(row[1])
+        raise RecordNotFoundError(f"nothing archived for {url} "
+                                  "(find URLs with `newsarchive query --json`)")
+
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """The ETag and Last-Modified last seen for a page, for a conditional request."""
         row = self._one("SELECT etag, last_modified FROM pages WHERE url = ?", (url,))
@@ -170,8 +216,12 @@ class PgArticleStore:
     def set_validators(self, page_id: int, etag: str | None, last_modified: str | None,
                        checked: str) -> None:
         self._one("UPDATE pages SET etag = coalesce(?, etag), last_modified = coalesce(?, "
-                  "last_modified), last_checked = ? WHERE id = ? RETURNING id",
+                  "last_modified), last_checked = ?, gone_since = NULL WHERE id = ? RETURNING id",
                   (etag, last_modified, checked, page_id))
+
+    def set_gone(self, page_id: int, since: str) -> None:
+        self._one("UPDATE pages SET gone_since = coalesce(gone_since, ?), last_checked = ? "
+                  "WHERE id = ? RETURNING id", (since, since, page_id))
 
     def latest_version(self, page_id: int) -> tuple[int, str] | None:
         row = self._one("SELECT id, content_hash FROM versions WHERE page_id = ? "
@@ -180,36 +230,20 @@ class PgArticleStore:
 
     def original_payload(self, page_id: int, digest: str) -> OriginalCapture | None:
         """The first full capture of this page with this payload digest, if any."""
-        row = self._one("SELECT url, fetched_at, id, warc_record_id FROM captures "
-                        "WHERE page_id = ? AND payload_digest = ? AND kind = 'response' "
-                        "ORDER BY id LIMIT 1", (page_id, digest))
-        return OriginalCapture(str(row[0]), str(row[1]), int(row[2]), row[3]) if row else None
-
-    def find_page(self, url: str) -> tuple[int, str]:
-        """The page (id, normalised URL) for a URL as given, fetched, or canonical.
-
-        Raises:
-            RecordNotFoundError: nothing archived under that URL.
-        """
-        stripped = url.strip()
-        for sql in ("SELECT id, url FROM pages WHERE url = ?",
-                    "SELECT p.id, p.url FROM captures c JOIN pages p ON p.id = c.page_id "
-                    "WHERE c.url = ? LIMIT 1",
-                    "SELECT p.id, p.url FROM versions v JOIN pages p ON p.id = v.page_id "
-                    "WHERE v.canonical_url = ? LIMIT 1"):
-            for candidate in (stripped, stripped.rstrip("/"), stripped + "/"):
-                row = self._one(sql, (candidate,))
-                if row:
-                    return int(row[0]), str(row[1])
-        raise RecordNotFoundError(f"nothing archived for {url} "
-                                  "(find URLs with `newsarchive query --json`)")
+        row = self._one(ORIGINAL_CAPTURE, (page_id, digest))
+        return OriginalCapture(int(row[0]), str(row[1]), str(row[2]), row[3]) if row else None
 
     def latest_response_location(self, page_url: str) -> tuple[str, int] | None:
         """WARC file and offset of the last full payload archived for a page."""
-        row = self._one(
-            "SELECT c.warc_file, c.warc_offset FROM captures c JOIN pages p ON p.id = c.page_id "
-            "WHERE p.url = ? AND c.kind = 'response' ORDER BY c.id DESC LIMIT 1", (page_url,))
+        row = self._one(LATEST_RESPONSE, (page_url,))
         return (str(row[0]), int(row[1])) if row else None
+
+    def imported(self, origin_record_id: str | None, url: str, fetched_at: str,
+                 digest: str) -> bool:
+        if origin_record_id and self._one(
+                "SELECT 1 FROM captures WHERE origin_record_id = ?", (origin_record_id,)):
+            return True
+        return self._one(SAME_CAPTURE, (url, fetched_at, digest)) is not None
 
     # -- writing -----------------------------------------------------------------------
 
@@ -217,15 +251,16 @@ class PgArticleStore:
                     content_type: str | None, payload_digest: str | None,
                     content_hash: str | None, warc: tuple[str, int, int] | None,
                     crawl_id: int | None, warc_record_id: str | None = None,
-                    revisit_of: int | None = None) -> int:
+                    revisit_of: int | None = None,
+                    origin_record_id: str | None = None) -> int:
         row = self._one(
             "INSERT INTO captures(page_id, url, fetched_at, status, kind, content_type, "
             "payload_digest, content_hash, warc_file, warc_offset, warc_length, crawl_id, "
-            "warc_record_id, revisit_of, worker) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-            "RETURNING id",
+            "warc_record_id, revisit_of, worker, origin_record_id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             (page_id, url, fetched_at, status, kind, content_type, payload_digest, content_hash,
              *(self._locate(warc) or (None, None, None)), crawl_id, warc_record_id, revisit_of,
-             self.worker))
+             self.worker, origin_record_id))
         assert row is not None
         return int(row[0])
 
@@ -235,30 +270,49 @@ class PgArticleStore:
         return str(self.warc_dir / warc[0]), warc[1], warc[2]  # absolute: a path stays as is
 
     def add_version(self, *, page_id: int, capture_id: int, captured_at: str,
-                    content_hash: str, article: Article) -> int:
-        a = article
+                    content_hash: str, article: Article, extractor: str | None = None,
+                    origin: str = "crawl") -> int:
         row = self._one(
-            "INSERT INTO versions(page_id, capture_id, captured_at, content_hash, fetched_url, "
-            "canonical_url, title, authors, published, modified, language, site_name, "
-            "description, image, tags, body, signals) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            f"INSERT INTO versions({VERSION_COLUMNS}) VALUES ({','.join('?' * 20)}) "
             "RETURNING id",
-            (page_id, capture_id, captured_at, content_hash, a.url, a.canonical_url, a.title,
-             json.dumps(list(a.authors)), a.published, a.modified, a.language, a.site_name,
-             a.description, a.image, json.dumps(list(a.tags)), a.body, json.dumps(a.signals)))
+            version_values(page_id=page_id, capture_id=capture_id, captured_at=captured_at,
+                           content_hash=content_hash, article=article, extractor=extractor,
+                           origin=origin))
         assert row is not None
         version_id = int(row[0])
-        if a.attributions:
+        if article.attributions:
             with self.connection() as conn, conn.cursor() as cur:
-                cur.executemany(
-                    b'INSERT INTO attributions(version_id, position, source, url, passage, '
-                    b'start, "end", pattern) VALUES (%s,%s,%s,%s,%s,%s,%s,%s)',
-                    [(version_id, x.position, x.source, x.url, x.passage, x.start, x.end,
-                      x.pattern) for x in a.attributions])
+                cur.executemany(_q(f"INSERT INTO attributions({ATTRIBUTION_COLUMNS}) "
+                                   "VALUES (?,?,?,?,?,?,?,?)"),
+                                attribution_rows(version_id, article))
         return version_id
 
     def link_capture(self, capture_id: int, version_id: int) -> None:
         self._one("UPDATE captures SET version_id = ? WHERE id = ? RETURNING id",
                   (version_id, capture_id))
+
+    def add_resource(self, *, url: str, fetched_at: str, status: int | None, kind: str,
+                     role: str, content_type: str | None, payload_digest: str | None,
+                     warc: tuple[str, int, int], warc_record_id: str | None,
+                     revisit_of: int | None, capture_id: int | None,
+                     crawl_id: int | None) -> int:
+        located = self._locate(warc)
+        assert located is not None
+        row = self._one(
+            f"INSERT INTO resources({RESOURCE_COLUMNS}, worker) "
+            f"VALUES ({','.join('?' * 15)}) RETURNING id",
+            (url, fetched_at, status, kind, role, content_type, payload_digest, *located,
+             warc_record_id, revisit_of, capture_id, crawl_id, self.worker))
+        assert row is not None
+        return int(row[0])
+
+    def original_resource(self, digest: str) -> OriginalCapture | None:
+        row = self._one(ORIGINAL_RESOURCE, (digest,))
+        return OriginalCapture(int(row[0]), str(row[1]), str(row[2]), row[3]) if row else None
+
+    def resources(self, where: str = "", params: tuple[Any, ...] = ()) -> list[Resource]:
+        sql = RESOURCE_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY id"
+        return [resource_from_row(r) for r in self.rows(sql, params)]
 
     # -- reading -----------------------------------------------------------------------
 
@@ -268,43 +322,37 @@ class PgArticleStore:
         Raises:
             RecordNotFoundError: no such id.
         """
-        rows = self._dicts(_RECORD_SQL + " WHERE v.id = ?", (version_id,))
+        rows = self._dicts(RECORD_SQL + " WHERE v.id = ?", (version_id,))
         if not rows:
             raise RecordNotFoundError(f"no record with id {version_id} "
                                       "(list ids with `newsarchive query`)")
-        return self._record(rows[0])
+        return record_from_row(rows[0], self.attributions(rows[0]["id"]))
 
     def records(self, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[Record]:
         """Iterate records in id order, optionally filtered by a SQL ``where`` on ``v``/``p``
         (``?`` placeholders, as for SQLite)."""
-        sql = _RECORD_SQL + (f" WHERE {where}" if where else "") + " ORDER BY v.id"
-        with self.pool.connection() as conn, conn.transaction(), \
+        sql = RECORD_SQL + (f" WHERE {where}" if where else "") + " ORDER BY v.id"
+        with self.connection() as conn, conn.transaction(), \
                 conn.cursor(name="records", row_factory=dict_row) as cur:
             cur.itersize = 500
             cur.execute(_q(sql), params)
             for row in cur:
-                yield self._record(row)
+                yield record_from_row(row, self.attributions(row["id"]))
 
     def attributions(self, version_id: int) -> tuple[Attribution, ...]:
-        rows = self._dicts('SELECT source, url, passage, start, "end", position, pattern '
-                           "FROM attributions WHERE version_id = ? ORDER BY position",
-                           (version_id,))
-        return tuple(Attribution(**r) for r in rows)
+        return tuple(attribution_from_row(r) for r in self.rows(ATTRIBUTION_SELECT,
+                                                                (version_id,)))
 
     def capture(self, capture_id: int) -> Capture:
         rows = self._dicts("SELECT * FROM captures WHERE id = ?", (capture_id,))
         if not rows:
             raise RecordNotFoundError(f"no capture with id {capture_id}")
-        return _capture(rows[0])
+        return capture_from_row(rows[0])
 
     def captures(self, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[Capture]:
-        """Iterate captures in id order, optionally filtered by a SQL ``where``."""
+        """Captures in id order, optionally filtered by a SQL ``where``."""
         sql = "SELECT * FROM captures" + (f" WHERE {where}" if where else "") + " ORDER BY id"
-        for row in self._dicts(sql, params):
-            yield _capture(row)
-
-    def _record(self, row: dict[str, Any]) -> Record:
-        return record_from_row(row, self.attributions(row["id"]))
+        return iter([capture_from_row(row) for row in self._dicts(sql, params)])
 
     def counts(self) -> dict[str, int]:
         out = {}
@@ -312,6 +360,22 @@ class PgArticleStore:
             row = self._one(f"SELECT count(*) FROM {table}")
             out[table] = int(row[0]) if row else 0
         return out
+
+    def search(self, query: Query) -> list[SearchHit]:
+        from .query import search
+
+        return search(self, query)
+
+    def match_ids(self, tree: Node, limit: int) -> list[tuple[Any, ...]]:
+        from .query import to_tsquery
+
+        return self.rows("SELECT v.id, v.page_id, v.captured_at, v.body FROM versions v "
+                         "WHERE v.search @@ to_tsquery('simple', ?) "
+                         "ORDER BY v.captured_at, v.id LIMIT ?", (to_tsquery(tree), limit))
+
+    def integrity_problems(self) -> list[str]:
+        """None to report: PostgreSQL checks its own pages as it reads them."""
+        return []
 
     # -- crawls ------------------------------------------------------------------------
 
@@ -329,22 +393,21 @@ class PgArticleStore:
 
     def unfinished_crawls(self) -> list[int]:
         """Crawls with work left, oldest first (the order workers drain them in)."""
-        with self.connection() as conn:
-            return [int(r[0]) for r in conn.execute(
-                b"SELECT id FROM crawls WHERE finished_at IS NULL ORDER BY id")]
+        return [int(r[0]) for r in self.rows(
+            "SELECT id FROM crawls WHERE finished_at IS NULL ORDER BY id")]
 
     def crawl_seeds(self, crawl_id: int) -> list[str]:
-        row = self._one("SELECT seeds FROM crawls WHERE id = ?", (crawl_id,))
-        if row is None:
-            raise ArchiveError(f"no crawl {crawl_id} in {self.where}")
-        return list(json.loads(row[0]))
+        return [str(s) for s in self._crawl_json(crawl_id, "seeds")]
 
     def crawl_settings(self, crawl_id: int) -> dict[str, Any]:
         """The settings a crawl was started with (its scope rules, delays, depth)."""
-        row = self._one("SELECT settings FROM crawls WHERE id = ?", (crawl_id,))
+        return dict(self._crawl_json(crawl_id, "settings"))
+
+    def _crawl_json(self, crawl_id: int, column: str) -> Any:
+        row = self._one(f"SELECT {column} FROM crawls WHERE id = ?", (crawl_id,))
         if row is None:
-            raise ArchiveError(f"no crawl {crawl_id} in {self.where}")
-        return dict(json.loads(row[0]))
+            raise RecordNotFoundError(f"no crawl {crawl_id} in {self.where}")
+        return json.loads(row[0])
 
     def finish_crawl(self, crawl_id: int, stats: dict[str, Any]) -> None:
         """Mark a crawl finished (the first worker to see it drained does)."""
@@ -353,21 +416,6 @@ class PgArticleStore:
                   (utc_now(), json.dumps(stats), crawl_id))
 
 
-_RECORD_SQL = (
-    "SELECT v.*, p.url AS page_url, p.site AS site FROM versions v JOIN pages p ON p.id = v.page_id"
-)
-_CAPTURE_FIELDS = ("id", "url", "fetched_at", "status", "kind", "content_type",
-                   "payload_digest", "warc_file", "warc_offset", "warc_length", "version_id")
-_OPTIONAL_FIELDS = ("content_hash", "revisit_of", "warc_record_id")
-
-
-def _capture(row: dict[str, Any]) -> Capture:
-    known = set(Capture.__dataclass_fields__)
-    values = {k: row[k] for k in (*_CAPTURE_FIELDS, *_OPTIONAL_FIELDS) if k in known}
-    return Capture(**values)
-
-
 def _has_archive(conn: Conn) -> bool:
     row = conn.execute(b"SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
     return bool(row and row[0])
-

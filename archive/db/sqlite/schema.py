@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .errors import SchemaVersionError
+from ...errors import SchemaVersionError
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: pages, captures, versions, attributions, full-text index, crawls, frontier
@@ -148,6 +148,42 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX IF NOT EXISTS versions_filter ON versions(id, page_id, published);
     """,
+    # 6: provenance of each version (which extractor, crawled / fetched / imported /
+    #    re-extracted, field confidences), imports recognised by their source record,
+    #    pages that went away, and resources: a page's requisites (images, styles,
+    #    scripts, fonts), its screenshot and rendered DOM, and robots.txt, sitemaps and
+    #    feeds, each a WARC record the database points at.
+    """
+    ALTER TABLE versions ADD COLUMN confidence TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE versions ADD COLUMN extractor TEXT;
+    ALTER TABLE versions ADD COLUMN origin TEXT NOT NULL DEFAULT 'crawl';
+    ALTER TABLE captures ADD COLUMN origin_record_id TEXT;
+    CREATE INDEX captures_origin ON captures(origin_record_id)
+        WHERE origin_record_id IS NOT NULL;
+    CREATE INDEX captures_url ON captures(url);
+    ALTER TABLE pages ADD COLUMN gone_since TEXT;
+    CREATE TABLE resources (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        status INTEGER,
+        kind TEXT NOT NULL,              -- WARC record type: response | revisit | resource
+        role TEXT NOT NULL,              -- image | stylesheet | script | font | media |
+                                         -- other | screenshot | dom | robots | sitemap
+        content_type TEXT,
+        payload_digest TEXT,
+        warc_file TEXT,
+        warc_offset INTEGER,
+        warc_length INTEGER,
+        warc_record_id TEXT,
+        revisit_of INTEGER REFERENCES resources(id),
+        capture_id INTEGER REFERENCES captures(id),  -- the page capture it belongs to
+        crawl_id INTEGER
+    );
+    CREATE INDEX resources_url ON resources(url, fetched_at);
+    CREATE INDEX resources_capture ON resources(capture_id);
+    CREATE INDEX resources_digest ON resources(payload_digest);
+    """,
 )
 
 
@@ -166,6 +202,7 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
             f"{path} has schema version {version}, newer than this newsarchive knows "
             f"({len(MIGRATIONS)}). Upgrade newsarchive to read it."
         )
+    migrated = version < len(MIGRATIONS)
     while version < len(MIGRATIONS):
         script = (f"BEGIN IMMEDIATE; {MIGRATIONS[version]}; "
                   f"PRAGMA user_version = {version + 1}; COMMIT;")
@@ -176,3 +213,5 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
                 conn.rollback()
             raise
         version += 1
+    if migrated:  # the schema's pages went through the WAL: write them home, start it empty
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

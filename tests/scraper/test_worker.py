@@ -18,7 +18,7 @@ import psycopg
 from archive import open_archive
 from archive.settings import ArchiveSettings
 from tests.conftest import REPO, run_cli
-from tests.pg.sites import MultiHostSite
+from tests.faults.multihost import MultiHostSite
 
 HOSTS, PAGES = 20, 99  # + each host's front page = 2,000 URLs
 DELAY, LEASE = 0.05, 2.0

@@ -12,8 +12,13 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive import Archive, ArchiveSettings, Query, open_archive
-from archive.errors import ArchiveError, RecordNotFoundError, SchemaVersionError
+from archive import Archive, ArchiveSettings, Article, Query, open_archive
+from archive.errors import (
+    ArchiveError,
+    QuerySyntaxError,
+    RecordNotFoundError,
+    SchemaVersionError,
+)
 from archive.export import write_csv, write_jsonl
 from archive.provenance import rank_sources, spread_tree, trace_passage
 from archive.reader import iter_responses
@@ -23,7 +28,6 @@ from tests.archive import test_research as research
 from tests.archive.test_archive import HTML, _article, _response
 from tests.archive.test_wacz_replay import _cdxj, _replay, validate
 from tests.conftest import run_cli
-from tests.pg.conftest import server_url
 
 Opener = Callable[..., Archive]
 
@@ -34,7 +38,6 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Opener
     if request.param == "sqlite":
         location = f"sqlite:///{tmp_path / 'arc'}"
     else:
-        server_url()
         location = request.getfixturevalue("pg_url")
     settings = ArchiveSettings(path=location, warc_root=str(tmp_path / "files"))
 
@@ -112,8 +115,92 @@ def test_query_filters(backend: tuple[str, Opener]) -> None:
         assert [h.record.id for h in arc.search(Query(sort="date"))] == [2, 1]
         hit = arc.search(Query(text="proxy"))[0]
         assert "«proxy»" in hit.snippet
-        with pytest.raises(ArchiveError, match="invalid search"):
-            arc.search(Query(text='"unbalanced'))
+
+
+# Plain text and syntax that must mean the same on both backends (issue 12 found each of
+# these differing, or failing with a database error).
+PARITY = ["*", "fox", "fox -proxy", "tutoring -Stanford", "title:tutoring", "title:fox",
+          "body:tutoring", "NEAR(tutoring stanford)", "NEAR(fox war, 5)", "O'Brien",
+          "o'brien fox", "C++", "e-mail", "col:thing", '"proxy war"', "proxy OR tutoring",
+          "(fox OR cat) -war", "fo*", "tut*", "Stanford AND tutoring", "café", "x_y"]
+PARITY_PAGES = [
+    ("https://a.example/1", "Fox tutoring", "The quick brown fox, proxy war."),
+    ("https://a.example/2", "Tutoring at Stanford", "O'Brien runs tutoring at Stanford."),
+    ("https://a.example/3", "Mail", "Send an e-mail about C++ to Tutoring Ltd; x_y thing."),
+    ("https://a.example/4", "Cat", "A cat, not a fox; col thing in the café."),
+]
+
+
+def _parity_archive(location: str, tmp_path: Path) -> Archive:
+    arc = Archive(location, ArchiveSettings(path=location, warc_root=str(tmp_path)),
+                  create=True)
+    for n, (url, title, body) in enumerate(PARITY_PAGES):
+        article = Article(**{**_article(body=body).__dict__, "title": title})
+        arc.store_response(_response(url=url, body=HTML.replace(b"fox", b"fox%d" % n)),
+                           article, page_url=url)
+    return arc
+
+
+def test_same_query_same_results_on_both_backends(pg_url: str, tmp_path: Path) -> None:
+    with _parity_archive(f"sqlite:///{tmp_path / 'lite'}", tmp_path / "a") as lite, \
+            _parity_archive(pg_url, tmp_path / "b") as pg:
+        for text in PARITY:
+            outcome = []
+            for arc in (lite, pg):
+                try:
+                    hits = arc.search(Query(text=text, all_versions=True, limit=50))
+                    outcome.append(sorted(h.record.url for h in hits))
+                except QuerySyntaxError as exc:
+                    outcome.append(["error", str(exc)])
+            assert outcome[0] == outcome[1], text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("tutoring -Stanford", {"1", "3"}), ("title:tutoring", {"1", "2"}),
+    ("O'Brien", {"2"}), ("C++", {"3"}), ("e-mail", {"3"}), ("NEAR(tutoring stanford)", {"2"}),
+    ("col:thing", {"4"}), ("x_y", {"3"})])
+def test_plain_text_just_works(tmp_path: Path, text: str, expected: set[str]) -> None:
+    with _parity_archive(f"sqlite:///{tmp_path / 'lite'}", tmp_path) as arc:
+        hits = arc.search(Query(text=text, limit=50))
+    assert {h.record.url.rsplit("/", 1)[1] for h in hits} == expected
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("*", "no words"), ('"unbalanced', "double quote"), ("(fox", "parenthesis"),
+    ("-fox", "only exclude"), ("NOT", "NOT needs"), ("fox OR", "both sides"),
+    ("fox)", "no opening")])
+def test_query_syntax_errors_name_the_query(text: str, why: str) -> None:
+    with pytest.raises(QuerySyntaxError, match=why) as caught:
+        Query(text=text)
+    assert repr(text) in str(caught.value)
+    assert "disk" not in str(caught.value) and "column" not in str(caught.value)
+
+
+@pytest.mark.parametrize("when", ["yesterday", "today", "7d", "12h", "2w", "2025", "2025-02",
+                                  "2025-02-28", "2025-02-28T10:00:00+01:00"])
+def test_dates_accept_relative_and_partial_forms(when: str) -> None:
+    assert Query(since=when).since
+
+
+@pytest.mark.parametrize("when", ["2025-13-45", "tomorrowish", "2025-02-30", "7 days", ""])
+def test_invalid_dates_are_refused(when: str) -> None:
+    with pytest.raises(QuerySyntaxError, match="not a date"):
+        Query(since=when or " ")
+
+
+def test_capture_time_filters(backend: tuple[str, Opener]) -> None:
+    _, open_ = backend
+    with open_(create=True) as arc:
+        for n, when in enumerate(("2026-01-01T10:00:00+00:00", "2026-03-01T10:00:00+00:00")):
+            url = f"https://news.example/{n}"
+            arc.store_response(_response(url=url, when=when,
+                                         body=HTML.replace(b"fox", b"fox%d" % n)),
+                               _article(body=f"fox {n}"), page_url=url)
+        assert [h.record.url for h in arc.search(Query(captured_since="2026-02"))] == \
+            ["https://news.example/1"]
+        assert [h.record.url for h in arc.search(Query(captured_until="2026-01"))] == \
+            ["https://news.example/0"]
+        assert len(arc.search(Query(text="fox", captured_since="2025-12-31"))) == 2
 
 
 def test_exports(backend: tuple[str, Opener]) -> None:
@@ -141,11 +228,22 @@ def test_missing_archive_and_record(backend: tuple[str, Opener]) -> None:
 def test_crawl_bookkeeping(backend: tuple[str, Opener]) -> None:
     _, open_ = backend
     with open_(create=True) as arc:
-        crawl = arc.start_crawl(["https://a.example/"], {"crawl": {"per_host_delay": 0.5}})
-        assert arc.last_unfinished_crawl() == crawl
-        assert arc.crawl_seeds(crawl) == ["https://a.example/"]
+        crawl = arc.start_crawl(["https://a.example/"], {"crawl": {"per_host_delay": 0.5}},
+                                delay=0.5, hosts={"https://a.example/": "a.example"})
+        assert arc.store.last_unfinished_crawl() == crawl
+        assert arc.store.unfinished_crawls() == [crawl]
+        assert arc.store.crawl_seeds(crawl) == ["https://a.example/"]
+        assert arc.store.crawl_settings(crawl) == {"crawl": {"per_host_delay": 0.5}}
+        assert arc.frontier.pending() == 1  # its seed is queued with it
+        claimed = arc.frontier.refill(10)
+        assert [(i.url, i.depth, i.attempts) for i in claimed] == [("https://a.example/", 0, 1)]
+        arc.frontier.release([i.url for i in claimed])
+        assert arc.frontier.refill(10)[0].attempts == 1  # a release costs no attempt
         arc.finish_crawl(crawl, {"fetched": 1})
-        assert arc.last_unfinished_crawl() is None
+        assert arc.store.last_unfinished_crawl() is None
+        for missing in (arc.store.crawl_seeds, arc.store.crawl_settings):
+            with pytest.raises(RecordNotFoundError, match="no crawl 999"):
+                missing(999)
 
 
 def test_newer_schema_refused(backend: tuple[str, Opener]) -> None:
@@ -167,7 +265,7 @@ def test_newer_schema_refused(backend: tuple[str, Opener]) -> None:
 def test_older_schema_is_migrated_on_open(pg_url: str) -> None:
     import psycopg
 
-    from archive.pgschema import MIGRATIONS
+    from archive.db.postgres.schema import MIGRATIONS
 
     with psycopg.connect(pg_url, autocommit=True) as conn:  # as the first release left it
         conn.execute(b"CREATE TABLE schema_version (version INTEGER NOT NULL)")
@@ -188,7 +286,7 @@ def test_unreachable_server_is_one_clear_error(tmp_path: Path) -> None:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    from archive import pgstore
+    from archive.db.postgres import store as pgstore
 
     old = pgstore.CONNECT_TIMEOUT
     pgstore.CONNECT_TIMEOUT = 1.0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import psycopg
 
-from .errors import SchemaVersionError
+from ...errors import SchemaVersionError
 
 # Any constant works; it only has to be the same in every newsarchive process.
 MIGRATION_LOCK = 0x6E657773  # "news"
@@ -153,6 +153,40 @@ MIGRATIONS: tuple[str, ...] = (
         FOR EACH ROW EXECUTE FUNCTION newsarchive_latest_version();
     DROP INDEX IF EXISTS versions_hash;
     DROP INDEX IF EXISTS captures_digest;
+    """,
+    # 4: as SQLite's 6: each version's extractor, origin and field confidences; imports
+    # recognised by their source record; pages gone; resources (requisites, screenshots,
+    # robots.txt, sitemaps).
+    """
+    ALTER TABLE versions ADD COLUMN confidence TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE versions ADD COLUMN extractor TEXT;
+    ALTER TABLE versions ADD COLUMN origin TEXT NOT NULL DEFAULT 'crawl';
+    ALTER TABLE captures ADD COLUMN origin_record_id TEXT;
+    CREATE INDEX captures_origin ON captures(origin_record_id)
+        WHERE origin_record_id IS NOT NULL;
+    CREATE INDEX captures_url ON captures(url);
+    ALTER TABLE pages ADD COLUMN gone_since TEXT;
+    CREATE TABLE resources (
+        id BIGSERIAL PRIMARY KEY,
+        url TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        status INTEGER,
+        kind TEXT NOT NULL,
+        role TEXT NOT NULL,
+        content_type TEXT,
+        payload_digest TEXT,
+        warc_file TEXT,
+        warc_offset BIGINT,
+        warc_length BIGINT,
+        warc_record_id TEXT,
+        revisit_of BIGINT REFERENCES resources(id),
+        capture_id BIGINT REFERENCES captures(id),
+        crawl_id BIGINT,
+        worker TEXT
+    );
+    CREATE INDEX resources_url ON resources(url, fetched_at);
+    CREATE INDEX resources_capture ON resources(capture_id);
+    CREATE INDEX resources_digest ON resources(payload_digest);
     """,
 )
 

@@ -1,7 +1,5 @@
-"""The crawl frontier shared by many workers in PostgreSQL.
-
-Same operations as :class:`archive.frontier.Frontier`, made safe for workers on many
-machines:
+"""The crawl frontier shared by many workers in PostgreSQL
+(see :class:`archive.db.base.Frontier`), safe for workers on many machines:
 
 - **Claims** lock due rows with ``SELECT ... FOR UPDATE SKIP LOCKED``, so concurrent
   workers never claim one row twice and never wait on each other.
@@ -22,11 +20,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
-from .frontier import FrontierItem
-from .pgstore import PgArticleStore
+from ...types import FrontierItem
+from ..base import QueueItem
+from .store import PgStore
 
 LEASE_SECONDS = 30.0  # how long a dead worker's claims stay blocked
 _NOW = "extract(epoch FROM clock_timestamp())"
@@ -42,8 +41,8 @@ class PgFrontier:
     Usage::
 
         frontier = PgFrontier(store)
-        frontier.use_crawl(crawl_id, delay=1.0)
-        for item in frontier.claim(50):
+        frontier.begin(crawl_id, delay=1.0, fresh=False)
+        for item in frontier.refill(50):
             ...
             frontier.finish(item.url, "done")
 
@@ -58,7 +57,7 @@ class PgFrontier:
             worker does not hoard hosts that others could be fetching from.
     """
 
-    def __init__(self, store: PgArticleStore, *, lease: float = LEASE_SECONDS) -> None:
+    def __init__(self, store: PgStore, *, lease: float = LEASE_SECONDS) -> None:
         self.store = store
         self.worker = store.worker
         self.lease = lease
@@ -72,26 +71,24 @@ class PgFrontier:
         self._keeper: threading.Thread | None = None
         store.on_close(self.close)
 
-    def use_crawl(self, crawl_id: int, delay: float | None = None) -> None:
-        """Work on this crawl's URLs from now on, ``delay`` seconds apart per host."""
+    def begin(self, crawl_id: int, *, delay: float, fresh: bool) -> None:
+        """Work on this crawl's URLs from now on, ``delay`` seconds apart per host (a new
+        crawl changes nothing else: each crawl has its own rows)."""
         self.crawl_id = crawl_id
-        if delay is None:
-            row = self.store._one("SELECT settings::json #>> '{crawl,per_host_delay}' "
-                                  "FROM crawls WHERE id = ?", (crawl_id,))
-            delay = float(row[0]) if row and row[0] is not None else 0.0
         self.delay = delay
+
+    def share(self, *, lease: float | None, max_hosts: int | None) -> None:
+        """Claims last ``lease`` seconds without renewal; at most ``max_hosts`` held."""
+        if lease is not None:
+            self.lease = lease
+        self.max_hosts = max_hosts
 
     def _crawl(self) -> int:
         if self.crawl_id is None:
-            raise RuntimeError("PgFrontier.use_crawl(crawl_id) must be called first")
+            raise RuntimeError("PgFrontier.begin(crawl_id, ...) must be called first")
         return self.crawl_id
 
-    def clear(self) -> None:
-        """Nothing to forget: each crawl has its own rows, and other crawls' rows are
-        other workers' work."""
-
-    def add(self, items: Iterable[tuple[str, str, int, str | None]], crawl_id: int | None
-            ) -> int:
+    def add(self, items: Iterable[QueueItem], crawl_id: int | None = None) -> int:
         """Queue ``(url, host, depth, source_url)`` items not seen in this crawl yet."""
         rows = list(items)
         crawl = crawl_id if crawl_id is not None else self._crawl()
@@ -109,43 +106,39 @@ class PgFrontier:
                  [r[3] for r in rows]))
             return cur.rowcount
 
-    def requeue_in_flight(self) -> int:
-        """Queue again the URLs whose lease ran out (their worker died)."""
-        row = self.store._one(
+    def recover(self) -> list[FrontierItem]:
+        """Queue again the URLs whose lease ran out (their worker died). None is returned
+        to settle: a claim itself marks done a URL its dead worker had archived."""
+        self.store._one(
             f"WITH r AS (UPDATE frontier SET state = 'queued', claimed_by = NULL, "
             f"lease_until = NULL WHERE state = 'in-flight' AND lease_until < {_NOW} "
             f"RETURNING 1) SELECT count(*) FROM r")
-        return int(row[0]) if row else 0
+        return []
 
-    def claim(self, limit: int, now: float | None = None, *, host: str | None = None
-              ) -> list[FrontierItem]:
-        """Claim due URLs from up to ``limit`` free hosts, holding those hosts.
+    def refill(self, hosts: int, exclude: Collection[str] = ()) -> list[FrontierItem]:
+        """Claim due URLs from up to ``hosts`` free hosts, holding those hosts (hosts this
+        worker holds already are not free, so ``exclude`` is implied).
 
         A URL whose lease ran out but which its dead worker had already archived in this
         crawl is marked done instead of being returned, so it is not fetched twice.
-
-        Args:
-            limit: most hosts to claim from (``per_host`` URLs each).
-            now: accepted for compatibility and ignored: the database clock decides.
-            host: claim only from this host.
         """
         crawl = self._crawl()
+        limit = hosts
         if self.max_hosts is not None:
             limit = min(limit, self.max_hosts - len(set(self._claimed.values())))
             if limit <= 0:
                 return []
-        only_host = "AND h.host = %s" if host is not None else ""
         due = (f"(f.state = 'queued' AND f.next_attempt_at <= {_NOW}) OR "
                f"(f.state = 'in-flight' AND f.lease_until < {_NOW})")
         with self.store.transaction() as conn:
-            hosts = [str(r[0]) for r in conn.execute(
+            free = [str(r[0]) for r in conn.execute(
                 f"SELECT h.host FROM hosts h WHERE h.next_allowed_at <= {_NOW} "
                 f"AND (h.held_until IS NULL OR h.held_until < {_NOW}) "
                 f"AND EXISTS (SELECT 1 FROM frontier f WHERE f.crawl_id = %s "
-                f"AND f.host = h.host AND ({due})) {only_host} "
+                f"AND f.host = h.host AND ({due})) "
                 f"ORDER BY h.next_allowed_at LIMIT %s FOR NO KEY UPDATE SKIP LOCKED".encode(),
-                (crawl, *([host] if host is not None else []), limit))]
-            if not hosts:
+                (crawl, limit))]
+            if not free:
                 return []
             rows = conn.execute(
                 f"UPDATE frontier SET state = 'in-flight', attempts = attempts + 1, "
@@ -155,7 +148,7 @@ class PgFrontier:
                 f"  AND ({due}) ORDER BY f.next_attempt_at, f.id LIMIT %s"
                 f"  FOR NO KEY UPDATE SKIP LOCKED) pick)"
                 f" RETURNING url, host, depth, attempts, source_url, id".encode(),
-                (self.worker, self.lease, hosts, crawl, self.per_host)).fetchall()
+                (self.worker, self.lease, free, crawl, self.per_host)).fetchall()
             archived = {int(r[0]) for r in conn.execute(
                 b"SELECT f.id FROM frontier f WHERE f.id = ANY(%s) AND f.attempts > 1 "
                 b"AND EXISTS (SELECT 1 FROM captures c WHERE c.crawl_id = f.crawl_id "
@@ -166,7 +159,7 @@ class PgFrontier:
                 rows = [r for r in rows if int(r[5]) not in archived]
             taken = [str(r[1]) for r in rows]
             conn.execute(b"UPDATE hosts SET held_by = NULL, held_until = NULL "
-                         b"WHERE host = ANY(%s)", (sorted(set(hosts) - set(taken)),))
+                         b"WHERE host = ANY(%s)", (sorted(set(free) - set(taken)),))
             conn.execute(f"UPDATE hosts SET held_by = %s, held_until = {_NOW} + %s, "
                          f"delay = %s WHERE host = ANY(%s)".encode(),
                          (self.worker, self.lease, self.delay, taken))
@@ -210,7 +203,7 @@ class PgFrontier:
                          f"WHERE crawl_id = %s AND url = %s AND {_MINE}".encode(),
                          (at, error, self._crawl(), url, self.worker))
             if host is not None:
-                self._release(conn, host, fetched=error != "not started")
+                self._release(conn, host, fetched=True)
 
     def _release(self, conn: Any, host: str, *, fetched: bool) -> None:
         """Free a host once this worker holds no more of its URLs; if it sent the host
@@ -238,27 +231,7 @@ class PgFrontier:
             "released_at + ?) WHERE host = ? AND min_delay IS DISTINCT FROM ? RETURNING 1",
             (seconds, seconds, host, seconds))
 
-    # -- host-by-host claiming (the same operations as the SQLite frontier) -------------
-
-    def due_hosts(self, now: float | None = None) -> set[str]:
-        """Hosts of this crawl with a due URL that no worker holds and that may be
-        requested now."""
-        with self.store.connection() as conn:
-            return {str(r[0]) for r in conn.execute(
-                f"SELECT DISTINCT f.host FROM frontier f JOIN hosts h ON h.host = f.host "
-                f"WHERE f.crawl_id = %s AND h.next_allowed_at <= {_NOW} "
-                f"AND (h.held_until IS NULL OR h.held_until < {_NOW}) AND ("
-                f"(f.state = 'queued' AND f.next_attempt_at <= {_NOW}) OR "
-                f"(f.state = 'in-flight' AND f.lease_until < {_NOW}))".encode(),
-                (self._crawl(),))}
-
-    def claim_host(self, host: str, limit: int, now: float | None = None
-                   ) -> list[FrontierItem]:
-        """Claim a due URL of one host (one at a time: the host is held until it is
-        finished, which is what keeps workers polite to it)."""
-        return self.claim(1, now, host=host) if limit > 0 else []
-
-    def unclaim(self, urls: Iterable[str]) -> None:
+    def release(self, urls: Iterable[str]) -> None:
         """Put claimed but never started URLs back, without counting an attempt."""
         for url in urls:
             host = self._claimed.pop(url, None)
@@ -271,26 +244,21 @@ class PgFrontier:
                 if host is not None:
                     self._release(conn, host, fetched=False)
 
-    def finish_host(self, host: str, state: str, error: str, *, keep: str | None = None
-                    ) -> int:
+    def give_up_host(self, host: str, state: str, error: str, *, keep: str | None = None
+                     ) -> int:
         """Close every waiting URL of ``host`` in this crawl (a host given up); URLs other
         workers are fetching right now are left to them. Returns how many were closed."""
-        with self.store.connection() as conn:
+        for url in [u for u, h in self._claimed.items() if h == host and u != keep]:
+            del self._claimed[url]
+        with self.store.transaction() as conn:
             cur = conn.execute(
-                f"UPDATE frontier SET state = %s, last_error = %s WHERE crawl_id = %s "
+                f"UPDATE frontier SET state = %s, last_error = %s, claimed_by = NULL, "
+                f"lease_until = NULL WHERE crawl_id = %s "
                 f"AND host = %s AND url IS DISTINCT FROM %s AND (state = 'queued' OR "
                 f"(state = 'in-flight' AND (claimed_by = %s OR lease_until < {_NOW})))".encode(),
                 (state, error, self._crawl(), host, keep, self.worker))
+            self._release(conn, host, fetched=True)
             return cur.rowcount
-
-    def in_flight(self) -> list[FrontierItem]:
-        """URLs of this crawl claimed by workers that stopped (their lease ran out)."""
-        with self.store.connection() as conn:
-            rows = conn.execute(
-                f"SELECT url, host, depth, attempts, source_url FROM frontier "
-                f"WHERE crawl_id = %s AND state = 'in-flight' AND lease_until < {_NOW} "
-                f"ORDER BY id".encode(), (self._crawl(),)).fetchall()
-        return [FrontierItem(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     def captured_page(self, url: str, crawl_id: int) -> str | None:
         """The page URL under which ``url`` was archived in this crawl, if it was."""
@@ -298,10 +266,6 @@ class PgFrontier:
             "SELECT p.url FROM captures c JOIN pages p ON p.id = c.page_id "
             "WHERE c.crawl_id = ? AND (c.url = ? OR p.url = ?) LIMIT 1", (crawl_id, url, url))
         return str(row[0]) if row else None
-
-    def crawl_seeds(self, crawl_id: int) -> list[str]:
-        """The seeds a crawl was started with."""
-        return self.store.crawl_seeds(crawl_id)
 
     def counts(self) -> dict[str, int]:
         with self.store.connection() as conn:
