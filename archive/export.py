@@ -1,13 +1,16 @@
 """Export records (or their attributions) as JSON Lines, CSV, Parquet or a DataFrame.
 
 JSON Lines keeps everything (attributions nested). CSV is one row per record with
-list fields joined by ``; `` and attributions as a JSON string; cells that a
-spreadsheet would run as a formula (leading ``= + - @``) are prefixed with ``'``.
+list fields joined by ``; `` and attributions, signals and confidences as JSON strings;
+cells that a spreadsheet would run as a formula (leading ``= + - @``) are prefixed with
+``'``. Parquet keeps types: dates and times as timestamps (UTC), lists as lists,
+attributions as a list of structs, confidences as a map.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -18,9 +21,10 @@ from .files import replace_atomically
 from .types import Record
 
 CSV_FIELDS = (
-    "id", "url", "site", "captured_at", "title", "authors", "published", "modified",
-    "language", "site_name", "canonical_url", "description", "tags", "attribution_count",
-    "attributions", "body",
+    "id", "page_id", "version", "latest", "url", "site", "captured_at", "status",
+    "warc_file", "warc_offset", "gone_since", "origin", "extractor", "title", "authors",
+    "published", "modified", "language", "site_name", "canonical_url", "description", "tags",
+    "word_count", "attribution_count", "attributions", "signals", "confidence", "body",
 )
 
 
@@ -34,9 +38,12 @@ def record_row(record: Record) -> dict[str, Any]:
     row: dict[str, Any] = {k: data.get(k) for k in CSV_FIELDS}
     row["authors"] = "; ".join(record.article.authors)
     row["tags"] = "; ".join(record.article.tags)
+    row["word_count"] = len(record.article.body.split())
     row["attribution_count"] = len(record.article.attributions)
     row["attributions"] = json.dumps([a.to_dict() for a in record.article.attributions],
                                      ensure_ascii=False)
+    row["signals"] = json.dumps(record.article.signals, ensure_ascii=False)
+    row["confidence"] = json.dumps(record.article.confidence)
     return {k: _csv_safe(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
@@ -94,11 +101,56 @@ def write_attributions_csv(records: Iterable[Record], out: IO[str]) -> int:
     return count
 
 
-def _flat(record: Record) -> dict[str, Any]:
+def _timestamp(value: str | None) -> dt.datetime | None:
+    """An ISO date or time as an aware UTC datetime (a bare date: its midnight, UTC)."""
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
+_TIMES = ("captured_at", "published", "modified", "gone_since")
+
+
+def _typed(record: Record) -> dict[str, Any]:
     data = record.to_dict()
-    data["attributions"] = json.dumps(data["attributions"], ensure_ascii=False)
-    data["signals"] = json.dumps(data["signals"], ensure_ascii=False)
+    for name in _TIMES:
+        data[name] = _timestamp(data[name])
+    data["word_count"] = len(record.article.body.split())
+    data["signals"] = list(record.article.signals.items())
+    data["confidence"] = list(record.article.confidence.items())
     return data
+
+
+def _schema(pa: Any, attributions: bool) -> Any:
+    stamp = pa.timestamp("s", tz="UTC")
+    if attributions:
+        return pa.schema([
+            ("record_id", pa.int64()), ("url", pa.string()), ("site", pa.string()),
+            ("title", pa.string()), ("published", stamp), ("position", pa.int64()),
+            ("source", pa.string()), ("source_url", pa.string()), ("pattern", pa.string()),
+            ("start", pa.int64()), ("end", pa.int64()), ("passage", pa.string())])
+    attribution = pa.struct([("source", pa.string()), ("passage", pa.string()),
+                             ("start", pa.int64()), ("end", pa.int64()),
+                             ("position", pa.int64()), ("pattern", pa.string()),
+                             ("url", pa.string())])
+    return pa.schema([
+        ("id", pa.int64()), ("url", pa.string()), ("site", pa.string()),
+        ("captured_at", stamp), ("capture_id", pa.int64()), ("content_hash", pa.string()),
+        ("page_id", pa.int64()), ("version", pa.int64()), ("latest", pa.bool_()),
+        ("origin", pa.string()), ("extractor", pa.string()), ("gone_since", stamp),
+        ("status", pa.int64()), ("warc_file", pa.string()), ("warc_offset", pa.int64()),
+        ("fetched_url", pa.string()), ("canonical_url", pa.string()), ("title", pa.string()),
+        ("authors", pa.list_(pa.string())), ("published", stamp), ("modified", stamp),
+        ("language", pa.string()), ("site_name", pa.string()), ("description", pa.string()),
+        ("image", pa.string()), ("tags", pa.list_(pa.string())), ("body", pa.string()),
+        ("word_count", pa.int64()), ("attributions", pa.list_(attribution)),
+        ("signals", pa.map_(pa.string(), pa.string())),
+        ("confidence", pa.map_(pa.string(), pa.float64())),
+    ])
 
 
 def write_parquet(records: Iterable[Record], path: Path, *, attributions: bool = False) -> int:
@@ -113,8 +165,10 @@ def write_parquet(records: Iterable[Record], path: Path, *, attributions: bool =
     except ImportError as exc:
         raise ArchiveError("--parquet needs pyarrow: pip install 'newsarchive[parquet]'") \
             from exc
-    rows = list(attribution_rows(records)) if attributions else [_flat(r) for r in records]
-    table = pa.Table.from_pylist(rows)
+    rows = [{**r, "published": _timestamp(r["published"])} for r in attribution_rows(records)] \
+        if attributions else [_typed(r) for r in records]
+    schema = _schema(pa, attributions)
+    table = pa.Table.from_pylist(rows, schema=schema)
     with replace_atomically(path) as tmp:
         pq.write_table(table, tmp)
     return len(rows)

@@ -110,7 +110,9 @@ class Record:
     ``origin`` says how the version came in (``crawl``, ``fetch``, ``import`` or
     ``reextract``: the same capture read again by a newer extractor), ``extractor`` which
     newsarchive extracted it, and ``gone_since`` when its page started answering 404/410
-    or redirecting away (``None``: still there at the last check).
+    or redirecting away (``None``: still there at the last check). ``version`` is its
+    number among the page's versions (1 = first), ``latest`` whether it is the current
+    one; ``status``, ``warc_file`` and ``warc_offset`` locate the capture it came from.
     """
 
     id: int
@@ -124,6 +126,11 @@ class Record:
     origin: str = "crawl"
     extractor: str | None = None
     gone_since: str | None = None
+    version: int = 1
+    latest: bool = True
+    status: int | None = None
+    warc_file: str | None = None
+    warc_offset: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Flat dict: the record's fields, then the article's (its ``url`` as fetched
@@ -136,9 +143,14 @@ class Record:
             "capture_id": self.capture_id,
             "content_hash": self.content_hash,
             "page_id": self.page_id,
+            "version": self.version,
+            "latest": self.latest,
             "origin": self.origin,
             "extractor": self.extractor,
             "gone_since": self.gone_since,
+            "status": self.status,
+            "warc_file": self.warc_file,
+            "warc_offset": self.warc_offset,
         }
         article = self.article.to_dict()
         article["fetched_url"] = article.pop("url")

@@ -12,7 +12,7 @@ Part 2 measures the frontier alone: 8 processes claim and finish URLs (``--claim
 over ``--claim-hosts`` hosts, no delay) as fast as the database lets them.
 
 The database: ``--db URL`` or ``$NEWSARCHIVE_TEST_PG`` (a server; each run creates and
-drops its own databases), else a throwaway server started with ``.ci/postgres.sh``.
+drops its own databases), else a throwaway server (``tests/pgserver.py``).
 
     python bench/scaleout.py                       # ~2 min
     python bench/scaleout.py --workers 1,4 --pages-per-host 10 --json out.json
@@ -41,23 +41,7 @@ import psycopg  # noqa: E402
 from archive.db.postgres.frontier import PgFrontier  # noqa: E402
 from archive.db.postgres.store import PgStore  # noqa: E402
 from tests.faults.multihost import MultiHostSite  # noqa: E402
-
-
-@contextmanager
-def server(url: str | None) -> Iterator[str]:
-    """A PostgreSQL server URL: the one given, or a throwaway one."""
-    url = url or os.environ.get("NEWSARCHIVE_TEST_PG")
-    if url:
-        yield url
-        return
-    with tempfile.TemporaryDirectory(prefix="scaleout-pg-") as tmp:
-        script = REPO / ".ci" / "postgres.sh"
-        out = subprocess.run(["bash", str(script), "start", tmp], check=True,
-                             capture_output=True, text=True).stdout
-        try:
-            yield out.strip().split("=", 1)[1]
-        finally:
-            subprocess.run(["bash", str(script), "stop", tmp], check=False)
+from tests.pgserver import server  # noqa: E402
 
 
 @contextmanager
@@ -113,10 +97,10 @@ def _claimer(url: str, crawl: int, name: str, out: multiprocessing.Queue) -> Non
     store = PgStore(url)
     frontier = PgFrontier(store)
     frontier.worker = name
-    frontier.use_crawl(crawl, 0.0)
+    frontier.begin(crawl, delay=0.0, fresh=False)
     done = 0
     while True:
-        items = frontier.claim(16)
+        items = frontier.refill(16)
         if not items:
             if frontier.pending() == 0:
                 break

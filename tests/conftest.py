@@ -11,11 +11,10 @@ silently.
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +55,48 @@ def archive(settings: Settings) -> Iterator[Archive]:
         yield arc
 
 
+@dataclasses.dataclass(frozen=True)
+class CliResult:
+    """What a ``newsarchive`` command did: its exit code, stdout and stderr bytes."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def cli(*args: str, cwd: Path | None = None, input: bytes | None = None) -> CliResult:
+    """Run ``newsarchive`` in this process (``main(argv)``), as a user would from a pipe:
+    stdout and stderr are not terminals. Use :func:`run_cli` only where a separate
+    process matters (kills, resource limits, several processes at once)."""
+    from scraper.cli import main
+
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = sys.stdout, sys.stderr, sys.stdin
+    where = Path.cwd()
+    config = os.environ.pop("NEWSARCHIVE_CONFIG", None)
+    wrapped = (io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+               io.TextIOWrapper(err, encoding="utf-8", write_through=True),
+               io.TextIOWrapper(io.BytesIO(input or b""), encoding="utf-8"))
+    sys.stdout, sys.stderr, sys.stdin = wrapped
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse: --help, --version, usage errors
+            code = exc.code if isinstance(exc.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        sys.stdout, sys.stderr, sys.stdin = streams
+        for stream in wrapped:
+            stream.detach()  # leave the buffers open to read them
+        os.chdir(where)
+        if config is not None:
+            os.environ["NEWSARCHIVE_CONFIG"] = config
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
 def run_cli(*args: str, cwd: Path | None = None, input: bytes | None = None,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
     """Run ``newsarchive`` as a subprocess with this checkout's code."""
@@ -90,26 +131,21 @@ def pg_server() -> Iterator[str]:
         import psycopg  # noqa: F401  (the ``postgres`` extra)
     except ImportError:
         _unavailable("psycopg is not installed (pip install -e '.[test]')")
-    if os.environ.get(PG_ENV):
-        yield os.environ[PG_ENV]
-        return
     from tests import pgserver
 
-    if pgserver.binaries() is None:
+    if not os.environ.get(PG_ENV) and pgserver.binaries() is None:
         _unavailable(f"no PostgreSQL binaries (initdb) and {PG_ENV} is not set")
-    # not under pytest's temporary directory: it is private to root (mode 0700), and as
-    # root the server runs as its own user
-    directory = Path(tempfile.mkdtemp(prefix="newsarchive-pg-"))
+    # (not under pytest's temporary directory: that is private to root, mode 0700, and as
+    # root the server runs as its own user)
+    servers = pgserver.server()
     try:
-        url = pgserver.start(directory)
+        url = servers.__enter__()
     except RuntimeError as exc:
-        shutil.rmtree(directory, ignore_errors=True)
         _unavailable(str(exc))
     try:
         yield url
     finally:
-        pgserver.stop(directory)
-        shutil.rmtree(directory, ignore_errors=True)
+        servers.__exit__(None, None, None)
 
 
 @pytest.fixture

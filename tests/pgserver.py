@@ -9,11 +9,14 @@ no login shell, no home).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
 import socket
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 USER = "newsarchive-pg"
@@ -79,3 +82,19 @@ def stop(directory: Path) -> None:
     if bindir is not None and (directory / "data" / "postmaster.pid").exists():
         _as_server_user([str(bindir / "pg_ctl"), f"--pgdata={directory / 'data'}",
                          "--mode=fast", "--wait", "stop"])
+
+
+@contextlib.contextmanager
+def server(url: str | None = None) -> Iterator[str]:
+    """A PostgreSQL server URL: ``url``, else ``$NEWSARCHIVE_TEST_PG``, else a throwaway
+    server for the duration of the block (benchmarks use this)."""
+    url = url or os.environ.get("NEWSARCHIVE_TEST_PG")
+    if url:
+        yield url
+        return
+    directory = Path(tempfile.mkdtemp(prefix="newsarchive-pg-"))
+    try:
+        yield start(directory)
+    finally:
+        stop(directory)
+        shutil.rmtree(directory, ignore_errors=True)

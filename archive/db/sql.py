@@ -58,8 +58,11 @@ def utc_now() -> str:
 
 
 RECORD_SQL = (
-    "SELECT v.*, p.url AS page_url, p.site AS site, p.gone_since AS gone_since "
-    "FROM versions v JOIN pages p ON p.id = v.page_id"
+    "SELECT v.*, p.url AS page_url, p.site AS site, p.gone_since AS gone_since, "
+    "p.latest_version_id = v.id AS latest, c.status AS status, c.warc_file AS warc_file, "
+    "c.warc_offset AS warc_offset, (SELECT count(*) FROM versions w "
+    "WHERE w.page_id = v.page_id AND w.id <= v.id) AS version_number "
+    "FROM versions v JOIN pages p ON p.id = v.page_id LEFT JOIN captures c ON c.id = v.capture_id"
 )
 VERSION_COLUMNS = (
     "page_id, capture_id, captured_at, content_hash, fetched_url, canonical_url, title, "
@@ -111,7 +114,9 @@ def record_from_row(row: Row, attributions: tuple[Attribution, ...]) -> Record:
                   captured_at=row["captured_at"], capture_id=row["capture_id"],
                   content_hash=row["content_hash"], article=article, page_id=row["page_id"],
                   origin=row["origin"], extractor=row["extractor"],
-                  gone_since=row["gone_since"])
+                  gone_since=row["gone_since"], version=int(row["version_number"]),
+                  latest=bool(row["latest"]), status=row["status"],
+                  warc_file=row["warc_file"], warc_offset=row["warc_offset"])
 
 
 def capture_from_row(row: Row) -> Capture:
@@ -139,7 +144,8 @@ LATEST_RESPONSE = ("SELECT c.warc_file, c.warc_offset FROM captures c JOIN pages
                     "ON p.id = c.page_id WHERE p.url = ? AND c.kind = 'response' "
                     "ORDER BY c.id DESC LIMIT 1")
 SAME_CAPTURE = ("SELECT 1 FROM captures WHERE url = ? AND fetched_at = ? "
-                 "AND payload_digest = ? LIMIT 1")
+                "AND payload_digest = ? UNION ALL SELECT 1 FROM resources WHERE url = ? "
+                "AND fetched_at = ? AND payload_digest = ? LIMIT 1")
 RESOURCE_COLUMNS = ("url, fetched_at, status, kind, role, content_type, payload_digest, "
                     "warc_file, warc_offset, warc_length, warc_record_id, revisit_of, "
                     "capture_id, crawl_id")

@@ -17,7 +17,7 @@ import pytest
 from archive import open_archive
 from archive.errors import WarcError
 from archive.reader import iter_responses
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, cli, run_cli
 
 DATA = REPO / "tests" / "data" / "warc"
 
@@ -38,22 +38,22 @@ def test_reader_decodes_chunked_and_gzip_bodies() -> None:
 def test_import_other_tools_makes_them_searchable(tmp_path: Path) -> None:
     arc = str(tmp_path / "arc")
     files = [str(DATA / n) for n in ("wget.warc.gz", "pywb.warc.gz", "browsertrix.wacz")]
-    result = run_cli("import", *files, "--json", "--archive", arc)
+    result = cli("import", *files, "--json", "--archive", arc)
     assert result.returncode == 0, _err(result)
     stats = json.loads(result.stdout)
     assert stats["responses"] == 5 and stats["skipped"] == {}
     assert stats["resources"] == 1  # the PNG, kept for replay
     assert stats["new"] == 2  # two pages, from two hosts each
-    found = run_cli("query", "ceasefire", "--json", "--archive", arc)
+    found = cli("query", "ceasefire", "--json", "--archive", arc)
     assert found.returncode == 0 and b"vienna" in found.stdout.lower()
-    verify = run_cli("verify", "--archive", arc)
+    verify = cli("verify", "--archive", arc)
     assert verify.returncode == 0, _err(verify)
 
 
 @pytest.mark.parametrize(("name", "needle"), [("truncated.warc.gz", "cut short"),
                                               ("bad-digest.warc.gz", "digest")])
 def test_import_corrupt_warc(tmp_path: Path, name: str, needle: str) -> None:
-    result = run_cli("import", str(DATA / name), "--archive", str(tmp_path / "arc"))
+    result = cli("import", str(DATA / name), "--archive", str(tmp_path / "arc"))
     assert result.returncode == 1
     assert needle in _err(result) and name in _err(result)
     with pytest.raises(WarcError):
@@ -63,7 +63,7 @@ def test_import_corrupt_warc(tmp_path: Path, name: str, needle: str) -> None:
 def test_import_missing_and_non_warc_files(tmp_path: Path) -> None:
     junk = tmp_path / "junk.warc"
     junk.write_bytes(b"this is not a WARC file\n" * 10)
-    result = run_cli("import", str(tmp_path / "nope.warc.gz"), str(junk),
+    result = cli("import", str(tmp_path / "nope.warc.gz"), str(junk),
                      "--archive", str(tmp_path / "arc"))
     assert result.returncode == 1
     assert "nope.warc.gz" in _err(result) and "junk.warc" in _err(result)
@@ -79,14 +79,14 @@ def test_wacz_with_a_wrong_digest_is_refused(tmp_path: Path) -> None:
             if item.filename.endswith(".warc.gz"):
                 data = data[:-1] + bytes([data[-1] ^ 1])
             dst.writestr(item, data)
-    result = run_cli("import", str(bad), "--archive", str(tmp_path / "arc"))
+    result = cli("import", str(bad), "--archive", str(tmp_path / "arc"))
     assert result.returncode == 1 and "sha256" in _err(result)
 
 
 @pytest.fixture
 def small_archive(tmp_path: Path) -> Path:
     arc = tmp_path / "arc"
-    assert run_cli("import", str(DATA / "browsertrix.wacz"), "--archive", str(arc)).returncode == 0
+    assert cli("import", str(DATA / "browsertrix.wacz"), "--archive", str(arc)).returncode == 0
     return arc
 
 
@@ -97,7 +97,7 @@ def test_newer_schema_is_refused_by_every_command(small_archive: Path, command: 
                                                   ) -> None:
     with sqlite3.connect(small_archive / "archive.sqlite") as conn:
         conn.execute("PRAGMA user_version = 99")
-    result = run_cli(*command, "--archive", str(small_archive))
+    result = cli(*command, "--archive", str(small_archive))
     assert result.returncode == 1
     assert "newer" in _err(result) and len(result.stderr.splitlines()) == 1
 
@@ -109,19 +109,19 @@ def test_show_raw_of_a_corrupted_record_fails_cleanly(small_archive: Path) -> No
     data = bytearray(warc.read_bytes())
     data[(capture.warc_offset or 0) + 60] ^= 0xFF
     warc.write_bytes(bytes(data))
-    result = run_cli("show", "1", "--raw", "--archive", str(small_archive))
+    result = cli("show", "1", "--raw", "--archive", str(small_archive))
     assert result.returncode == 1 and "verify" in _err(result)
-    assert run_cli("show", "1", "--archive", str(small_archive)).returncode == 0  # DB intact
-    assert run_cli("verify", "--archive", str(small_archive)).returncode == 1
+    assert cli("show", "1", "--archive", str(small_archive)).returncode == 0  # DB intact
+    assert cli("verify", "--archive", str(small_archive)).returncode == 1
     shutil.rmtree(small_archive / "warc")
-    result = run_cli("show", "1", "--raw", "--archive", str(small_archive))
+    result = cli("show", "1", "--raw", "--archive", str(small_archive))
     assert result.returncode == 1 and "missing" in _err(result)
 
 
 def test_not_a_database(tmp_path: Path) -> None:
     (tmp_path / "archive.sqlite").write_bytes(b"garbage" * 1000)
     for command in (["query", "x"], ["verify"], ["show", "1"]):
-        result = run_cli(*command, "--archive", str(tmp_path))
+        result = cli(*command, "--archive", str(tmp_path))
         assert result.returncode == 1 and "database" in _err(result)
 
 
@@ -161,5 +161,121 @@ def test_disk_full_during_a_warc_write_leaves_a_valid_archive(tmp_path: Path) ->
     with open_archive(arc) as archive:
         assert [r.article.title for r in archive.records()] == ["t0", "t1", "t3"]
         assert all(archive.raw(r.id) for r in archive.records())
-    result = run_cli("verify", "--archive", str(arc))
+    result = cli("verify", "--archive", str(arc))
     assert result.returncode == 0, _err(result) + result.stdout.decode()
+
+
+def _many_pages_archive(tmp_path: Path, pages: int = 30) -> Path:
+    """An archive of ``pages`` articles, each with a body of random (incompressible)
+    words, so its WARC file is large enough to cut in the middle."""
+    import random
+
+    from archive import Archive, Article, HttpResponse
+
+    rng = random.Random(7)
+    arc = tmp_path / "source"
+    with Archive(arc, create=True) as archive:
+        for n in range(pages):
+            words = " ".join(f"{rng.getrandbits(40):x}" for _ in range(800))
+            body = f"<html><head><title>Story {n}</title></head><body><article><h1>Story " \
+                   f"{n}</h1><p>{words}</p></article></body></html>".encode()
+            url = f"https://news.example/{n}"
+            archive.store_response(HttpResponse(
+                url=url, requested_url=url, status=200, reason="OK", http_version="HTTP/1.1",
+                headers=(("Content-Type", "text/html"),), request_headers=(), body=body,
+                content=body, fetched_at=f"2026-01-01T00:00:{n:02d}+00:00"),
+                Article(title=f"Story {n}", body=words), page_url=url)
+    return arc
+
+
+def _pages(arc: Path) -> set[str]:
+    with open_archive(arc) as archive:
+        return {r[0] for r in archive.store.rows("SELECT url FROM pages")}
+
+
+def test_a_truncated_warc_keeps_every_record_before_the_cut(tmp_path: Path) -> None:
+    [warc] = (_many_pages_archive(tmp_path) / "warc").glob("*.warc.gz")
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(warc.read_bytes()[: warc.stat().st_size * 2 // 3])
+    result = cli("import", str(cut), "--json", "--archive", str(tmp_path / "arc"))
+    assert result.returncode == 1 and "cut short" in _err(result)
+    stats = json.loads(result.stdout)
+    kept = _pages(tmp_path / "arc")
+    assert stats["new"] == len(kept) and 15 <= len(kept) < 30  # about two thirds, all kept
+    assert kept == {f"https://news.example/{n}" for n in range(len(kept))}
+
+
+def test_a_corrupt_record_in_the_middle_costs_only_that_record(tmp_path: Path) -> None:
+    source = _many_pages_archive(tmp_path)
+    [warc] = (source / "warc").glob("*.warc.gz")
+    with open_archive(source) as archive:
+        victim = archive.store.capture(archive.history("https://news.example/10")
+                                       .captures[0].id)
+    data = bytearray(warc.read_bytes())
+    data[(victim.warc_offset or 0) + 200] ^= 0xFF  # inside the record's compressed bytes
+    bad = tmp_path / "bad.warc.gz"
+    bad.write_bytes(bytes(data))
+    result = cli("import", str(bad), "--json", "--archive", str(tmp_path / "arc"))
+    assert result.returncode == 1 and f"offset {victim.warc_offset}" in _err(result)
+    kept = _pages(tmp_path / "arc")
+    assert kept == {f"https://news.example/{n}" for n in range(30) if n != 10}
+    warc.write_bytes(bytes(data))
+    checked = cli("verify", "--archive", str(source))  # verify reads on after it too
+    assert checked.returncode == 1
+    assert _err(checked).count("PROBLEM") == 2  # the corrupt record, the capture on it
+    assert "--repair" not in _err(checked)  # nothing --repair can mend
+
+
+def test_importing_twice_adds_nothing(tmp_path: Path) -> None:
+    arc = str(tmp_path / "arc")
+    first = json.loads(cli("import", str(DATA / "browsertrix.wacz"), str(DATA / "wget.warc.gz"),
+                           "--json", "--archive", arc).stdout)
+    with open_archive(arc) as archive:
+        before = archive.store.counts()
+    again = cli("import", str(DATA / "browsertrix.wacz"), str(DATA / "wget.warc.gz"),
+                "--json", "--archive", arc)
+    assert again.returncode == 0
+    second = json.loads(again.stdout)
+    assert second["duplicates"] == first["responses"] == 4
+    assert second["new"] == second["new_versions"] == second["resources"] == 0
+    with open_archive(arc) as archive:
+        assert archive.store.counts() == before
+
+
+def _arc_file(gzipped: bool) -> bytes:
+    """An ARC file (version 1, as the Internet Archive and Heritrix wrote them)."""
+    import gzip
+
+    page = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><head><title>Old "
+            b"talks</title></head><body><article><h1>Old talks</h1><p>" +
+            b"Ceasefire talks in Vienna, as archived in 2004. " * 10 + b"</p></article></body>"
+            b"</html>")
+    head = b"1 0 Example\nURL IP-address Archive-date Content-type Archive-length\n"
+    records = [b"filedesc://x.arc 0.0.0.0 20040101000000 text/plain %d\n" % len(head) + head,
+               b"http://old.example/talks.html 93.184.216.34 20040302101500 text/html %d\n"
+               % len(page) + page]
+    if not gzipped:
+        return b"\n".join(records) + b"\n"
+    return b"".join(gzip.compress(r + b"\n") for r in records)
+
+
+@pytest.mark.parametrize("name", ["x.arc", "x.arc.gz"])
+def test_arc_files_are_imported_with_their_url_and_date(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(_arc_file(name.endswith(".gz")))
+    result = cli("import", str(path), "--json", "--archive", str(tmp_path / "arc"))
+    assert result.returncode == 0, _err(result)
+    assert json.loads(result.stdout)["new"] == 1
+    with open_archive(tmp_path / "arc") as archive:
+        [record] = list(archive.records())
+    assert record.url == "http://old.example/talks.html"
+    assert record.captured_at.startswith("2004-03-02T10:15:00")
+    assert record.article.title == "Old talks"
+
+
+def test_other_record_kinds_are_counted(tmp_path: Path) -> None:
+    result = cli("import", str(DATA / "pywb.warc.gz"), "--json", "--archive",
+                 str(tmp_path / "arc"))
+    stats = json.loads(result.stdout)
+    assert stats["other"] == {"warcinfo": 1, "request": 1, "revisit": 1}
+    assert stats["records"] == 4 and stats["new"] == 1

@@ -243,7 +243,7 @@ class PgStore:
         if origin_record_id and self._one(
                 "SELECT 1 FROM captures WHERE origin_record_id = ?", (origin_record_id,)):
             return True
-        return self._one(SAME_CAPTURE, (url, fetched_at, digest)) is not None
+        return self._one(SAME_CAPTURE, (url, fetched_at, digest) * 2) is not None
 
     # -- writing -----------------------------------------------------------------------
 
