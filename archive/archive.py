@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .db import Frontier, Store, open_backend
+from .db.sql import utc_now
 from .errors import ArchiveError, CrawlLockedError, WarcError
 from .locations import DEFAULT_FILES, is_database_url, sqlite_path
 from .query import Query
@@ -244,6 +245,31 @@ class Archive:
                                   revisit_of=original.capture_id if original else None,
                                   capture_id=capture_id, crawl_id=crawl_id)
 
+    def store_reextraction(self, record: Record, article: Article, *, chash: str,
+                           extractor: str) -> StoreResult:
+        """Keep what a newer extractor reads in an archived capture: a new version of the
+        page, marked ``reextract``, from the same capture (and a WARC ``metadata``
+        record of the new extraction that refers to the capture's response record).
+        The caller compares first: an unchanged result is not stored.
+
+        Args:
+            record: the version whose capture was read again.
+            article: the new extraction.
+            chash: its :func:`content_hash` (with the capture's payload).
+            extractor: the extractor that made it (its version).
+        """
+        capture = self.store.capture(record.capture_id)
+        self.writer.write_resource(capture.url, _metadata(article, chash, record.url),
+                                   content_type="application/json", date=utc_now(),
+                                   concurrent_to=capture.warc_record_id, rec_type="metadata")
+        with self.store.transaction():
+            version = self.store.add_version(page_id=record.page_id,
+                                             capture_id=record.capture_id,
+                                             captured_at=record.captured_at,
+                                             content_hash=chash, article=article,
+                                             extractor=extractor, origin="reextract")
+        return StoreResult(record.capture_id, version, "new-version")
+
     def store_made(self, uri: str, payload: bytes, *, content_type: str, role: str,
                    fetched_at: str, capture_id: int | None,
                    concurrent_to: str | None = None, crawl_id: int | None = None) -> Resource:
@@ -399,7 +425,7 @@ class Archive:
     # -- crawls ------------------------------------------------------------------------
 
     def start_crawl(self, seeds: list[str], settings: dict[str, Any], *, delay: float,
-                    hosts: dict[str, str]) -> int:
+                    hosts: dict[str, str], kind: str = "crawl") -> int:
         """Record a new crawl and queue its seeds (depth 0): one way for the crawler and
         ``crawl --seed-only`` alike.
 
@@ -409,13 +435,14 @@ class Archive:
                 and written into the ``warcinfo`` of WARC files opened from now on.
             delay: seconds between requests to one host.
             hosts: each seed's host (the frontier queues URLs by host).
+            kind: ``crawl``, or ``import`` for an import job's queued files.
 
         Returns:
             The crawl's id.
         """
         self.set_crawl_config(settings)
         with self.store.transaction():  # a crawl without its seeds queued never exists
-            crawl_id = self.store.start_crawl(seeds, settings)
+            crawl_id = self.store.start_crawl(seeds, settings, kind)
             self.frontier.begin(crawl_id, delay=delay, fresh=True)
             self.frontier.add([(u, hosts[u], 0, None) for u in seeds], crawl_id)
         return crawl_id

@@ -115,14 +115,15 @@ def _item(record: Any, body: bytes, offset: int, source: str,
 
 
 def _records(fh: IO[bytes], base: int, source: str, arc: bool) -> Iterator[WarcItem]:
-    """Records from ``fh`` (positioned at ``base``) until the end or the first bad spot,
-    which ends the iteration with an ``error`` item."""
+    """Records from ``fh`` (positioned at ``base``; warcio counts offsets from the file's
+    start) until the end or the first bad spot, which ends the iteration with an
+    ``error`` item."""
     requests: dict[str, tuple[tuple[str, str], ...]] = {}
     it = ArchiveIterator(fh, check_digests="raise", arc2warc=arc)
     offset = base
     try:
         for record in it:
-            offset = base + it.offset  # where this record starts (get_record_offset()
+            offset = it.offset  # where this record starts, in the file (get_record_offset()
             # would read the record to its end first)
             body = record.raw_stream.read()  # payload as stored (still content-encoded)
             # a record cut in its body leaves bytes owed; cut in its headers, no length
@@ -190,18 +191,25 @@ def _format(fh: IO[bytes]) -> tuple[bool, str]:
     return gzipped, "unknown"
 
 
-def _read_stream(fh: IO[bytes], source: str) -> Iterator[WarcItem]:
+def _read_stream(fh: IO[bytes], source: str, start: int = 0, end: int | None = None
+                 ) -> Iterator[WarcItem]:
     gzipped, kind = _format(fh)
     if kind == "unknown":
         yield WarcItem(0, "error", source, error=(
             f"{source}: not a WARC or ARC file (it starts with neither a WARC/1.x record "
             "nor an ARC header)"))
         return
-    start = 0
-    while True:
+    if start > 0:  # a byte range: from the first record that starts in it
+        found = next_record_offset(fh, start - (1 if gzipped else 2), gzipped)
+        if found is None:
+            return
+        start = found
+    while end is None or start < end:
         fh.seek(start)
         last = None
         for item in _records(fh, start, source, kind == "arc"):
+            if end is not None and item.offset >= end:
+                return
             last = item
             yield item
         if last is None or last.kind != "error":
@@ -240,9 +248,15 @@ def _check_wacz(zf: zipfile.ZipFile, name: str) -> list[str]:
     return paths
 
 
-def read_records(path: Path) -> Iterator[WarcItem]:
+def read_records(path: Path, start: int = 0, end: int | None = None
+                 ) -> Iterator[WarcItem]:
     """Every record of a ``.warc``, ``.warc.gz``, ``.arc``, ``.arc.gz`` or ``.wacz`` file,
     in file order; bad spots become ``error`` items and reading goes on after them.
+
+    Args:
+        path: the file.
+        start, end: only the records that start in this byte range of a WARC or ARC
+            file (so a large file can be shared out in pieces; a WACZ is read whole).
 
     Raises:
         WarcError: the file is missing, or a WACZ that is not a readable ZIP or whose
@@ -257,7 +271,7 @@ def read_records(path: Path) -> Iterator[WarcItem]:
                         yield from _read_stream(fh, f"{name}!{member}")
             return
         with path.open("rb") as fh:
-            yield from _read_stream(fh, name)
+            yield from _read_stream(fh, name, start, end)
     except FileNotFoundError as exc:
         raise WarcError(f"no such file: {name}", path=name) from exc
     except zipfile.BadZipFile as exc:

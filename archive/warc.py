@@ -278,16 +278,19 @@ class WarcFileWriter:
                             record.rec_headers.get_header("WARC-Record-ID"))
 
     def write_resource(self, uri: str, payload: bytes, *, content_type: str, date: str,
-                       concurrent_to: str | None = None) -> WarcLocation:
+                       concurrent_to: str | None = None, rec_type: str = "resource"
+                       ) -> WarcLocation:
         """Write a ``resource`` record: content we made rather than fetched (a page's
         screenshot, its rendered DOM), tied to the page's response by
-        ``WARC-Concurrent-To`` when given."""
+        ``WARC-Concurrent-To`` when given; or (``rec_type="metadata"``) a ``metadata``
+        record about an earlier record (``WARC-Refers-To``: a re-extraction of it)."""
         self._open()
         buf = _Members()
         first = [("WARC-Date", _warc_date(date))]
         if concurrent_to:
-            first.append(("WARC-Concurrent-To", concurrent_to))
-        plain, record_id, digest = _record("resource", uri, first, payload=payload,
+            link = "WARC-Refers-To" if rec_type == "metadata" else "WARC-Concurrent-To"
+            first.append((link, concurrent_to))
+        plain, record_id, digest = _record(rec_type, uri, first, payload=payload,
                                            content_type=content_type)
         length = buf.add_bytes(plain)
         start = self._append(buf.getvalue())

@@ -162,25 +162,28 @@ class Ingester:
             origin_record_id: imported: the record's WARC-Record-ID in its source file,
                 so importing a file twice adds nothing.
         """
-        done = self._route(response, requested_url or response.url, origin_record_id)
+        done = self.route(response, requested_url or response.url, origin_record_id)
         if done is not None:
             return done
-        return self._store(response, article or self._extract(response), origin_record_id)
+        return self.store(response, article or self.extract(response), origin_record_id)
 
     async def ingest_async(self, response: HttpResponse, *, requested_url: str | None = None,
                            article: Article | None = None) -> Ingested:
         """:meth:`ingest` for an event loop: the extraction (CPU-bound) runs in a worker
         thread, the archive calls stay on the loop's thread (the store's connection)."""
-        done = self._route(response, requested_url or response.url, None)
+        done = self.route(response, requested_url or response.url, None)
         if done is not None:
             return done
-        if article is None:
-            extracted = await asyncio.to_thread(self._extract, response)
-        return self._store(response, article or extracted, None)
+        chosen = article if article is not None else \
+            await asyncio.to_thread(self.extract, response)
+        return self.store(response, chosen, None)
 
-    def _route(self, response: HttpResponse, requested: str,
-               origin_record_id: str | None) -> Ingested | None:
-        """Everything decided before extraction; ``None``: an article page to extract."""
+    def route(self, response: HttpResponse, requested: str,
+              origin_record_id: str | None) -> Ingested | None:
+        """Everything decided before extraction, archived when it needs no article (a
+        304, a gone page, a resource); ``None``: an article page to extract, then pass to
+        :meth:`store`. Pipelines that extract elsewhere (other processes) use the three
+        steps; :meth:`ingest` is them in a row."""
         if response.status == 304:
             page = self._archived_page(requested)
             result = self.archive.store_response(
@@ -209,15 +212,17 @@ class Ingester:
             return Ingested("noarchive", detail="the page asks not to be archived")
         return None
 
-    def _extract(self, response: HttpResponse) -> Article | Exception:
+    def extract(self, response: HttpResponse) -> Article | Exception:
+        """The article of a response, or what the extractor raised on it."""
         try:
             return self.extractor.extract(response.content, response.url,
                                           response.content_type)
         except Exception as exc:  # a parser bug on one page must not stop a crawl
             return exc
 
-    def _store(self, response: HttpResponse, article: Article | Exception,
-               origin_record_id: str | None) -> Ingested:
+    def store(self, response: HttpResponse, article: Article | Exception,
+              origin_record_id: str | None) -> Ingested:
+        """Archive an article page (or, when extraction failed, its capture alone)."""
         if isinstance(article, Exception):
             fetched = normalize_url(response.url) or response.url
             result = self.archive.store_response(

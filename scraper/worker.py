@@ -27,6 +27,8 @@ from archive.locations import is_database_url, sqlite_path
 from ._version import __version__
 from .config import CrawlSettings, Settings
 from .crawl import Crawler, CrawlEvent, CrawlStats, limit_reached
+from .warcimport import JOB as IMPORT_JOB
+from .warcimport import run_import_job
 
 # What a crawl decides for every worker (taken from the crawl's stored settings); the
 # rest (concurrency, fetch limits, user agent, max_pages) is each worker's own.
@@ -49,9 +51,10 @@ def settings_for_crawl(local: Settings, stored: dict[str, Any]) -> Settings:
 
 
 def run_worker(settings: Settings, *, follow: bool = False, poll: float = 5.0,
-               lease: float | None = None,
+               lease: float | None = None, jobs: int = 1,
                on_event: Callable[[CrawlEvent], None] | None = None) -> CrawlStats:
-    """Drain the shared frontier: every unfinished crawl, oldest first.
+    """Drain the shared frontier: every unfinished crawl, oldest first, then every
+    queued import job (``import --seed-only``).
 
     Args:
         settings: this worker's settings; ``archive.path`` is a ``postgresql://`` URL and
@@ -60,6 +63,7 @@ def run_worker(settings: Settings, *, follow: bool = False, poll: float = 5.0,
         poll: seconds between polls with ``follow``.
         lease: seconds a claim lasts without renewal (default
             :data:`archive.db.postgres.LEASE_SECONDS`).
+        jobs: extraction processes for import jobs.
         on_event: progress callback, as for :class:`Crawler`.
 
     Returns:
@@ -86,6 +90,8 @@ def run_worker(settings: Settings, *, follow: bool = False, poll: float = 5.0,
                 total.add(asyncio.run(crawler.run([], crawl_id=crawl_id)))
                 if limit_reached(settings, total):
                     return total
+            for job_id in arc.store.unfinished_crawls(IMPORT_JOB):  # queued WARC files
+                run_import_job(arc, job_id, settings.extract, jobs=jobs)
             if not follow:
                 return total
             time.sleep(poll)

@@ -206,8 +206,8 @@ def test_a_closed_pipe_is_not_an_error(crawled: Path) -> None:
     from tests.conftest import REPO
 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "scraper", "export", "--archive",
-                             str(crawled)] + ["--jsonl"], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "scraper", "export", "--jsonl",
+                             "--archive", str(crawled)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env)
     assert proc.stdout is not None and proc.stdout.readline()
     proc.stdout.close()  # as `| head -1` does

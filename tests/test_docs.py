@@ -8,7 +8,7 @@ import argparse
 import pytest
 
 from scraper.cli import build_parser
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, cli
 
 README = (REPO / "README.md").read_text()
 
@@ -21,7 +21,7 @@ def _commands() -> list[str]:
 
 @pytest.mark.parametrize("command", _commands())
 def test_command_has_help_and_is_documented(command: str) -> None:
-    result = run_cli(command, "--help")
+    result = cli(command, "--help")
     assert result.returncode == 0
     assert b"usage: newsarchive " + command.encode() in result.stdout
     assert f"newsarchive {command}" in README

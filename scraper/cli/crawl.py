@@ -195,7 +195,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     start = time.monotonic()
     with CrawlReporter(quiet=args.quiet) as reporter:
         stats = run_worker(settings, follow=args.follow, poll=args.poll, lease=args.lease,
-                           on_event=reporter)
+                           jobs=args.jobs, on_event=reporter)
     reporter.summary(stats, time.monotonic() - start)
     return 0
 

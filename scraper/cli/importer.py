@@ -1,46 +1,108 @@
-"""The ``import`` handler: make WARC/ARC/WACZ collections from other tools searchable."""
+"""Bulk handlers: ``import`` (WARC/ARC/WACZ collections) and ``reextract``, both on every
+core, with a progress bar (records or pages per second, time left)."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+import time
 from pathlib import Path
 
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
-from archive import Archive
+from archive import Archive, Query, open_archive
+from archive.errors import ConfigError
+from archive.locations import is_database_url, redact, sqlite_path
 
 from .._version import __version__
 from ..config import Settings
-from ..warcimport import ImportStats, import_files
+from ..parallel import default_jobs
 from . import output
 
 
-def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    paths = [Path(f) for f in args.files]
+def _progress(args: argparse.Namespace) -> Progress:
     live = sys.stderr.isatty() and not (args.quiet or args.json)
+    return Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                    TimeRemainingColumn(), TextColumn("{task.fields[rate]}"),
+                    console=output.console(sys.stderr), disable=not live, transient=True)
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from ..warcimport import ImportStats, import_files, queue_files
+
+    paths = [Path(f) for f in args.files]
+    if args.seed_only:
+        if not is_database_url(sqlite_path(settings.archive.path)):
+            raise ConfigError("import --seed-only queues files for workers: it needs a "
+                              "shared --archive postgresql://...; import into a SQLite "
+                              "archive directly (with -j N)")
+        with Archive(settings.archive.path, settings.archive, create=True,
+                     software=f"newsarchive/{__version__}") as arc:
+            job, pieces = queue_files(arc, paths, dataclasses.asdict(settings.extract))
+        where = redact(settings.archive.path)
+        print(f"import job {job}: queued {pieces} piece(s) of {len(paths)} file(s) in "
+              f"{where}; start workers with `newsarchive worker --archive {where}`",
+              file=sys.stderr)
+        return 0
+    total = sum(p.stat().st_size for p in paths if p.is_file())
+    start = time.monotonic()
     with Archive(settings.archive.path, settings.archive, create=True,
-                 software=f"newsarchive/{__version__}") as arc, \
-            Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                     console=output.console(sys.stderr), disable=not live,
-                     transient=True) as progress:
-        task = progress.add_task("importing", total=None)
+                 software=f"newsarchive/{__version__}") as arc, _progress(args) as progress:
+        task = progress.add_task("importing", total=total or None, rate="")
 
-        def seen(path: Path, stats: ImportStats) -> None:
-            if stats.records % 50 == 0:
-                progress.update(task, description=f"{path.name}: {stats.records} records, "
-                                f"{stats.new + stats.new_versions} pages archived")
+        def seen(stats: ImportStats) -> None:
+            rate = stats.records / max(time.monotonic() - start, 1e-6)
+            progress.update(task, completed=stats.bytes_read, rate=f"{rate:,.0f} records/s",
+                            description=f"{stats.new + stats.new_versions} pages")
 
-        stats = import_files(arc, paths, settings.extract, on_record=seen)
+        stats = import_files(arc, paths, settings.extract, jobs=args.jobs or default_jobs(),
+                             on_progress=seen)
     if args.json:
         output.print_json(stats.to_dict())
     else:
         skipped = ", ".join(f"{n} {k}" for k, n in sorted(stats.skipped.items())) or "none"
         other = ", ".join(f"{n} {k}" for k, n in sorted(stats.other.items())) or "none"
-        print(f"read {stats.records} records: {stats.responses} responses: {stats.new} new "
-              f"pages, {stats.new_versions} new versions, {stats.unchanged} unchanged, "
-              f"{stats.resources} resources (images, styles...), {stats.duplicates} "
-              f"imported before; skipped: {skipped}; other records: {other}")
+        print(f"read {stats.records} records in {time.monotonic() - start:.1f}s: "
+              f"{stats.responses} responses: {stats.new} new pages, {stats.new_versions} new "
+              f"versions, {stats.unchanged} unchanged, {stats.resources} resources (images, "
+              f"styles...), {stats.duplicates} imported before; skipped: {skipped}; other "
+              f"records: {other}")
     for error in stats.errors:
         print(f"newsarchive: error: {error}", file=sys.stderr)
     return 1 if stats.errors else 0
+
+
+def cmd_reextract(args: argparse.Namespace, settings: Settings) -> int:
+    from ..reextract import ReextractStats, reextract
+
+    query = Query(text=args.query or "", site=args.site, since=args.since, until=args.until)
+    start = time.monotonic()
+    with open_archive(settings.archive.path, settings.archive) as arc, \
+            _progress(args) as progress:
+        task = progress.add_task("re-extracting", total=None, rate="")
+
+        def seen(stats: ReextractStats) -> None:
+            rate = stats.done / max(time.monotonic() - start, 1e-6)
+            progress.update(task, total=stats.selected, completed=stats.done,
+                            rate=f"{rate:,.1f} pages/s",
+                            description=f"{stats.changed} changed")
+
+        stats = reextract(arc, settings.extract, query, jobs=args.jobs or default_jobs(),
+                          on_progress=seen)
+    if args.json:
+        output.print_json(stats.to_dict())
+    else:
+        resumed = f" (continued after version {stats.resumed_after})" \
+            if stats.resumed_after else ""
+        failed = ", ".join(f"{n} {k}" for k, n in sorted(stats.failed.items())) or "none"
+        print(f"re-extracted {stats.done} of {stats.selected} pages in "
+              f"{time.monotonic() - start:.1f}s{resumed}: {stats.changed} changed (new "
+              f"versions), {stats.unchanged} unchanged; failed: {failed}")
+    return 0

@@ -90,8 +90,28 @@ def _crawling(add: Add) -> None:
             "A bad record is skipped with its offset named and the rest of the file is "
             "still read; the exit code is then 1. Records imported before are skipped.")
     i.add_argument("files", nargs="+", metavar="FILE", help="WARC, ARC or WACZ files")
+    i.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                   help="extraction processes (default 0: one per core)")
+    i.add_argument("--seed-only", action="store_true",
+                   help="queue the files (large ones in pieces) for `newsarchive worker`s "
+                   "on a postgresql:// archive to import; read nothing here")
     i.add_argument("--json", action="store_true", help="print the summary as JSON")
     i.add_argument("-q", "--quiet", action="store_true", help="no progress, only the summary")
+
+    r = add("reextract", "importer:cmd_reextract", ("archive", "extract"),
+            "extract archived pages again with the current extractor",
+            "Read the raw bytes of each selected page's latest capture from WARC and extract "
+            "them again. A changed result becomes a new version marked as a re-extraction "
+            "(with the extractor version that made it); unchanged ones are left alone. "
+            "Uses every core; after a kill, the same command continues where it stopped.")
+    r.add_argument("--site", help="only pages of this site")
+    r.add_argument("--since", metavar="DATE", help="only pages published on or after")
+    r.add_argument("--until", metavar="DATE", help="only pages published on or before")
+    r.add_argument("--query", metavar="TEXT", help="only pages matching this search")
+    r.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                   help="extraction processes (default 0: one per core)")
+    r.add_argument("--json", action="store_true", help="print the summary as JSON")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress, only the summary")
 
     w = add("worker", "crawl:cmd_worker", CRAWL, "drain a shared PostgreSQL frontier",
             "Run one crawl worker against a postgresql:// archive: claim URLs from every "
@@ -104,6 +124,8 @@ def _crawling(add: Add) -> None:
                    help="seconds between polls with --follow (default 5)")
     w.add_argument("--lease", type=float, default=None, metavar="SECONDS",
                    help="how long a claim lasts if this worker dies (default 30)")
+    w.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                   help="extraction processes for queued import jobs (default 1)")
     w.add_argument("-q", "--quiet", action="store_true", help="only errors and the summary")
 
     m = add("migrate", "crawl:cmd_migrate", ARCHIVE, "set up or copy into PostgreSQL",

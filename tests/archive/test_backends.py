@@ -27,7 +27,7 @@ from archive.wacz import write_wacz
 from tests.archive import test_research as research
 from tests.archive.test_archive import HTML, _article, _response
 from tests.archive.test_wacz_replay import _cdxj, _replay, validate
-from tests.conftest import run_cli
+from tests.conftest import cli
 
 Opener = Callable[..., Archive]
 
@@ -310,7 +310,7 @@ def _spread(open_: Opener) -> None:
 
 
 def _cli(location: str, tmp_path: Path, *args: str) -> str:
-    out = run_cli(*args, "--archive", location, "--archive-warc-root", str(tmp_path / "files"))
+    out = cli(*args, "--archive", location, "--archive-warc-root", str(tmp_path / "files"))
     assert out.returncode == 0, out.stderr.decode()
     return out.stdout.decode()
 
@@ -364,7 +364,7 @@ def test_verify_and_repair(backend: tuple[str, Opener], tmp_path: Path) -> None:
     good = warc.read_bytes()
     with warc.open("ab") as fh:  # a crash mid-append: the first part of a record at the end
         fh.write(good[offset:offset + 300])
-    out = run_cli("verify", "--archive", location, "--archive-warc-root",
+    out = cli("verify", "--archive", location, "--archive-warc-root",
                   str(tmp_path / "files"))
     assert out.returncode == 1 and b"truncated" in out.stderr
     assert json.loads(_cli(location, tmp_path, "verify", "--repair", "--json"))["ok"]
@@ -378,7 +378,7 @@ def test_verify_and_repair(backend: tuple[str, Opener], tmp_path: Path) -> None:
         assert {p.kind for p in report.problems} >= {"corrupt", "dangling"}
         assert any(p.capture_id == 2 for p in report.problems)
     warc.unlink()
-    out = run_cli("verify", "--json", "--archive", location, "--archive-warc-root",
+    out = cli("verify", "--json", "--archive", location, "--archive-warc-root",
                   str(tmp_path / "files"))
     assert out.returncode == 1
     found = json.loads(out.stdout)

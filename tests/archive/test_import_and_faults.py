@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from archive import open_archive
+from archive import ArchiveSettings, open_archive
 from archive.errors import WarcError
 from archive.reader import iter_responses
-from tests.conftest import REPO, cli, run_cli
+from tests.conftest import REPO, cli
 
 DATA = REPO / "tests" / "data" / "warc"
 
@@ -279,3 +279,42 @@ def test_other_record_kinds_are_counted(tmp_path: Path) -> None:
     stats = json.loads(result.stdout)
     assert stats["other"] == {"warcinfo": 1, "request": 1, "revisit": 1}
     assert stats["records"] == 4 and stats["new"] == 1
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_byte_ranges_share_out_every_record_exactly_once(tmp_path: Path, gzipped: bool) -> None:
+    import gzip
+
+    from archive.reader import read_records
+    from scraper.warcimport import pieces_of
+
+    [warc] = (_many_pages_archive(tmp_path) / "warc").glob("*.warc.gz")
+    if not gzipped:
+        plain = tmp_path / "plain.warc"
+        plain.write_bytes(gzip.decompress(warc.read_bytes()))
+        warc = plain
+    whole = [(i.offset, i.kind) for i in read_records(warc)]
+    pieces = pieces_of([warc], size=warc.stat().st_size // 7)
+    assert len(pieces) >= 7
+    shared = [(i.offset, i.kind) for p in pieces for i in read_records(p.path, p.start, p.end)]
+    assert shared == whole and len(whole) > 60
+
+
+def test_import_jobs_are_shared_by_workers(tmp_path: Path, pg_url: str,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from scraper import warcimport
+
+    [warc] = (_many_pages_archive(tmp_path) / "warc").glob("*.warc.gz")
+    monkeypatch.setattr(warcimport, "RANGE_BYTES", -(-warc.stat().st_size // 5))  # ceil
+    queued = cli("import", "--seed-only", str(warc), "--archive", pg_url)
+    assert queued.returncode == 0 and b"queued 5 piece(s)" in queued.stderr
+    roots = [tmp_path / "w1", tmp_path / "w2"]
+    for root in roots:  # two workers in turn (each would also share them at once)
+        done = cli("worker", "--archive", pg_url, "--archive-warc-root", str(root), "-j", "2",
+                   "-q")
+        assert done.returncode == 0, done.stderr.decode()
+    with open_archive(pg_url, ArchiveSettings(path=pg_url, warc_root=str(roots[0]))) as arc:
+        assert arc.store.counts()["pages"] == 30 and arc.store.counts()["versions"] == 30
+        assert arc.store.unfinished_crawls("import") == []
+    refused = cli("import", "--seed-only", str(warc), "--archive", str(tmp_path / "lite"))
+    assert refused.returncode == 1 and b"postgresql://" in refused.stderr

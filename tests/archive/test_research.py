@@ -14,7 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archive import Archive, ArchiveSettings, Article, Attribution, HttpResponse
 from archive.diff import diff_versions, pick_versions
 from archive.errors import RecordNotFoundError
-from tests.conftest import run_cli
+from tests.conftest import cli
 
 QUOTE = ("the two countries have agreed to share intelligence on militant groups operating "
          "along the border, a senior official said on Tuesday")
@@ -95,10 +95,10 @@ def test_history_and_diff(tmp_path: Path) -> None:
             pick_versions(history.versions, "2023-01-01", None)
         with pytest.raises(RecordNotFoundError):
             arc.history("https://nowhere.example/")
-    out = run_cli("diff", url, "--archive", str(tmp_path), "--json")
+    out = cli("diff", url, "--archive", str(tmp_path), "--json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["fields"]["title"]["new"] == "New title"
-    out = run_cli("history", url, "--archive", str(tmp_path))
+    out = cli("history", url, "--archive", str(tmp_path))
     assert out.returncode == 0 and b"New title" in out.stdout
 
 
@@ -125,9 +125,9 @@ def test_every_warc_file_passes_warcio_check_and_index(spread: Path, tmp_path: P
 
 
 def test_export_attributions(spread: Path) -> None:
-    out = run_cli("export", "--attributions", "--archive", str(spread))
+    out = cli("export", "--attributions", "--archive", str(spread))
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert sorted(r["source"] for r in rows) == ["Origin Wire", "Reuters", "copier.example",
                                                  "reuters"]
-    out = run_cli("export", "--attributions", "--csv", "--archive", str(spread))
+    out = cli("export", "--attributions", "--csv", "--archive", str(spread))
     assert out.stdout.splitlines()[0].startswith(b"record_id,url,site")

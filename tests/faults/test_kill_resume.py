@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import open_archive
@@ -46,6 +47,7 @@ def _warc_records_readable(arc_dir: Path) -> None:
             assert max_end is None or max_end <= path.stat().st_size, f"{path}: {error}"
 
 
+@pytest.mark.slow
 def test_kill9_at_twenty_moments_then_resume(tmp_path: Path) -> None:
     """After each kill the WARC files hold only whole records the DB points at; --resume
     completes with every served page archived exactly once.

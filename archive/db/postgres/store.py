@@ -379,22 +379,27 @@ class PgStore:
 
     # -- crawls ------------------------------------------------------------------------
 
-    def start_crawl(self, seeds: list[str], settings: dict[str, Any]) -> int:
-        row = self._one("INSERT INTO crawls(started_at, seeds, settings) VALUES (?, ?, ?) "
-                        "RETURNING id",
-                        (utc_now(), json.dumps(seeds), json.dumps(settings, default=str)))
+    def start_crawl(self, seeds: list[str], settings: dict[str, Any], kind: str = "crawl"
+                    ) -> int:
+        row = self._one("INSERT INTO crawls(started_at, seeds, settings, kind) "
+                        "VALUES (?, ?, ?, ?) RETURNING id",
+                        (utc_now(), json.dumps(seeds), json.dumps(settings, default=str), kind))
         assert row is not None
         return int(row[0])
 
-    def last_unfinished_crawl(self) -> int | None:
-        row = self._one("SELECT id FROM crawls WHERE finished_at IS NULL ORDER BY id DESC "
-                        "LIMIT 1")
-        return int(row[0]) if row else None
+    def last_unfinished_crawl(self, kind: str = "crawl") -> int | None:
+        found = self.unfinished_crawls(kind)
+        return found[-1] if found else None
 
-    def unfinished_crawls(self) -> list[int]:
-        """Crawls with work left, oldest first (the order workers drain them in)."""
+    def unfinished_crawls(self, kind: str = "crawl") -> list[int]:
+        """Crawls (or jobs) with work left, oldest first (the order workers drain them)."""
         return [int(r[0]) for r in self.rows(
-            "SELECT id FROM crawls WHERE finished_at IS NULL ORDER BY id")]
+            "SELECT id FROM crawls WHERE finished_at IS NULL AND kind = ? ORDER BY id",
+            (kind,))]
+
+    def set_crawl_stats(self, crawl_id: int, stats: dict[str, Any]) -> None:
+        self._one("UPDATE crawls SET stats = ? WHERE id = ? RETURNING id",
+                  (json.dumps(stats), crawl_id))
 
     def crawl_seeds(self, crawl_id: int) -> list[str]:
         return [str(s) for s in self._crawl_json(crawl_id, "seeds")]

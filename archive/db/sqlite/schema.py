@@ -161,6 +161,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX captures_origin ON captures(origin_record_id)
         WHERE origin_record_id IS NOT NULL;
     CREATE INDEX captures_url ON captures(url);
+    ALTER TABLE crawls ADD COLUMN kind TEXT NOT NULL DEFAULT 'crawl';  -- crawl | import | reextract
     ALTER TABLE pages ADD COLUMN gone_since TEXT;
     CREATE TABLE resources (
         id INTEGER PRIMARY KEY,

@@ -389,22 +389,27 @@ class SqliteStore:
     # -- crawls ------------------------------------------------------------------------
 
     @translated
-    def start_crawl(self, seeds: list[str], settings: dict[str, Any]) -> int:
+    def start_crawl(self, seeds: list[str], settings: dict[str, Any], kind: str = "crawl"
+                    ) -> int:
         cur = self.conn.execute(
-            "INSERT INTO crawls(started_at, seeds, settings) VALUES (?, ?, ?)",
-            (utc_now(), json.dumps(seeds), json.dumps(settings, default=str)))
+            "INSERT INTO crawls(started_at, seeds, settings, kind) VALUES (?, ?, ?, ?)",
+            (utc_now(), json.dumps(seeds), json.dumps(settings, default=str), kind))
         return int(cur.lastrowid or 0)
 
-    @translated
-    def last_unfinished_crawl(self) -> int | None:
-        row = self._one("SELECT id FROM crawls WHERE finished_at IS NULL ORDER BY id DESC "
-                        "LIMIT 1")
-        return int(row[0]) if row else None
+    def last_unfinished_crawl(self, kind: str = "crawl") -> int | None:
+        found = self.unfinished_crawls(kind)
+        return found[-1] if found else None
 
     @translated
-    def unfinished_crawls(self) -> list[int]:
+    def unfinished_crawls(self, kind: str = "crawl") -> list[int]:
         return [int(r[0]) for r in self.conn.execute(
-            "SELECT id FROM crawls WHERE finished_at IS NULL ORDER BY id")]
+            "SELECT id FROM crawls WHERE finished_at IS NULL AND kind = ? ORDER BY id",
+            (kind,))]
+
+    @translated
+    def set_crawl_stats(self, crawl_id: int, stats: dict[str, Any]) -> None:
+        self.conn.execute("UPDATE crawls SET stats = ? WHERE id = ?",
+                          (json.dumps(stats), crawl_id))
 
     def crawl_seeds(self, crawl_id: int) -> list[str]:
         return [str(s) for s in self._crawl_json(crawl_id, "seeds")]

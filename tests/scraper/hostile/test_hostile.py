@@ -234,3 +234,37 @@ def test_gzip_bomb_helper_is_what_it_claims() -> None:
     """Self-check: the 1 GB gzip fixture really inflates to zeros and is under 2 MB."""
     head = gzip.GzipFile(fileobj=__import__("io").BytesIO(GZIP_BOMB_1GB)).read(10 * MB)
     assert head == b"\0" * (10 * MB) and len(GZIP_BOMB_1GB) < 2 * MB
+
+
+def _drip_site(h: _Handler) -> None:
+    if h.path == "/slow/index.html":
+        h.send(200, html("".join(f'<a href="/slow/{n}.html">{n}</a>' for n in range(3))
+                         + '<a href="/slow/drip.html">drip</a>'))
+    elif h.path == "/slow/drip.html":
+        _drip(h)
+    else:
+        h.send(200, html(f"<article><h1>Story {h.path}</h1><p>{'Words here. ' * 40}</p>"
+                         "</article>"))
+
+
+def test_a_slow_drip_costs_one_fetch_and_the_host_goes_on(settings: Settings,
+                                                          archive: Archive) -> None:
+    """With the default retry settings (fetch.retries, crawl.max_attempts, the host's
+    failure backoff) a page that arrives a byte at a time is fetched once, recorded as
+    ``timeout``, and the host's other pages are archived after it. (Only the whole-page
+    limit is shortened from its 60 s default, to keep the test short.)"""
+    defaults = Settings()
+    patient = dataclasses.replace(
+        settings,
+        fetch=dataclasses.replace(defaults.fetch, allow_private=True, total_timeout=2.0),
+        crawl=dataclasses.replace(defaults.crawl, per_host_delay=0.0, respect_robots=False,
+                                  max_depth=1, retry_delay=0.0),
+    )
+    with HostileServer({"/slow/": _drip_site}) as slow:
+        stats = asyncio.run(Crawler(patient, archive).run([slow.url("/slow/index.html")]))
+        drips = [p for p in slow.requests if p == "/slow/drip.html"]
+    assert drips == ["/slow/drip.html"]  # once: neither the fetcher nor the frontier retried
+    assert stats.failed == {"timeout": 1} and stats.retried == 0
+    assert stats.new == 4  # the index and its three stories
+    state, error = _outcome(archive, slow.url("/slow/drip.html"))
+    assert state == "failed" and error.startswith("timeout")
