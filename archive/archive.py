@@ -21,9 +21,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from .db import Frontier, Store, open_backend
+from .db import open_backend
 from .db.sql import utc_now
 from .errors import ArchiveError, CrawlLockedError, WarcError
 from .locations import DEFAULT_FILES, is_database_url, sqlite_path
@@ -39,7 +39,10 @@ from .types import (
     SearchHit,
     StoreResult,
 )
-from .warc import WarcFileWriter, WarcLocation, payload_digest, read_record
+
+if TYPE_CHECKING:
+    from .db import Frontier, Store
+    from .warc import WarcFileWriter, WarcLocation
 
 DB_NAME = "archive.sqlite"
 WARC_DIR = "warc"
@@ -116,6 +119,8 @@ class Archive:
     @property
     def writer(self) -> WarcFileWriter:
         if self._writer is None:
+            from .warc import WarcFileWriter  # (warcio is loaded only to write or read)
+
             info = {"software": self._software, "format": "WARC File Format 1.1",
                     "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
                                   "warc-format/warc-1.1/",
@@ -145,6 +150,8 @@ class Archive:
             extractor: the extractor that read it (its version), kept on a new version.
             origin_record_id: imported: the record's WARC-Record-ID in its source file.
         """
+        from .warc import payload_digest
+
         store = self.store
         now = response.fetched_at
         page_id = store.page_id(page_url, now)
@@ -206,6 +213,8 @@ class Archive:
             page_id: the archived page it concerns (:meth:`Store.find_page`).
             crawl_id: the crawl this check belongs to.
         """
+        from .warc import payload_digest
+
         digest = payload_digest(response.body)
         loc = self.writer.write_response(response, None, payload_digest=digest)
         with self.store.transaction():
@@ -230,6 +239,8 @@ class Archive:
             capture_id: the page capture it belongs to (``None``: the crawl's own).
             crawl_id: the crawl that fetched it.
         """
+        from .warc import payload_digest
+
         digest = payload_digest(response.body)
         original = self.store.original_resource(digest)
         if original is not None:
@@ -362,6 +373,8 @@ class Archive:
     def raw(self, record_id: int) -> bytes:
         """The archived payload of a record, exactly as fetched (transfer- and
         content-decoding undone, no charset conversion)."""
+        from .warc import read_record
+
         record = self.record(record_id)
         capture = self.store.capture(record.capture_id)
         if capture.warc_file is None or capture.warc_offset is None:
@@ -375,6 +388,8 @@ class Archive:
 
     def latest_payload(self, page_url: str) -> bytes | None:
         """The last full payload archived for a page (a 304 re-uses it for links)."""
+        from .warc import read_record
+
         row = self.store.latest_response_location(page_url)
         if row is None:
             return None

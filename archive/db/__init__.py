@@ -10,12 +10,27 @@ imported only when used, so psycopg is needed only by those who use it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..locations import is_database_url
-from .base import Frontier, QueueItem, Store
-from .sql import Dialect
+
+if TYPE_CHECKING:
+    from .base import Frontier, QueueItem, Store
+    from .sql import Dialect
 
 __all__ = ["Dialect", "Frontier", "QueueItem", "Store", "open_backend"]
+
+
+def __getattr__(name: str) -> object:  # the interfaces, loaded when asked for
+    if name in ("Frontier", "QueueItem", "Store"):
+        from . import base
+
+        return getattr(base, name)
+    if name == "Dialect":
+        from .sql import Dialect
+
+        return Dialect
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_backend(location: str, db: Path, *, create: bool, warc_dir: Path | None = None

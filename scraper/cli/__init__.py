@@ -21,11 +21,12 @@ __all__ = ["build_parser", "main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsarchive`` console script."""
-    parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(next((w for w in words if not w.startswith("-")), None))
+    args, extra = parser.parse_known_args(words)
     if extra:
         if args.command != "query" or any(x.startswith("--") for x in extra):
-            parser.parse_args(argv)  # reports the unknown arguments, exit 2
+            parser.parse_args(words)  # reports the unknown arguments, exit 2
         args.text += extra  # `query tutoring -Stanford`: -word excludes a word
     module, _, name = str(args.handler).partition(":")
     try:

@@ -21,8 +21,15 @@ READ = ("archive",)
 CRAWL = ("fetch", "crawl", "archive", "extract")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``newsarchive`` argument parser."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The ``newsarchive`` argument parser.
+
+    Args:
+        only: build this command's arguments in full and the others as names with their
+            one-line help (enough to list them and to refuse a mistyped one): the
+            settings flags of every command take longer to build than most commands
+            take to run.
+    """
     parser = argparse.ArgumentParser(
         prog="newsarchive",
         description="Scrape, extract and archive news pages, with quote attributions.",
@@ -33,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, handler: str, sections: Sequence[str], help: str,
                 description: str) -> argparse.ArgumentParser:
+        if only is not None and name != only:
+            sub.add_parser(name, help=help, add_help=False)
+            return argparse.ArgumentParser(add_help=False)  # its arguments are not needed
         key = tuple(sections)
         if key not in parents:
             parents[key] = [settings_parser(key)]
