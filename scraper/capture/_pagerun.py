@@ -136,6 +136,7 @@ class PageRun:
         self.inflight = 0
         self.last_change = asyncio.get_running_loop().time()
         self.closed = False
+        self.crashed = False
         self.errors: list[BaseException] = []
 
     # -- idle tracking -------------------------------------------------------------
@@ -213,6 +214,7 @@ class PageRun:
     async def _answer(self, route: Route, request: Request) -> None:
         url = request.url
         main_nav = self._is_main_navigation(request)
+        navigation = main_nav or _is_navigation(request)
         # a later main-frame navigation that fails keeps the current document with
         # ERR_ABORTED; other refusals say "blocked by client"
         abort_code = "aborted" if main_nav and self.main is not None else "blockedbyclient"
@@ -265,8 +267,8 @@ class PageRun:
                 await refuse(exc.reason)
                 return
         self._bytes += len(response.content)
-        if main_nav and is_download(response):
-            if self.main is None:
+        if navigation and is_download(response):
+            if main_nav and self.main is None:
                 self.main = response
                 self.exchanges.append(response)
                 self.issues.append(("not-rendered", _mime(response) or "attachment"))
@@ -298,6 +300,13 @@ class PageRun:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _is_navigation(request: Request) -> bool:
+    try:
+        return request.is_navigation_request()
+    except PlaywrightError:
+        return False
 
 
 async def _quietly(action: Any) -> None:

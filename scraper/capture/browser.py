@@ -353,6 +353,8 @@ class BrowserRenderer:
                 if not browser.is_connected() or _is_crash(exc):
                     raise _Crash("browser-crash") from exc
                 raise
+            if not browser.is_connected() or run.crashed:
+                raise _Crash("browser-crash")  # mid-page: what it returned is incomplete
         finally:
             await run.finish()
             try:
@@ -381,19 +383,23 @@ class BrowserRenderer:
         await context.add_init_script(_INIT_SCRIPT)
         await context.route("**/*", run.route)
         await context.route_web_socket("**/*", run.websocket)
-        crashed: list[bool] = []
         page = await context.new_page()
         run.page = page
-        page.on("crash", lambda _page: crashed.append(True))
+        page.on("crash", lambda _page: setattr(run, "crashed", True))
         page.on("dialog", lambda dialog: self._spawn(_dismiss(dialog)))
         context.on("page", lambda popup: self._close_popup(run, popup))
         cdp = await context.new_cdp_session(page)  # before scripts run: it must answer later
         timed_out = False
         try:
-            await page.goto(url, wait_until="load",
+            # "commit", then our own wait for the load: Playwright's "load" wait follows a
+            # script's later navigation, so a refused one would hold it to the time limit
+            await page.goto(url, wait_until="commit",
                             timeout=_ms(max(0.5, load_deadline - loop.time())))
+            if not await _wait_loaded(page, load_deadline):
+                timed_out = True
+                run.issues.append(("timeout", "load"))
         except PlaywrightError as exc:
-            if crashed:
+            if run.crashed:
                 raise _Crash("browser-crash") from exc
             if run.main is None:
                 reason = run.main_refusal or "navigation-failed"
@@ -410,7 +416,7 @@ class BrowserRenderer:
         rendered_ok = not any(code == "not-rendered" for code, _ in run.issues)
         if rendered_ok and not timed_out:
             timed_out = not await self._settle(page, run, load_deadline)
-        if crashed:
+        if run.crashed:
             raise _Crash("browser-crash")
         dom_html: str | None = None
         shots: list[Any] = []
@@ -536,6 +542,25 @@ async def _dismiss(dialog: Any) -> None:
 async def _close_quietly(page: Page) -> None:
     with contextlib.suppress(PlaywrightError):
         await page.close()
+
+
+async def _wait_loaded(page: Page, until: float) -> bool:
+    """Wait for ``document.readyState == "complete"`` (the load event) until ``until``."""
+    loop = asyncio.get_running_loop()
+    while loop.time() < until:
+        try:
+            state = await asyncio.wait_for(page.evaluate("document.readyState"),
+                                           max(0.05, min(PROBE_TIMEOUT, until - loop.time())))
+        except TimeoutError:
+            continue  # the page's scripts hold the main thread; the limit will cut it
+        except PlaywrightError:
+            if page.is_closed():
+                raise
+            state = None  # a navigation replaced the context: ask the new document
+        if state == "complete":
+            return True
+        await asyncio.sleep(0.05)
+    return False
 
 
 def _ms(seconds: float) -> float:

@@ -11,6 +11,7 @@ counts connections (it must count none).
 
 from __future__ import annotations
 
+import functools
 import json
 import socket
 import struct
@@ -56,6 +57,7 @@ def png(width: int = 4, height: int = 3, rgb: tuple[int, int, int] = (200, 30, 3
             + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
 
 
+@functools.cache
 def gzip_bomb(megabytes: int = 100) -> bytes:
     """About 100 KB of gzip that inflates to ``megabytes`` MB of zeros."""
     comp = zlib.compressobj(9, zlib.DEFLATED, 31)
@@ -127,7 +129,7 @@ class _HTTPHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         host = (self.headers.get("Host") or "").split(":")[0]
         path = self.path
-        self.server.site.log.append((host, path, dict(self.headers)))
+        self.server.site.log.append((host, path, {k.lower(): v for k, v in self.headers.items()}))
         route = self.server.site.routes.get((host, urlsplit(path).path))
         if route is None:
             status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
