@@ -17,7 +17,16 @@ import pytest
 from scraper.capture import CaptureSettings, Permit, fetcher_hook, parse_cookies
 from scraper.extract import Extractor
 
-from .site import ARTICLE_TEXT, PARAGRAPHS, TITLE, SiteServer, Trap, article_page, gzip_bomb, make_fetcher
+from .site import (
+    ARTICLE_TEXT,
+    PARAGRAPHS,
+    TITLE,
+    SiteServer,
+    Trap,
+    article_page,
+    gzip_bomb,
+    make_fetcher,
+)
 
 pytestmark = pytest.mark.usefixtures("chromium")
 

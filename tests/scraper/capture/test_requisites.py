@@ -7,9 +7,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from scraper.capture import (CaptureSettings, Permit, fetch_requisites, fetcher_hook,
-                             find_css_requisites, find_requisites, largest_candidate,
-                             parse_cookies)
+from scraper.capture import (
+    CaptureSettings,
+    Permit,
+    fetch_requisites,
+    fetcher_hook,
+    find_css_requisites,
+    find_requisites,
+    largest_candidate,
+    parse_cookies,
+)
 from scraper.robots import RobotsCache
 
 from .site import SiteServer, Trap, gzip_bomb, make_fetcher, png
