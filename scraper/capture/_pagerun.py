@@ -134,6 +134,7 @@ class PageRun:
         self._slots = asyncio.Semaphore(PAGE_FETCHES)
         self._tasks: set[asyncio.Task[None]] = set()
         self.inflight = 0
+        self.started = 0  # requests begun, for "did scrolling ask for anything?"
         self.last_change = asyncio.get_running_loop().time()
         self.closed = False
         self.crashed = False
@@ -141,6 +142,7 @@ class PageRun:
 
     # -- idle tracking -------------------------------------------------------------
     def _begin(self) -> None:
+        self.started += 1
         self.inflight += 1
         self.last_change = asyncio.get_running_loop().time()
 

@@ -52,7 +52,10 @@ from playwright.async_api import (
     BrowserContext,
     Page,
     Playwright,
+    Request,
+    Route,
     ViewportSize,
+    WebSocketRoute,
     async_playwright,
 )
 from playwright.async_api import Error as PlaywrightError
@@ -77,7 +80,8 @@ LAUNCH_ARGS: tuple[str, ...] = (
 )
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 CONTROL_TIMEOUT = 10.0  # seconds for the browser to open or close a context
-PROBE_TIMEOUT = 1.0  # seconds for a trivial script to answer before we stop the page's
+PROBE_TIMEOUT = 1.0
+_LOAD_POLL = 0.25  # seconds for a trivial script to answer before we stop the page's
 
 # Dialogs and pop-ups as no-ops that count themselves: an alert() loop becomes a plain
 # loop (stopped at the time limit) instead of thousands of dialog round trips.
@@ -99,10 +103,12 @@ _READ_DOM = """(max) => {
 }"""
 
 _SCROLL = """async (steps) => {
+  const root = document.scrollingElement || document.documentElement;
+  if (!root || root.scrollHeight <= window.innerHeight) return;
   for (let i = 0; i < steps; i++) {
     const before = window.scrollY;
     window.scrollBy(0, window.innerHeight);
-    await new Promise((r) => setTimeout(r, 120));
+    await new Promise((r) => setTimeout(r, 60));
     if (window.scrollY === before) break;
   }
   window.scrollTo(0, 0);
@@ -186,6 +192,47 @@ class _Crash(Exception):
         self.reason = reason
 
 
+class _Slot:
+    """A browser context with its one page, routed to whichever render holds it."""
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
+        self.context: BrowserContext | None = None
+        self.page: Page | None = None
+        self.cdp: Any = None
+        self.run: PageRun | None = None
+
+    def attach(self, run: PageRun) -> None:
+        self.run = run
+        run.page = self.page
+
+    def crash(self) -> None:
+        if self.run is not None:
+            self.run.crashed = True
+
+    async def route(self, route: Route, request: Request) -> None:
+        if self.run is None:
+            await route.abort("blockedbyclient")  # nothing may load before a page is set
+            return
+        await self.run.route(route, request)
+
+    async def websocket(self, ws: WebSocketRoute) -> None:
+        if self.run is None:
+            await ws.close()
+            return
+        await self.run.websocket(ws)
+
+    async def close(self) -> None:
+        """Close the context; TimeoutError when the browser does not answer."""
+        if self.context is not None:
+            with contextlib.suppress(PlaywrightError):
+                await asyncio.wait_for(self.context.close(), CONTROL_TIMEOUT)
+
+    async def close_quietly(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await self.close()
+
+
 def find_browser(path: str = "") -> str:
     """The Chromium executable: ``path`` if given, else ``chromium`` or
     ``chromium-browser`` on PATH.
@@ -243,6 +290,7 @@ class BrowserRenderer:
         self._cache = (ResponseCache(self.settings.cache_bytes)
                        if self.settings.cache_bytes > 0 else None)
         self._background: set[asyncio.Task[None]] = set()
+        self._warm: asyncio.Queue[_Slot] = asyncio.Queue()
         self.restarts = 0
 
     async def __aenter__(self) -> BrowserRenderer:
@@ -273,6 +321,8 @@ class BrowserRenderer:
             await self._shutdown()
 
     async def _shutdown(self) -> None:
+        while not self._warm.empty():
+            await self._warm.get_nowait().close_quietly()
         browser, pw = self._browser, self._pw
         self._browser, self._pw = None, None
         if browser is not None:
@@ -317,7 +367,7 @@ class BrowserRenderer:
                     browser = self._browser
                 assert browser is not None
                 try:
-                    rendered = await self._attempt(browser, url, main, attempt)
+                    rendered = await self._attempt(browser, generation, url, main, attempt)
                 except _Crash as exc:
                     crash = exc
                     await self._restart(generation)
@@ -329,24 +379,69 @@ class BrowserRenderer:
             raise RenderError(f"browser {crash.reason.split('-')[-1]} twice rendering {url}",
                               url=url, reason=crash.reason)
 
-    async def _attempt(self, browser: Browser, url: str, main: HttpResponse | None,
-                       attempt: int) -> Rendered:
+    async def _new_slot(self, browser: Browser, generation: int) -> _Slot:
+        """A fresh context and page, routed and instrumented, before any page needs it."""
+        slot = _Slot(generation)
+        try:
+            async with asyncio.timeout(CONTROL_TIMEOUT):
+                context = await browser.new_context(
+                    viewport=VIEWPORT, user_agent=self._user_agent, accept_downloads=False,
+                    service_workers="block", java_script_enabled=True)
+                slot.context = context
+                context.set_default_timeout(self.settings.page_timeout * 1000)
+                if self._cookies:
+                    await context.add_cookies(
+                        self._cookies.for_playwright())  # type: ignore[arg-type]
+                await context.add_init_script(_INIT_SCRIPT)
+                await context.route("**/*", slot.route)
+                await context.route_web_socket("**/*", slot.websocket)
+                page = await context.new_page()
+                slot.page = page
+                page.on("crash", lambda _page: slot.crash())
+                page.on("dialog", lambda dialog: self._spawn(_dismiss(dialog)))
+                context.on("page", lambda popup: self._close_popup(slot, popup))
+                # before any script runs: a session opened later would not answer a busy page
+                slot.cdp = await context.new_cdp_session(page)
+        except BaseException:
+            self._spawn(slot.close())
+            raise
+        return slot
+
+    async def _take_slot(self, browser: Browser, generation: int) -> _Slot:
+        while True:
+            try:
+                slot = self._warm.get_nowait()
+            except asyncio.QueueEmpty:
+                return await self._new_slot(browser, generation)
+            if slot.generation == generation and browser.is_connected():
+                return slot
+            self._spawn(slot.close())
+
+    async def _refill(self, browser: Browser, generation: int) -> None:
+        if self._warm.qsize() >= self.settings.browser_concurrency:
+            return
+        with contextlib.suppress(TimeoutError, PlaywrightError):
+            slot = await self._new_slot(browser, generation)
+            self._warm.put_nowait(slot)
+
+    async def _attempt(self, browser: Browser, generation: int, url: str,
+                       main: HttpResponse | None, attempt: int) -> Rendered:
         s = self.settings
         run = PageRun(url=url, fetch=self._fetch, permit=self._permit, settings=s,
                       cache=self._cache, prefetched=main)
         try:
-            context = await asyncio.wait_for(browser.new_context(
-                viewport=VIEWPORT, user_agent=self._user_agent, accept_downloads=False,
-                service_workers="block", java_script_enabled=True), CONTROL_TIMEOUT)
+            slot = await self._take_slot(browser, generation)
         except TimeoutError as exc:
             raise _Crash("browser-hung") from exc
         except PlaywrightError as exc:
             raise _Crash("browser-crash") from exc
+        if s.warm_pages:
+            self._spawn(self._refill(browser, generation))
+        slot.attach(run)
         try:
             try:
-                rendered = await asyncio.wait_for(
-                    self._drive(context, run, url, attempt),
-                    s.page_timeout + 2 * CONTROL_TIMEOUT)
+                rendered = await asyncio.wait_for(self._drive(slot, run, url, attempt),
+                                                  s.page_timeout + 2 * CONTROL_TIMEOUT)
             except TimeoutError as exc:
                 raise _Crash("browser-hung") from exc
             except PlaywrightError as exc:
@@ -358,44 +453,33 @@ class BrowserRenderer:
         finally:
             await run.finish()
             try:
-                await asyncio.wait_for(context.close(), CONTROL_TIMEOUT)
+                await slot.close()
             except TimeoutError:
                 # a context that will not close means a hung browser: restart it so the
                 # next page does not wait on it
                 self._spawn(self._restart(self._generation))
-            except PlaywrightError:
-                pass
         if run.errors:
             raise run.errors[0]
         return rendered
 
-    async def _drive(self, context: BrowserContext, run: PageRun, url: str,
-                     attempt: int) -> Rendered:
+    async def _drive(self, slot: _Slot, run: PageRun, url: str, attempt: int) -> Rendered:
         s = self.settings
         loop = asyncio.get_running_loop()
         start = loop.time()
         deadline = start + s.page_timeout
         reserve = min(max(5.0, s.page_timeout * 0.3), s.page_timeout / 2)
         load_deadline = deadline - reserve
-        context.set_default_timeout(s.page_timeout * 1000)
-        if self._cookies:
-            await context.add_cookies(self._cookies.for_playwright())  # type: ignore[arg-type]
-        await context.add_init_script(_INIT_SCRIPT)
-        await context.route("**/*", run.route)
-        await context.route_web_socket("**/*", run.websocket)
-        page = await context.new_page()
-        run.page = page
-        page.on("crash", lambda _page: setattr(run, "crashed", True))
-        page.on("dialog", lambda dialog: self._spawn(_dismiss(dialog)))
-        context.on("page", lambda popup: self._close_popup(run, popup))
-        cdp = await context.new_cdp_session(page)  # before scripts run: it must answer later
+        page, cdp = slot.page, slot.cdp
+        assert page is not None
         timed_out = False
         try:
             # "commit", then our own wait for the load: Playwright's "load" wait follows a
             # script's later navigation, so a refused one would hold it to the time limit
+            loaded = asyncio.Event()
+            page.once("load", lambda _page: loaded.set())
             await page.goto(url, wait_until="commit",
                             timeout=_ms(max(0.5, load_deadline - loop.time())))
-            if not await _wait_loaded(page, load_deadline):
+            if not await _wait_loaded(page, loaded, load_deadline):
                 timed_out = True
                 run.issues.append(("timeout", "load"))
         except PlaywrightError as exc:
@@ -440,10 +524,11 @@ class BrowserRenderer:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    def _close_popup(self, run: PageRun, popup: Page) -> None:
-        if run.page is None or popup == run.page:
+    def _close_popup(self, slot: _Slot, popup: Page) -> None:
+        if slot.page is None or popup == slot.page:
             return
-        run.issues.append(("popups", "1"))
+        if slot.run is not None:
+            slot.run.issues.append(("popups", "1"))
         self._spawn(_close_quietly(popup))
 
     async def _settle(self, page: Page, run: PageRun, until: float) -> bool:
@@ -455,12 +540,15 @@ class BrowserRenderer:
             run.issues.append(("timeout", "settle"))
             return False
         if s.scroll_steps > 0:
+            before = run.started
             try:
                 async with asyncio.timeout(max(0.1, cap - loop.time())):
                     await page.evaluate(_SCROLL, s.scroll_steps)
             except (TimeoutError, PlaywrightError):
                 run.issues.append(("timeout", "scroll"))
                 return False
+            if run.started == before and run.inflight == 0:
+                return True  # scrolling asked for nothing new
             if not await run.wait_idle(min(until, loop.time() + s.settle_max)):
                 run.issues.append(("timeout", "settle"))
                 return False
@@ -544,23 +632,32 @@ async def _close_quietly(page: Page) -> None:
         await page.close()
 
 
-async def _wait_loaded(page: Page, until: float) -> bool:
-    """Wait for ``document.readyState == "complete"`` (the load event) until ``until``."""
+async def _wait_loaded(page: Page, loaded: asyncio.Event, until: float) -> bool:
+    """Wait for the document's load event until ``until``; True when it came.
+
+    Playwright's event is the quick path; ``document.readyState`` is asked every
+    ``_LOAD_POLL`` seconds too, because Playwright holds the event back while a script's
+    navigation is pending, and a refused one stays pending.
+    """
     loop = asyncio.get_running_loop()
-    while loop.time() < until:
+    while not loaded.is_set():
+        remaining = until - loop.time()
+        if remaining <= 0:
+            return False
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(loaded.wait(), min(_LOAD_POLL, remaining))
+            return True
+        browser = page.context.browser
+        if page.is_closed() or (browser is not None and not browser.is_connected()):
+            raise PlaywrightError("page closed while loading")
         try:
             state = await asyncio.wait_for(page.evaluate("document.readyState"),
-                                           max(0.05, min(PROBE_TIMEOUT, until - loop.time())))
-        except TimeoutError:
-            continue  # the page's scripts hold the main thread; the limit will cut it
-        except PlaywrightError:
-            if page.is_closed():
-                raise
-            state = None  # a navigation replaced the context: ask the new document
+                                           max(0.05, min(_LOAD_POLL, until - loop.time())))
+        except (TimeoutError, PlaywrightError):
+            continue  # busy scripts, or a navigation replaced the document
         if state == "complete":
             return True
-        await asyncio.sleep(0.05)
-    return False
+    return True
 
 
 def _ms(seconds: float) -> float:

@@ -37,6 +37,8 @@ class CaptureSettings:
         browser_path: the Chromium executable; empty means ``chromium`` (then
             ``chromium-browser``) on PATH. A browser is never downloaded.
         browser_concurrency: pages rendered at once (one browser, one context per page).
+        warm_pages: keep up to ``browser_concurrency`` fresh contexts opened ahead, so a
+            render does not wait for Chromium to start a page (a few hundred ms each).
         page_timeout: seconds for one rendered page, from navigation to DOM and
             screenshot. A page that never settles is cut at this point, and what it
             fetched so far is kept (``timed_out``).
@@ -69,6 +71,7 @@ class CaptureSettings:
     renderer: Renderer = "http"
     browser_path: str = ""
     browser_concurrency: int = 2
+    warm_pages: bool = True
     page_timeout: float = 30.0
     settle_idle: float = 0.5
     settle_max: float = 10.0

@@ -178,11 +178,11 @@ def test_rendered_capture_replays_in_replaywebpage(rwp_dir: Path, chromium: str,
     url = "http://news.test/article"
 
     async def capture() -> Any:
-        async with make_fetcher(site.port) as fetcher:
-            async with BrowserRenderer(dataclasses.replace(CaptureSettings(), settle_idle=0.3),
-                                       fetch=fetcher_hook(fetcher), permit=Permit(),
-                                       user_agent=fetcher.settings.user_agent) as renderer:
-                return await renderer.render(url)
+        settings = dataclasses.replace(CaptureSettings(), settle_idle=0.3)
+        async with make_fetcher(site.port) as fetcher, BrowserRenderer(
+                settings, fetch=fetcher_hook(fetcher), permit=Permit(),
+                user_agent=fetcher.settings.user_agent) as renderer:
+            return await renderer.render(url)
 
     rendered = asyncio.run(capture())
     warc = tmp_path / "data.warc.gz"
