@@ -12,6 +12,24 @@ Public surface (pinned by ``tests/scraper/capture/test_exports.py``)::
         FetchFn, PermitFn, Permit, fetcher_hook,  # the two callbacks
     )
 
+Wiring (for the crawler and the WARC writer):
+
+- ``renderer = "http"``: fetch the page; if ``requisites``, ``fetch_requisites(page,
+  fetch=..., permit=..., seen=crawl_seen)``; write the page and every
+  ``RequisiteResult.responses`` item as request/response records (a payload seen before
+  is a revisit), after :func:`redact_cookies`; log ``refused`` with the page.
+- ``renderer = "browser"``: ``BrowserRenderer.render(url)``; write every
+  ``Rendered.exchanges`` item (the document included) as request/response records,
+  after :func:`redact_cookies`, and each ``Rendered.screenshots`` item as a ``resource``
+  record (``WARC-Target-URI: shot.target_uri(rendered.main.url)``, ``Content-Type:
+  shot.content_type``, the page's capture date); extract the article from
+  ``rendered.dom_html`` with ``url=rendered.dom_url`` (from ``main.content`` when it is
+  ``None``), and put the metadata record on ``rendered.main``.
+- ``renderer = "auto"``: as ``http``; when ``needs_render(page.content, article.body)``,
+  ``render(url, main=page)`` (the page is not fetched again, and is not in
+  ``exchanges``), then as ``browser``; record ``signals["renderer"] = "browser"`` and
+  ``render_signals(page.content).describe()`` for why.
+
 ``browser`` needs the ``playwright`` package (``pip install 'newsarchive[browser]'``) and
 Debian's ``chromium``; it is imported lazily, so the rest works without them.
 """

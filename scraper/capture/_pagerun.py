@@ -39,6 +39,7 @@ _CACHEABLE = ("text/css", "application/javascript", "text/javascript", "font/", 
               "application/font", "application/x-font", "application/wasm")
 _DISPLAYABLE = ("text/", "image/", "application/xhtml", "application/xml",
                 "application/json", "application/javascript")
+QUIET_TIMEOUT = 5.0  # seconds for an abort/close nobody waits on
 PAGE_FETCHES = 6  # requests of one page fetched at once, as a browser's per-host limit
 
 
@@ -166,7 +167,7 @@ class PageRun:
     async def route(self, route: Route, request: Request) -> None:
         """The context's handler for every request (``context.route("**/*", ...)``)."""
         if self.closed:
-            await _quietly(route.abort("aborted"))
+            await quietly(route.abort("aborted"))
             return
         task = asyncio.current_task()
         inner = asyncio.ensure_future(self._serve(route, request))
@@ -182,7 +183,7 @@ class PageRun:
     async def websocket(self, ws: WebSocketRoute) -> None:
         """WebSockets never connect: refused (our fetcher speaks HTTP only)."""
         self.refused.append((ws.url, "websocket"))
-        await _quietly(ws.close(code=1008, reason="refused by the archiver"))
+        await quietly(ws.close(code=1008, reason="refused by the archiver"))
 
     def _is_main_navigation(self, request: Request) -> bool:
         try:
@@ -205,11 +206,11 @@ class PageRun:
         except PlaywrightError:
             pass  # the page went away while we answered: nothing left to tell it
         except asyncio.CancelledError:
-            await _quietly(route.abort("aborted"))
+            await quietly(route.abort("aborted"))
             raise
         except Exception as exc:  # a bug in a callback: abort, then raise after the page
             self.errors.append(exc)
-            await _quietly(route.abort("failed"))
+            await quietly(route.abort("failed"))
         finally:
             self._end()
 
@@ -311,6 +312,8 @@ def _is_navigation(request: Request) -> bool:
         return False
 
 
-async def _quietly(action: Any) -> None:
-    with contextlib.suppress(PlaywrightError):
-        await action
+async def quietly(action: Any) -> None:
+    """Await a Playwright call whose failure no longer matters; a closed context may
+    never answer it, so it gets a short limit instead of a pending task forever."""
+    with contextlib.suppress(PlaywrightError, TimeoutError):
+        await asyncio.wait_for(action, QUIET_TIMEOUT)

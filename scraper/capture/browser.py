@@ -63,7 +63,7 @@ from playwright.async_api import Error as PlaywrightError
 from archive.errors import ConfigError, FetchError
 from archive.types import HttpResponse
 
-from ._pagerun import PageRun, ResponseCache
+from ._pagerun import PageRun, ResponseCache, quietly
 from .cookies import CookieJar
 from .hooks import FetchFn, PermitFn
 from .settings import CaptureSettings
@@ -212,13 +212,13 @@ class _Slot:
 
     async def route(self, route: Route, request: Request) -> None:
         if self.run is None:
-            await route.abort("blockedbyclient")  # nothing may load before a page is set
+            await quietly(route.abort("blockedbyclient"))  # nothing loads before a page is set
             return
         await self.run.route(route, request)
 
     async def websocket(self, ws: WebSocketRoute) -> None:
         if self.run is None:
-            await ws.close()
+            await quietly(ws.close())
             return
         await self.run.websocket(ws)
 

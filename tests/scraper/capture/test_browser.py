@@ -215,13 +215,16 @@ def test_private_targets_are_refused_before_any_connection(site: SiteServer) -> 
     assert all(p in _text(r.dom_html) for p in PARAGRAPHS)
 
 
-def test_downloads_are_refused_and_the_page_kept(site: SiteServer) -> None:
+def test_downloads_and_popups_are_refused_and_the_page_kept(site: SiteServer) -> None:
     site.add("news.test", "/files/report.zip", b"PK\x03\x04" + b"\0" * 1000, "application/zip",
              headers={"Content-Disposition": 'attachment; filename="report.zip"'})
+    site.add("news.test", "/popup", "<p>an advert</p>")
     site.add("news.test", "/download", article_page(
         extra_body='<a id="dl" href="/files/report.zip" download>report</a>'
+                   '<a id="tab" href="/popup" target="_blank">new tab</a>'
                    '<iframe src="/files/report.zip"></iframe>',
-        script="window.afterStory = () => document.getElementById('dl').click();"))
+        script="window.afterStory = () => { document.getElementById('dl').click();"
+               " window.open('/popup'); document.getElementById('tab').click(); };"))
 
     async def job(renderer: Any) -> Any:
         page = await renderer.render("http://news.test/download")
@@ -231,6 +234,8 @@ def test_downloads_are_refused_and_the_page_kept(site: SiteServer) -> None:
     page, direct = _render(site, SETTINGS, job)
     assert ("http://news.test/files/report.zip", "download") in page.refused
     assert "http://news.test/files/report.zip" not in {e.url for e in page.exchanges}
+    issues = dict(page.issues)
+    assert issues["popups"] and "/popup" not in site.paths("news.test")  # never fetched
     assert all(p in _text(page.dom_html) for p in PARAGRAPHS)
     # a document that is itself a download is archived as fetched, not rendered
     assert direct.dom_html is None and direct.main.body.startswith(b"PK")

@@ -215,10 +215,23 @@ def test_rendered_capture_replays_in_replaywebpage(rwp_dir: Path, chromium: str,
             try:
                 page = await browser.new_page()
                 await page.goto(origin + "/", timeout=60_000)
+                # The first visit installs the service worker; the embed reloads its
+                # iframe a few times waiting for it, and on a loaded machine may give up
+                # first. Once it is active, a reload starts with it in control.
+                await page.wait_for_function(
+                    """async () => { const r = await navigator.serviceWorker
+                         .getRegistration('/replay/'); return !!(r && r.active); }""",
+                    timeout=60_000, polling=250)
+                await page.reload(timeout=60_000)
                 loop = asyncio.get_running_loop()
                 until = loop.time() + 90
+                reload_at = loop.time() + 30
                 seen: dict[str, Any] = {}
                 while loop.time() < until:
+                    if loop.time() > reload_at and not any(
+                            "mp_/http://news.test/article" in f.url for f in page.frames):
+                        reload_at = until  # once: the replay frame never came
+                        await page.reload(timeout=60_000)
                     for frame in page.frames:
                         if "mp_/http://news.test/article" not in frame.url:
                             continue
