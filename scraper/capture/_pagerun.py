@@ -192,12 +192,16 @@ class PageRun:
         except PlaywrightError:
             return False
 
-    def _from_other_page(self, request: Request) -> bool:
+    def _from_other_page(self, request: Request) -> str | None:
+        """``popup`` for a request of another page (a new tab or window), ``worker``
+        for one Playwright cannot tie to a frame (a worker's); else ``None``."""
         try:
             frame = request.frame
         except PlaywrightError:
-            return True  # a service worker's request: not this page's
-        return self.page is not None and frame.page != self.page
+            return "worker"
+        if self.page is not None and frame.page != self.page:
+            return "popup"
+        return None
 
     async def _serve(self, route: Route, request: Request) -> None:
         self._begin()
@@ -231,8 +235,9 @@ class PageRun:
         if not url.startswith(("http://", "https://")):
             await refuse("scheme")
             return
-        if self._from_other_page(request):
-            await refuse("popup")
+        other = self._from_other_page(request)
+        if other:
+            await refuse(other)
             return
         if request.method != "GET":
             await refuse(f"method-{request.method}")

@@ -158,7 +158,7 @@ class Rendered:
         dom_url: the document's URL when the DOM was read (a script may navigate).
         refused: ``(url, reason)`` for every request not served: the permit's reason,
             a fetch error's reason, ``page-cap``, ``page-bytes``, ``popup``,
-            ``download``, ``websocket``, ``method-POST``, ``scheme``.
+            ``download``, ``websocket``, ``worker``, ``method-POST``, ``scheme``.
         issues: ``(code, detail)`` for page-level events: ``timeout`` (load or settle),
             ``script-stopped``, ``dom-truncated`` (full size), ``screenshot-clipped``,
             ``dialogs``/``popups`` (count), ``navigated`` (new URL),

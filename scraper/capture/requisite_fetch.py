@@ -62,6 +62,13 @@ def _is_css(response: HttpResponse, requisite: Requisite) -> bool:
     return ctype == "text/css" or (requisite.kind == "stylesheet" and ctype in ("", "text/plain"))
 
 
+def _is_html(response: HttpResponse) -> bool:
+    ctype = (response.content_type or "").split(";")[0].strip().lower()
+    if ctype:
+        return ctype in ("text/html", "application/xhtml+xml")
+    return response.content.lstrip()[:1] == b"<"
+
+
 class _Run:
     def __init__(self, page: HttpResponse, fetch: FetchFn, permit: PermitFn,
                  seen: MutableSet[str], settings: CaptureSettings,
@@ -149,12 +156,14 @@ async def fetch_requisites(
         cookies: sent to each requisite's own domain only.
 
     Returns:
-        The responses and the refusals with their reasons. Never raises for a
-        requisite's failure.
+        The responses and the refusals with their reasons (nothing for a page that is
+        not HTML). Never raises for a requisite's failure.
     """
     settings = settings or CaptureSettings()
     run = _Run(page, fetch, permit, seen, settings, cookies)
     seen.add(page.url)
+    if not _is_html(page):
+        return RequisiteResult(responses=(), refused=())
     async with asyncio.TaskGroup() as group:
         run.group = group
         run.offer(find_requisites(page.content, page.url), page.url, 0)

@@ -206,3 +206,15 @@ def test_cookies_go_only_to_their_domain(site: SiteServer) -> None:
     assert sent[("img.test", "/photo-1200.png")] is None
     assert sent[("news.test", "/static/site.css")] is not None
     assert png()  # the helper makes real images
+
+
+def test_a_page_that_is_not_html_has_no_requisites(site: SiteServer) -> None:
+    async def go() -> object:
+        async with make_fetcher(site.port) as fetcher:
+            image = await fetcher.fetch("http://img.test/photo-320.png")
+            return await fetch_requisites(image, fetch=fetcher_hook(fetcher), permit=Permit(),
+                                          seen=set())
+
+    result = asyncio.run(go())
+    assert result.responses == () and result.refused == ()  # type: ignore[attr-defined]
+    assert site.paths() == ["/photo-320.png"]
