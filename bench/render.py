@@ -22,6 +22,7 @@ the page asks for, as it must to render).
 
     python bench/render.py                    # 100 pages, ~1 min
     python bench/render.py --pages 181 --latency 0.3 --json out.json
+    BENCH_TRACE=1 python bench/render.py --modes http,auto   # when each render ran
 """
 
 from __future__ import annotations
