@@ -17,7 +17,7 @@ import email.utils
 import random
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urljoin
 
@@ -168,7 +168,9 @@ class Fetcher:
     async def fetch(self, url: str, *, etag: str | None = None,
                     last_modified: str | None = None,
                     min_retry_wait: float = 0.0,
-                    on_send: Callable[[float], None] | None = None) -> HttpResponse:
+                    on_send: Callable[[float], None] | None = None,
+                    headers: Mapping[str, str] | None = None,
+                    max_bytes: int | None = None) -> HttpResponse:
         """Fetch ``url``, following redirects and retrying transient failures.
 
         Args:
@@ -180,6 +182,10 @@ class Fetcher:
             on_send: called with ``time.monotonic()`` each time request headers are
                 written to the socket (every attempt and redirect): the crawler paces
                 a host from the last one, as the server sees it.
+            headers: extra request headers (a page requisite's ``Referer``, a rendered
+                page's ``Cookie``); they override the client's defaults.
+            max_bytes: a lower body limit than ``fetch.max_bytes`` for this request
+                (a requisite's cap); the smaller of the two applies.
 
         Returns:
             The final response, whatever its status. A 429 or 503 whose
@@ -196,7 +202,7 @@ class Fetcher:
         """
         _check_length(url, url)
         check_url(url, allow_private=self.settings.allow_private)
-        headers = {}
+        headers = dict(headers or {})
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -216,7 +222,7 @@ class Fetcher:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._follow(url, headers, on_send)
+                    return await self._follow(url, headers, on_send, max_bytes)
         except _RetryableStatus as exc:
             return exc.response
         except BlockedURLError as exc:
@@ -259,12 +265,14 @@ class Fetcher:
         return float(backoff)
 
     async def _follow(self, url: str, headers: dict[str, str],
-                      on_send: Callable[[float], None] | None = None) -> HttpResponse:
+                      on_send: Callable[[float], None] | None = None,
+                      max_bytes: int | None = None) -> HttpResponse:
         redirects: list[str] = []
         current = url
         try:
             async with asyncio.timeout(self.settings.total_timeout):
-                response = await self._redirects(current, url, headers, redirects, on_send)
+                response = await self._redirects(current, url, headers, redirects, on_send,
+                                                 max_bytes)
         except TimeoutError as exc:
             raise _TooSlow() from exc
         if response.status in RETRY_STATUSES:
@@ -272,11 +280,12 @@ class Fetcher:
         return response
 
     async def _redirects(self, current: str, url: str, headers: dict[str, str],
-                         redirects: list[str], on_send: Callable[[float], None] | None
-                         ) -> HttpResponse:
+                         redirects: list[str], on_send: Callable[[float], None] | None,
+                         max_bytes: int | None) -> HttpResponse:
         """Follow redirects from ``current``; ``redirects`` collects the hops."""
         while True:
-            response = await self._get(current, headers, url, tuple(redirects), on_send)
+            response = await self._get(current, headers, url, tuple(redirects), on_send,
+                                       max_bytes)
             location = response.header("location")
             if response.status not in _REDIRECTS or not location:
                 return response
@@ -299,8 +308,9 @@ class Fetcher:
 
     async def _get(self, url: str, headers: dict[str, str], requested: str,
                    redirects: tuple[str, ...],
-                   on_send: Callable[[float], None] | None = None) -> HttpResponse:
-        limit = self.settings.max_bytes
+                   on_send: Callable[[float], None] | None = None,
+                   max_bytes: int | None = None) -> HttpResponse:
+        limit = min(self.settings.max_bytes, max_bytes or self.settings.max_bytes)
         fetched_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         extensions: dict[str, Any] = {}
         if on_send is not None:
