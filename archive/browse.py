@@ -145,7 +145,7 @@ def citations_over_time(store: Store, sources: Sequence[str]) -> dict[str, list[
     found = rows(store, "SELECT lower(a.source), substr(v.captured_at, 1, 7), "
                  "count(DISTINCT v.page_id) FROM attributions a "
                  "JOIN versions v ON v.id = a.version_id "
-                 f"WHERE lower(a.source) {ids_in(lowered)} GROUP BY 1, 2 ORDER BY 1, 2",
+                 f"WHERE lower(a.source) {_in(lowered)} GROUP BY 1, 2 ORDER BY 1, 2",
                  lowered)
     by_lower: dict[str, list[tuple[str, int]]] = {}
     for source, month, count in found:
@@ -244,6 +244,11 @@ class CrawlInfo:
                 "captures": self.captures, "new_versions": self.new_versions}
 
 
+def _in(values: Sequence[str]) -> str:
+    """``IN (?, ...)`` for text values (``ids_in`` types its values as ids)."""
+    return f"IN ({','.join('?' * len(values))})" if values else "IN (NULL)"
+
+
 def _json(text: Any, default: Any) -> Any:
     try:
         return json.loads(text) if text else default
@@ -316,7 +321,7 @@ def archived_pages(store: Store, urls: Sequence[str]) -> dict[str, int]:
     keys = list(wanted)
     out: dict[str, int] = {}
     for page_url, version_id in rows(store, "SELECT url, latest_version_id FROM pages "
-                                     f"WHERE url {ids_in(keys)} AND latest_version_id "
+                                     f"WHERE url {_in(keys)} AND latest_version_id "
                                      "IS NOT NULL", keys):
         out.setdefault(wanted[str(page_url)], int(version_id))
     return out
@@ -375,7 +380,7 @@ def replay_lookup(store: Store, url: str, at: str | None = None, *,
     candidates = list(dict.fromkeys([url, url.rstrip("/"), url.rstrip("/") + "/"]))
     found = rows(store, "SELECT c.id, c.url, c.fetched_at, c.status, c.content_type, c.kind, "
                  "c.warc_file, c.warc_offset, c.revisit_of FROM captures c "
-                 f"JOIN pages p ON p.id = c.page_id WHERE p.url {ids_in(candidates)} "
+                 f"JOIN pages p ON p.id = c.page_id WHERE p.url {_in(candidates)} "
                  "AND c.kind IN ('response', 'revisit') AND c.warc_file IS NOT NULL",
                  candidates)
     if not found:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.applications import Starlette
@@ -43,7 +43,12 @@ def templates() -> Environment:
     env.filters["day"] = lambda s: (s or "")[:10]
     env.filters["when"] = lambda s: (s or "").replace("T", " ")[:19]
     env.filters["pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=2)
+    env.filters["is_web_url"] = _is_web_url
     return env
+
+
+def _is_web_url(url: object) -> bool:
+    return isinstance(url, str) and urlsplit(url.strip()).scheme.lower() in ("http", "https")
 
 
 def _replay_base(request: Request, replay_port: int, token: str | None) -> str:

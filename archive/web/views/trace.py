@@ -25,8 +25,9 @@ def _load(arc: Archive, args: Args) -> dict[str, Any]:
 
 def _tree(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Nested nodes ``{"article", "children"}``: each copy under the one it credits."""
-    nodes = {a["record_id"]: {"article": a, "children": []} for a in articles}
-    roots = []
+    nodes: dict[int, dict[str, Any]] = {a["record_id"]: {"article": a, "children": []}
+                                        for a in articles}
+    roots: list[dict[str, Any]] = []
     for a in articles:
         parent = nodes.get(a["parent"]) if a["parent"] is not None else None
         (parent["children"] if parent else roots).append(nodes[a["record_id"]])
