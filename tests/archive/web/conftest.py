@@ -27,14 +27,16 @@ HOSTILE_TITLE = f"Hostile {XSS} title"
 HOSTILE_AUTHOR = f"Eve {XSS}"
 HOSTILE_SOURCE = f"Evil {XSS} Wire"
 HOSTILE_BODY = f"Opening. {XSS} said the evil wire about the plot. Closing words here."
-APP_MARKER = "newsarchive-app-marker"
+APP_MARKER = '"hits"'  # in every /api/search answer; in nothing the replay origin serves
 HOSTILE_HTML = """<!doctype html><html><head><title>hostile</title></head><body>
 <h1 id="h">hostile page</h1><pre id="report">not run</pre>
 <script>
 var out = [];
-try { parent.document.body.innerHTML = 'PWNED'; out.push('parent:WROTE'); }
-catch (e) { out.push('parent:blocked'); }
-try { top.document.title = 'PWNED'; out.push('top:WROTE'); } catch (e) { out.push('top:blocked'); }
+if (parent === window) { out.push('parent:none'); } else {
+  try { parent.document.body.innerHTML = 'PWNED'; out.push('parent:WROTE'); }
+  catch (e) { out.push('parent:blocked'); } }
+if (top === window) { out.push('top:none'); } else {
+  try { top.document.title = 'PWNED'; out.push('top:WROTE'); } catch (e) { out.push('top:blocked'); } }
 try { out.push('cookie:' + document.cookie); } catch (e) { out.push('cookie:blocked'); }
 try { document.cookie = 'pwned=1; path=/'; out.push('setcookie:ok'); }
 catch (e) { out.push('setcookie:blocked'); }
@@ -46,9 +48,8 @@ function check(label, url) {
     .then(function (t) { return label + ':' + (t.indexOf('""" + APP_MARKER + """') >= 0 ? 'READ' : 'no-data'); },
           function () { return label + ':blocked'; });
 }
-var app = (location.search.match(/app=([^&]+)/) || [])[1];
-Promise.all([check('relative', '/api/search?q=fox'),
-             check('app', decodeURIComponent(app || 'http://127.0.0.1:1') + '/api/search?q=fox')])
+Promise.all([check('relative', '/api/search?q=newsarchive'),
+             check('app', '__APP__/api/search?q=newsarchive')])
   .then(function (r) {
     document.getElementById('report').textContent = out.concat(r).join('\\n') + '\\ndone';
   });
