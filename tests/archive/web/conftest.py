@@ -20,8 +20,8 @@ from tests.pg.conftest import pg_url, server_url  # noqa: F401  (pg_url: a fixtu
 
 QUOTE = ("the two countries have agreed to share intelligence on militant groups operating "
          "along the border, a senior official said on Tuesday")
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+PNG = base64.b64decode(  # 4x4 pixels: a 2x srcset candidate is still 2 wide
+    "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR4nGOQj98PRwzEcQD5YxPRRs7PgwAAAABJRU5ErkJggg==")
 XSS = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 HOSTILE_TITLE = f"Hostile {XSS} title"
 HOSTILE_AUTHOR = f"Eve {XSS}"
