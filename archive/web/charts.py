@@ -23,7 +23,7 @@ def bar_chart(points: Sequence[tuple[str, int]], *, width: int = 640, height: in
     if not points:
         return Markup('<p class="muted">nothing to chart</p>')
     top = max(c for _, c in points) or 1
-    pad_bottom, pad_top = 18, 6
+    pad_bottom, pad_top = 18, 16
     inner = height - pad_bottom - pad_top
     step = width / len(points)
     bar = max(step - 1.0, 1.0)
