@@ -110,6 +110,7 @@ def facets(store: Store, query: Query, *, limit: int = 10,
     ids = ids[:max_rows]
     # the matches once, then each facet over their ids: one statement joining the match
     # to every facet (UNION ALL) planned several times slower on SQLite
+    arg: Any
     if dialect(store).postgres:
         m, arg, authors = ("(SELECT unnest(?::bigint[]) AS id)", ids,
                            "json_array_elements_text(v.authors::json) AS j(value)")

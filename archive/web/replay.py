@@ -13,7 +13,6 @@ bytes. Paths are ``/TIMESTAMP/URL`` (rewritten: links point back here) and
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -124,6 +123,4 @@ def create_replay_app(pool: ReaderPool, *, token: str | None = None, loopback_on
     app = ReplayApp(pool, key=replay_key(token) if token else None, app_port=app_port)
     # No token check here: the replay key in the path is this origin's secret. Requests
     # come from sandboxed (opaque-origin) frames, so the origin check stays off.
-    guard: Any = Guard(app, token=None, loopback_only=loopback_only, headers={},
-                       same_origin=False)
-    return guard  # type: ignore[no-any-return]
+    return Guard(app, token=None, loopback_only=loopback_only, headers={}, same_origin=False)

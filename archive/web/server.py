@@ -17,7 +17,7 @@ from ..errors import ArchiveError
 from .app import create_app
 from .readers import ReaderPool
 from .replay import create_replay_app
-from .security import is_loopback
+from .security import ASGIApp, is_loopback
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -94,10 +94,11 @@ def make_servers(opener: Callable[[], Archive], *, host: str = "127.0.0.1", port
     app = create_app(pool, replay_port=real_replay, token=token, loopback_only=loopback,
                      title=title)
     replay = create_replay_app(pool, token=token, loopback_only=loopback, app_port=app_port)
-    common = {"log_level": log_level, "lifespan": "off", "server_header": False,
-              "access_log": log_level in ("info", "debug")}
-    return Servers(app=uvicorn.Server(uvicorn.Config(app, **common)),  # type: ignore[arg-type]
-                   replay=uvicorn.Server(uvicorn.Config(replay, **common)),  # type: ignore[arg-type]
+    def config(asgi: ASGIApp) -> uvicorn.Config:
+        return uvicorn.Config(asgi, log_level=log_level, lifespan="off",
+                              server_header=False, access_log=log_level in ("info", "debug"))
+
+    return Servers(app=uvicorn.Server(config(app)), replay=uvicorn.Server(config(replay)),
                    sockets=(app_sock, replay_sock), pool=pool)
 
 
