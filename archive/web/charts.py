@@ -49,20 +49,23 @@ def bar_chart(points: Sequence[tuple[str, int]], *, width: int = 640, height: in
 
 def sparkline(points: Sequence[tuple[str, int]], *, width: int = 160, height: int = 28,
               label: str = "") -> Markup:
-    """A small line of counts over time (labels in the tooltip only)."""
+    """A small bar strip of counts over time (labels in the tooltip only); a single
+    point still shows as one bar."""
     if not points:
         return Markup("")
     top = max(c for _, c in points) or 1
-    step = width / max(len(points) - 1, 1)
-    coords = " ".join(f"{i * step:.1f},{height - 2 - (height - 4) * c / top:.1f}"
-                      for i, (_, c) in enumerate(points))
+    step = min(width / len(points), 12.0)
+    bar = max(step - 1.0, 1.0)
     first, last = points[0][0], points[-1][0]
     total = sum(c for _, c in points)
     title = f"{label}: {total:,} from {first} to {last}, most {top:,}"
+    bars = "".join(
+        f'<rect x="{i * step:.1f}" y="{height - 1 - (height - 2) * c / top:.1f}" '
+        f'width="{bar:.1f}" height="{max((height - 2) * c / top, 1):.1f}"/>'
+        for i, (_, c) in enumerate(points))
     return Markup(f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" '
                   f'height="{height}" role="img" aria-label="{escape(title)}">'
-                  f"<title>{escape(title)}</title>"
-                  f'<polyline points="{coords}"/></svg>')
+                  f"<title>{escape(title)}</title>{bars}</svg>")
 
 
 def timeline(events: Sequence[tuple[str, str, str]], *, width: int = 640,
