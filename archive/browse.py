@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .dbread import dialect, ids_in, rows
-from .query import Query, filter_clauses
+from .query import Query, filter_clauses, invalid_search
 from .types import Capture
 from .warc import read_record
 
@@ -105,7 +106,12 @@ def facets(store: Store, query: Query, *, limit: int = 10,
         ArchiveError: invalid query syntax.
     """
     match_sql, params = _matches(store, query, max_rows + 1)
-    ids = [int(r[0]) for r in rows(store, match_sql, params)]
+    try:
+        ids = [int(r[0]) for r in rows(store, match_sql, params)]
+    except sqlite3.OperationalError as exc:  # FTS5 rejected the text, as search() says
+        if "fts5" in str(exc) or "syntax" in str(exc) or "unterminated" in str(exc):
+            raise invalid_search(query.text, str(exc)) from exc
+        raise
     total = len(ids)
     ids = ids[:max_rows]
     # the matches once, then each facet over their ids: one statement joining the match

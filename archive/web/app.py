@@ -9,6 +9,7 @@ Usage::
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -22,8 +23,9 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .. import Archive
 from ..errors import ArchiveError, RecordNotFoundError
-from .pages import Args, Page, openapi
+from .pages import Args, Loader, Page, openapi
 from .readers import ReaderPool
 from .security import ASGIApp, Guard, replay_key
 from .views import all_pages
@@ -45,6 +47,10 @@ def templates() -> Environment:
     env.filters["pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=2)
     env.filters["is_web_url"] = _is_web_url
     return env
+
+
+def _bound(load: Loader, args: Args) -> Callable[[Archive], dict[str, Any]]:
+    return lambda arc: load(arc, args)
 
 
 def _is_web_url(url: object) -> bool:
@@ -93,9 +99,13 @@ def create_app(pool: ReaderPool, *, replay_port: int, token: str | None = None,
                                                  request.path_params.items()}}
             args = Args(values, page.params)
             try:
-                data = await pool.run(lambda arc: page.load(arc, args))
+                parts = await asyncio.gather(*(pool.run(_bound(load, args))
+                                               for load in (page.load, *page.parallel)))
             except ArchiveError as exc:
                 return error(request, exc, as_json)
+            data = parts[0]
+            for part in parts[1:]:
+                data.update(part)
             if as_json:
                 return JSONResponse(data)
             extra = page.extra(data, args) if page.extra else {}

@@ -98,6 +98,9 @@ class Page:
         load: reads the archive; returns the JSON data.
         params: query and path parameters (documented in OpenAPI).
         extra: HTML-only context computed from the data.
+        parallel: more loaders, run at the same time on other reader threads (their
+            own connections), their data merged in: a page's independent reads then
+            take as long as the slowest, not their sum.
         api: also served as JSON under ``/api``.
     """
 
@@ -108,6 +111,7 @@ class Page:
     load: Loader
     params: tuple[Param, ...] = ()
     extra: Extra | None = None
+    parallel: tuple[Loader, ...] = ()
     api: bool = True
     response: dict[str, Any] = field(default_factory=lambda: {"type": "object"})
 

@@ -51,14 +51,17 @@ def hit_dict(hit: SearchHit) -> dict[str, Any]:
 def load(arc: Archive, args: Args) -> dict[str, Any]:
     query = query_of(args)
     hits = arc.search(query)
-    data: dict[str, Any] = {
-        "query": {"text": query.text, **{f: getattr(query, f) for f in FILTERS},
-                  "sort": query.sort, "all_versions": query.all_versions,
-                  "limit": query.limit, "offset": query.offset},
-        "hits": [hit_dict(h) for h in hits]}
-    if (args.text("facets") or "true").lower() not in ("0", "false", "no", "off"):
-        data["facets"] = facets(arc.store, query).to_dict()
-    return data
+    return {"query": {"text": query.text, **{f: getattr(query, f) for f in FILTERS},
+                      "sort": query.sort, "all_versions": query.all_versions,
+                      "limit": query.limit, "offset": query.offset},
+            "hits": [hit_dict(h) for h in hits]}
+
+
+def load_facets(arc: Archive, args: Args) -> dict[str, Any]:
+    """Facet counts and hits per month (run beside :func:`load`, on its own thread)."""
+    if (args.text("facets") or "true").lower() in ("0", "false", "no", "off"):
+        return {}
+    return {"facets": facets(arc.store, query_of(args)).to_dict()}
 
 
 def highlight(snippet: str) -> Markup:
@@ -104,4 +107,4 @@ def extra(data: dict[str, Any], args: Args) -> dict[str, Any]:
 
 
 PAGES = [Page(path="/search", name="search", title="Search the archive", template="search.html",
-              load=load, params=PARAMS, extra=extra)]
+              load=load, parallel=(load_facets,), params=PARAMS, extra=extra)]

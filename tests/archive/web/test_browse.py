@@ -34,3 +34,12 @@ def test_web_exports() -> None:
     assert sorted(archive.web.__all__) == sorted(
         ["TOKEN_ENV", "ReaderPool", "Servers", "create_app", "create_replay_app",
          "is_loopback", "make_servers", "running", "serve"])
+
+
+def test_facets_reject_bad_syntax_as_search_does(served: Served) -> None:
+    import pytest
+
+    from archive.errors import ArchiveError
+
+    with served.opener() as arc, pytest.raises(ArchiveError, match="double quotes"):
+        facets(arc.store, Query(text='"unterminated'))
