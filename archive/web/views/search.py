@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -87,16 +88,26 @@ def link(args: Args, **changes: str | None) -> str:
     return "/search" + (f"?{urlencode(values)}" if values else "")
 
 
+def _linker(args: Args, *names: str) -> Callable[..., str]:
+    """Like :func:`link` for many values of the same parameters: the rest of the
+    query is encoded once (a page has dozens of facet and chart links)."""
+    rest = urlencode({k: v for k, v in args.as_dict().items()
+                      if k != "page" and k not in names})
+    prefix = "/search?" + (rest + "&" if rest else "")
+    return lambda *values: prefix + urlencode(dict(zip(names, values, strict=True)))
+
+
 def extra(data: dict[str, Any], args: Args) -> dict[str, Any]:
     facet_data = data.get("facets") or {}
     months = [(m["month"], m["count"]) for m in facet_data.get("months", [])]
     page = max(args.integer("page") or 1, 1)
+    month_link = _linker(args, "since", "until")
     return {
         "snippets": [highlight(h["snippet"]) for h in data["hits"]],
         "chart": bar_chart(months, label="hits per month of publication",
-                           link=lambda m: link(args, since=f"{m}-01", until=f"{m}-31"))
+                           link=lambda m: month_link(f"{m}-01", f"{m}-31"))
         if months else None,
-        "facet_links": {name: [(v["value"], v["count"], link(args, **{name: v["value"]}))
+        "facet_links": {name: [(v["value"], v["count"], _linker(args, name)(v["value"]))
                                for v in values]
                         for name, values in facet_data.get("facets", {}).items()},
         "chips": [(f, args.text(f), link(args, **{f: None})) for f in FILTERS if args.text(f)],
