@@ -24,6 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import Archive
+from ..browse import screenshot
 from ..errors import ArchiveError, RecordNotFoundError
 from .pages import Args, Loader, Page, openapi
 from .readers import ReaderPool
@@ -116,6 +117,14 @@ def create_app(pool: ReaderPool, *, replay_port: int, token: str | None = None,
     async def home(request: Request) -> Response:
         return RedirectResponse("/search", status_code=307)
 
+    async def screenshot_png(request: Request) -> Response:
+        capture_id = int(request.path_params["id"])
+        png = await pool.run(lambda arc: screenshot(arc.store, capture_id))
+        if png is None:
+            return render(request, "error.html", status=404,
+                          message=f"no screenshot archived for capture {capture_id}")
+        return Response(png, media_type="image/png")  # nosniff: never read as markup
+
     async def api_spec(request: Request) -> Response:
         return JSONResponse(spec)
 
@@ -123,7 +132,8 @@ def create_app(pool: ReaderPool, *, replay_port: int, token: str | None = None,
         return render(request, "api.html", spec=spec, active="api")
 
     routes: list[Route | Mount] = [Route("/", home), Route("/api", api_index, name="api"),
-                                   Route("/api/openapi.json", api_spec)]
+                                   Route("/api/openapi.json", api_spec),
+                                   Route("/screenshot/{id:int}", screenshot_png)]
     for page in pages:
         routes.append(Route(page.path, endpoint(page, as_json=False), name=page.name))
         if page.api:

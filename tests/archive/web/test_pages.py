@@ -103,6 +103,7 @@ def test_snapshot_frames_the_replay_origin_in_a_sandbox(web: Clients) -> None:
     assert 'sandbox="allow-scripts"' in tag and "allow-same-origin" not in tag
     assert 'src="http://127.0.0.1:18081/20240201080000/https://hostile.example/x"' in tag
     assert web.app.get("/snapshot/999").status_code == 404
+    assert web.app.get(f"/screenshot/{web.built.hostile_capture}").status_code == 404  # none yet
 
 
 def test_sources_trace_sites_crawls(web: Clients) -> None:
