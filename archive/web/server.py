@@ -20,7 +20,7 @@ from .replay import create_replay_app
 from .security import ASGIApp, is_loopback
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def _bind(host: str, port: int, option: str = "--port") -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -29,7 +29,7 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise ArchiveError(f"cannot listen on {host}:{port}: {exc.strerror}; "
-                           "choose another --port") from exc
+                           f"choose another {option}") from exc
     # accepted connections inherit it: without it a response's head and body wait on
     # the client's delayed ACK (40 ms a request)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -84,7 +84,7 @@ def make_servers(opener: Callable[[], Archive], *, host: str = "127.0.0.1", port
     app_sock = _bind(host, port)
     try:
         wanted = replay_port if replay_port is not None else (port + 1 if port else 0)
-        replay_sock = _bind(host, wanted)
+        replay_sock = _bind(host, wanted, "--replay-port")
     except ArchiveError:
         app_sock.close()
         raise

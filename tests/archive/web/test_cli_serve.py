@@ -44,3 +44,18 @@ def test_refuses_other_addresses_without_a_token(served_sqlite: Served,
         base.archive, path=location + "-missing"))
     with pytest.raises(ArchiveError, match="no archive"):
         cmd_serve(_parser().parse_args(["serve", "--port", "0"]), missing)
+
+
+def test_a_busy_port_names_the_option(served_sqlite: Served) -> None:
+    import socket
+
+    from archive.web import make_servers
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        with pytest.raises(ArchiveError, match="--replay-port"):
+            make_servers(served_sqlite.opener, port=0, replay_port=port)
+        with pytest.raises(ArchiveError, match="choose another --port"):
+            make_servers(served_sqlite.opener, port=port)
