@@ -386,6 +386,12 @@ class Archive:
                             "run `newsarchive verify`")
         return payload
 
+    def screenshot(self, capture_id: int) -> bytes | None:
+        """The full-page PNG taken when a capture was rendered in a browser, if any."""
+        from .browse import screenshot
+
+        return screenshot(self.store, capture_id, warc_dir=self.path / WARC_DIR)
+
     def latest_payload(self, page_url: str) -> bytes | None:
         """The last full payload archived for a page (a 304 re-uses it for links)."""
         from .warc import read_record

@@ -1,7 +1,7 @@
 """Read-only views of an archive for browsing: facets, counts over time, crawls, replay.
 
 What ``newsarchive serve`` shows beside search results and records, written once with
-:func:`archive.dbread.rows` so it runs on SQLite and PostgreSQL alike:
+``store.rows`` so it runs on SQLite and PostgreSQL alike:
 
 * :func:`facets` — counts of matching records per site, author, attribution source,
   language and month (the month counts are also the hits-over-time chart);
@@ -26,20 +26,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .dbread import dialect, ids_in, rows
-from .query import Query, filter_clauses, invalid_search
+from .db.sql import ids_in
+from .query import Query
 from .types import Capture
 from .warc import read_record
 
 if TYPE_CHECKING:
-    from .dbread import Store
+    from .db import Store
 
 FACETS = ("site", "author", "source", "language")
 MAX_FACET_ROWS = 20_000  # facets count at most this many matches (bounded time)
@@ -72,34 +71,6 @@ class Facets:
 _MATCH_COLUMNS = "v.id, p.site, v.language, v.published, v.authors"
 
 
-def _matches(store: Store, query: Query, cap: int) -> tuple[str, list[Any]]:
-    """SQL selecting id, site, language, published and authors of the versions matching
-    ``query``, at most ``cap``."""
-    where, params = filter_clauses(query)
-    text = query.text.strip()
-    if text and dialect(store).postgres:
-        from .pgquery import to_tsquery
-
-        sql = f"SELECT {_MATCH_COLUMNS} FROM versions v JOIN pages p ON p.id = v.page_id"
-        where.insert(0, "v.search @@ to_tsquery('simple', ?)")
-        params.insert(0, to_tsquery(text))
-    elif text:
-        # as search() does: filter on the small versions_filter index (page, date), and
-        # read the full row (language, authors) only for the rows that pass
-        covered = not (query.author or query.language)
-        sql = ("SELECT v.id, p.site, r.language, r.published, r.authors FROM versions_fts "
-               f"JOIN versions v {'INDEXED BY versions_filter ' if covered else ''}"
-               "ON v.id = versions_fts.rowid JOIN pages p ON p.id = v.page_id "
-               "JOIN versions r ON r.id = v.id")
-        where.insert(0, "versions_fts MATCH ?")
-        params.insert(0, text)
-    else:
-        sql = f"SELECT {_MATCH_COLUMNS} FROM versions v JOIN pages p ON p.id = v.page_id"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return sql + " LIMIT ?", [*params, cap]
-
-
 def facets(store: Store, query: Query, *, limit: int = 10,
            max_rows: int = MAX_FACET_ROWS) -> Facets:
     """Counts per site, author, source, language and month of the records matching
@@ -115,13 +86,7 @@ def facets(store: Store, query: Query, *, limit: int = 10,
     Raises:
         ArchiveError: invalid query syntax.
     """
-    match_sql, params = _matches(store, query, max_rows + 1)
-    try:
-        found = rows(store, match_sql, params)
-    except sqlite3.OperationalError as exc:  # FTS5 rejected the text, as search() says
-        if "fts5" in str(exc) or "syntax" in str(exc) or "unterminated" in str(exc):
-            raise invalid_search(query.text, str(exc)) from exc
-        raise
+    found = store.matching(query, _MATCH_COLUMNS, limit=max_rows + 1)
     total = len(found)
     found = found[:max_rows]
     # counted here from one pass over the matches (a statement per facet re-read every
@@ -137,9 +102,9 @@ def facets(store: Store, query: Query, *, limit: int = 10,
             counters["author"].update(str(a) for a in set(_json(authors, [])))
     ids = [int(r[0]) for r in found]
     if ids:  # sources: counted by the database, through the attributions' index
-        m, arg = (("(SELECT unnest(?::bigint[]) AS id)", ids) if dialect(store).postgres
+        m, arg = (("(SELECT unnest(?::bigint[]) AS id)", ids) if store.dialect.postgres
                   else ("(SELECT value AS id FROM json_each(?))", json.dumps(ids)))
-        for name, count in rows(store, f"SELECT min(a.source), count(DISTINCT a.version_id) "
+        for name, count in store.rows(f"SELECT min(a.source), count(DISTINCT a.version_id) "
                                 f"FROM {m} m JOIN attributions a ON a.version_id = m.id "
                                 "GROUP BY lower(a.source)", (arg,)):
             counters["source"][str(name)] = int(count)
@@ -156,7 +121,7 @@ def citations_over_time(store: Store, sources: Sequence[str]) -> dict[str, list[
     if not sources:
         return {}
     lowered = [s.lower() for s in sources]
-    found = rows(store, "SELECT lower(a.source), substr(v.captured_at, 1, 7), "
+    found = store.rows("SELECT lower(a.source), substr(v.captured_at, 1, 7), "
                  "count(DISTINCT v.page_id) FROM attributions a "
                  "JOIN versions v ON v.id = a.version_id "
                  f"WHERE lower(a.source) {_in(lowered)} GROUP BY 1, 2 ORDER BY 1, 2",
@@ -184,7 +149,7 @@ class SiteStat:
 
 def sites(store: Store, *, limit: int = 200) -> list[SiteStat]:
     """Sites with most pages first."""
-    found = rows(store, "SELECT p.site, count(DISTINCT p.id), count(v.id), min(v.captured_at), "
+    found = store.rows("SELECT p.site, count(DISTINCT p.id), count(v.id), min(v.captured_at), "
                  "max(v.captured_at) FROM pages p JOIN versions v ON v.page_id = p.id "
                  "GROUP BY p.site ORDER BY 2 DESC, 1 LIMIT ?", (limit,))
     return [SiteStat(site=str(r[0]), pages=int(r[1]), versions=int(r[2]),
@@ -205,7 +170,7 @@ def articles_per_day(store: Store, *, site: str | None = None, since: str | None
     """
     day = "substr(coalesce(v.published, v.captured_at), 1, 10)"
     if days is not None and since is None:
-        newest = until or str(rows(store, "SELECT max(published) FROM versions")[0][0] or "")
+        newest = until or str(store.rows("SELECT max(published) FROM versions")[0][0] or "")
         try:
             end = dt.date.fromisoformat(newest[:10])
         except ValueError:
@@ -222,7 +187,7 @@ def articles_per_day(store: Store, *, site: str | None = None, since: str | None
     if until:
         where.append(f"{day} <= ?")
         params.append(until[:10])
-    found = rows(store, f"SELECT p.site, {day}, count(*) FROM versions v "
+    found = store.rows(f"SELECT p.site, {day}, count(*) FROM versions v "
                  f"JOIN pages p ON p.id = v.page_id WHERE {' AND '.join(where)} "
                  "GROUP BY 1, 2 ORDER BY 1, 2", params)
     out: dict[str, list[tuple[str, int]]] = {}
@@ -273,15 +238,15 @@ def _json(text: Any, default: Any) -> Any:
 def crawls(store: Store, *, limit: int = 50, crawl_id: int | None = None) -> list[CrawlInfo]:
     """The latest crawls first (or the one ``crawl_id``), with their captures by kind."""
     where, params = ("WHERE id = ?", [crawl_id]) if crawl_id is not None else ("", [])
-    found = rows(store, "SELECT id, started_at, finished_at, seeds, stats FROM crawls "
+    found = store.rows("SELECT id, started_at, finished_at, seeds, stats FROM crawls "
                  f"{where} ORDER BY id DESC LIMIT ?", [*params, limit])
     ids = [int(r[0]) for r in found]
     kinds: dict[int, dict[str, int]] = {}
-    for cid, kind, count in rows(store, "SELECT crawl_id, kind, count(*) FROM captures "
+    for cid, kind, count in store.rows("SELECT crawl_id, kind, count(*) FROM captures "
                                  f"WHERE crawl_id {ids_in(ids)} GROUP BY 1, 2", ids):
         kinds.setdefault(int(cid), {})[str(kind)] = int(count)
-    new: dict[int, int] = {int(r[0]): int(r[1]) for r in rows(
-        store, "SELECT c.crawl_id, count(*) FROM versions v JOIN captures c "
+    new: dict[int, int] = {int(r[0]): int(r[1]) for r in store.rows(
+        "SELECT c.crawl_id, count(*) FROM versions v JOIN captures c "
         f"ON c.id = v.capture_id WHERE c.crawl_id {ids_in(ids)} GROUP BY 1", ids)}
     return [CrawlInfo(id=int(r[0]), started_at=str(r[1]), finished_at=r[2],
                       seeds=list(_json(r[3], [])), stats=dict(_json(r[4], {})),
@@ -308,18 +273,18 @@ class CrawlProgress:
 def crawl_progress(store: Store, crawl_id: int, *, recent: int = 20) -> CrawlProgress:
     """Frontier counts of a crawl (a SQLite frontier keeps only its latest crawl's URLs;
     a PostgreSQL one keeps every crawl's) and its ``recent`` latest captures."""
-    states = {str(s): int(c) for s, c in rows(
-        store, "SELECT state, count(*) FROM frontier WHERE crawl_id = ? GROUP BY state",
+    states = {str(s): int(c) for s, c in store.rows(
+        "SELECT state, count(*) FROM frontier WHERE crawl_id = ? GROUP BY state",
         (crawl_id,))}
-    hosts = int(rows(store, "SELECT count(DISTINCT host) FROM frontier WHERE crawl_id = ?",
+    hosts = int(store.rows("SELECT count(DISTINCT host) FROM frontier WHERE crawl_id = ?",
                      (crawl_id,))[0][0])
-    failures = [(str(r[0]), int(r[1])) for r in rows(
-        store, "SELECT coalesce(last_error, 'unknown'), count(*) FROM frontier "
+    failures = [(str(r[0]), int(r[1])) for r in store.rows(
+        "SELECT coalesce(last_error, 'unknown'), count(*) FROM frontier "
         "WHERE crawl_id = ? AND state = 'failed' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20",
         (crawl_id,))]
     latest = [{"capture_id": int(r[0]), "url": r[1], "fetched_at": r[2], "status": int(r[3]),
-               "kind": r[4], "version_id": r[5]} for r in rows(
-        store, "SELECT id, url, fetched_at, status, kind, version_id FROM captures "
+               "kind": r[4], "version_id": r[5]} for r in store.rows(
+        "SELECT id, url, fetched_at, status, kind, version_id FROM captures "
         "WHERE crawl_id = ? ORDER BY id DESC LIMIT ?", (crawl_id, recent))]
     return CrawlProgress(crawl_id=crawl_id, states=states, hosts=hosts, failures=failures,
                          recent=latest)
@@ -334,7 +299,7 @@ def archived_pages(store: Store, urls: Sequence[str]) -> dict[str, int]:
             wanted.setdefault(candidate, url)
     keys = list(wanted)
     out: dict[str, int] = {}
-    for page_url, version_id in rows(store, "SELECT url, latest_version_id FROM pages "
+    for page_url, version_id in store.rows("SELECT url, latest_version_id FROM pages "
                                      f"WHERE url {_in(keys)} AND latest_version_id "
                                      "IS NOT NULL", keys):
         out.setdefault(wanted[str(page_url)], int(version_id))
@@ -369,7 +334,7 @@ def _when(text: str) -> dt.datetime:
 def warc_dir_of(store: Store) -> Path:
     """Where a store's WARC file names are relative to (PostgreSQL records absolute
     paths, which ``Path`` joins unchanged)."""
-    if dialect(store).postgres:
+    if store.dialect.postgres:
         return Path(getattr(store, "warc_dir", "."))
     return Path(getattr(store, "path", "archive.sqlite")).parent / "warc"
 
@@ -392,16 +357,21 @@ def replay_lookup(store: Store, url: str, at: str | None = None, *,
         WarcError: the WARC record is missing or corrupt.
     """
     candidates = list(dict.fromkeys([url, url.rstrip("/"), url.rstrip("/") + "/"]))
-    found = rows(store, "SELECT c.id, c.url, c.fetched_at, c.status, c.content_type, c.kind, "
-                 "c.warc_file, c.warc_offset, c.revisit_of FROM captures c "
-                 f"JOIN pages p ON p.id = c.page_id WHERE p.url {_in(candidates)} "
-                 "AND c.kind IN ('response', 'revisit') AND c.warc_file IS NOT NULL",
-                 candidates)
+    found = store.rows("SELECT c.id, c.url, c.fetched_at, c.status, c.content_type, c.kind, "
+                       "c.warc_file, c.warc_offset, c.revisit_of, 'captures' FROM captures c "
+                       f"JOIN pages p ON p.id = c.page_id WHERE p.url {_in(candidates)} "
+                       "AND c.kind IN ('response', 'revisit') AND c.warc_file IS NOT NULL",
+                       candidates)
     if not found:
-        found = rows(store, "SELECT id, url, fetched_at, status, content_type, kind, "
-                     "warc_file, warc_offset, revisit_of FROM captures WHERE url = ? "
-                     "AND kind IN ('response', 'revisit') AND warc_file IS NOT NULL "
-                     "LIMIT 50", (url,))
+        found = store.rows("SELECT id, url, fetched_at, status, content_type, kind, "
+                           "warc_file, warc_offset, revisit_of, 'captures' FROM captures "
+                           "WHERE url = ? AND kind IN ('response', 'revisit') "
+                           "AND warc_file IS NOT NULL LIMIT 50", (url,))
+    if not found:  # a page's requisite: an image, a stylesheet, a script
+        found = store.rows("SELECT id, url, fetched_at, status, content_type, kind, "
+                           "warc_file, warc_offset, revisit_of, 'resources' FROM resources "
+                           f"WHERE url {_in(candidates)} AND kind IN ('response', 'revisit') "
+                           "LIMIT 50", candidates)
     if not found:
         return None
     if at is None:
@@ -410,11 +380,11 @@ def replay_lookup(store: Store, url: str, at: str | None = None, *,
         target = _when(at)
         best = min(found, key=lambda r: (abs((_when(str(r[2])) - target).total_seconds()),
                                          -int(r[0])))
-    cid, curl, fetched_at, status, ctype, kind, wfile, offset, revisit_of = best
+    cid, curl, fetched_at, status, ctype, kind, wfile, offset, revisit_of, table = best
     holder = (int(cid), str(wfile), int(offset))
-    if kind == "revisit" and revisit_of is not None:
-        original = rows(store, "SELECT id, warc_file, warc_offset FROM captures WHERE id = ?",
-                        (revisit_of,))
+    if kind == "revisit" and revisit_of is not None:  # the record that holds the bytes
+        original = store.rows(f"SELECT id, warc_file, warc_offset FROM {table} WHERE id = ?",
+                              (revisit_of,))
         if original and original[0][1] is not None:
             holder = (int(original[0][0]), str(original[0][1]), int(original[0][2]))
     directory = warc_dir or warc_dir_of(store)
@@ -424,14 +394,21 @@ def replay_lookup(store: Store, url: str, at: str | None = None, *,
                      payload=payload)
 
 
-def screenshot(store: Store, capture_id: int) -> bytes | None:
-    """The PNG screenshot taken with a capture, or None when there is none.
+def screenshot(store: Store, capture_id: int, *, warc_dir: Path | None = None
+               ) -> bytes | None:
+    """The full-page PNG screenshot taken with a capture (when it was rendered in a
+    browser), or None when there is none.
 
-    Captures have no screenshots yet (page requisites and screenshots will be stored
-    with their capture); the web UI shows a placeholder meanwhile.
+    Raises:
+        WarcError: the WARC record is missing or corrupt.
     """
-    del store, capture_id
-    return None
+    found = store.rows("SELECT warc_file, warc_offset FROM resources WHERE capture_id = ? "
+                       "AND role = 'screenshot' AND content_type = 'image/png' "
+                       "ORDER BY id DESC LIMIT 1", (capture_id,))
+    if not found:
+        return None
+    return read_record((warc_dir or warc_dir_of(store)) / str(found[0][0]),
+                       int(found[0][1]))[1]
 
 
 _CAPTURE_COLUMNS = ("id, url, fetched_at, status, kind, content_type, payload_digest, "
@@ -441,7 +418,7 @@ _CAPTURE_COLUMNS = ("id, url, fetched_at, status, kind, content_type, payload_di
 
 def capture(store: Store, capture_id: int) -> Capture | None:
     """One capture by id, or None."""
-    found = rows(store, f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE id = ?", (capture_id,))
+    found = store.rows(f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE id = ?", (capture_id,))
     if not found:
         return None
     r = found[0]
@@ -453,6 +430,6 @@ def capture(store: Store, capture_id: int) -> Capture | None:
 
 def page_of_capture(store: Store, capture_id: int) -> str | None:
     """The (normalised) page URL a capture belongs to."""
-    found = rows(store, "SELECT p.url FROM captures c JOIN pages p ON p.id = c.page_id "
+    found = store.rows("SELECT p.url FROM captures c JOIN pages p ON p.id = c.page_id "
                  "WHERE c.id = ?", (capture_id,))
     return str(found[0][0]) if found else None

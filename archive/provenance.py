@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import ArchiveError
-from .query import Node, probe_phrases, words_of
+from .query import Query, words_of
 from .types import Attribution, Record
 
 if TYPE_CHECKING:
@@ -118,10 +118,12 @@ def _shingles(tokens: list[str], k: int) -> list[tuple[str, ...]]:
     return [tuple(tokens[i:i + k]) for i in range(max(len(tokens) - k + 1, 1))]
 
 
-def _probe(shingles: list[tuple[str, ...]]) -> Node:
-    """Candidate search: any of up to ``_PROBES`` shingles, spread over the passage."""
+def _probe(shingles: list[tuple[str, ...]]) -> Query:
+    """Candidate search: any of up to ``_PROBES`` shingles (as phrases), spread over the
+    passage, in every version."""
     step = max(len(shingles) // _PROBES, 1)
-    return probe_phrases([words_of(" ".join(s)) for s in shingles[::step][:_PROBES]])
+    phrases = ['"' + " ".join(words_of(" ".join(s))) + '"' for s in shingles[::step][:_PROBES]]
+    return Query(text=" OR ".join(phrases), all_versions=True)
 
 
 def trace_passage(store: Store, passage: str, *, min_similarity: float = 0.5,
@@ -143,8 +145,9 @@ def trace_passage(store: Store, passage: str, *, min_similarity: float = 0.5,
     k = _shingle_size(len(tokens))
     wanted = set(_shingles(tokens, k))
     best: dict[int, tuple[int, str, float, int, int]] = {}  # page -> earliest match
-    for version_id, page_id, captured_at, body in store.match_ids(
-            _probe(_shingles(tokens, k)), MAX_CANDIDATES):
+    for version_id, page_id, captured_at, body in store.matching(
+            _probe(_shingles(tokens, k)), "v.id, v.page_id, v.captured_at, v.body",
+            limit=MAX_CANDIDATES, order="v.captured_at, v.id"):
         if page_id in best:
             continue  # rows come oldest first: the page's first matching version wins
         match = _match(str(body), wanted, k, len(tokens))

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -328,12 +327,6 @@ def filter_clauses(query: Query, placeholder: str = "?") -> tuple[list[str], lis
         where.append(f"(lower(v.language) = lower({ph}) OR lower(v.language) LIKE lower({ph}))")
         params += [query.language, f"{query.language}-%"]
     return where, params
-
-
-def probe_phrases(phrases: Sequence[Sequence[str]]) -> Node:
-    """A tree matching any of these phrases (provenance's candidate search)."""
-    terms = tuple(Term(tuple(p)) for p in phrases if p)
-    return terms[0] if len(terms) == 1 else Or(terms)
 
 
 # Without search words, both backends list the latest versions newest first.

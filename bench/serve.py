@@ -262,11 +262,11 @@ def main(argv: list[str] | None = None) -> int:
             build(directory, args.records, args.versions)
         results["sqlite"] = run_backend(str(directory), "", args.samples, args.records)
         if args.pg:
-            from archive.pgcopy import copy_archive
-            from archive.pgstore import PgArticleStore
+            from archive.db.postgres import PgStore
+            from archive.db.postgres.copy import copy_archive
 
             warc_root = directory.parent / (directory.name + "-pg")
-            store = PgArticleStore(args.pg, create=True, warc_dir=warc_root / "warc")
+            store = PgStore(args.pg, create=True, warc_dir=warc_root / "warc")
             try:
                 if not store.counts()["versions"]:
                     copy_archive(directory, store, warc_root)

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from ..query import Node, Query
+from ..query import Query
 from ..types import (
     Article,
     Attribution,
@@ -104,9 +104,11 @@ class Store(Protocol):
         """Full-text search with filters (see :mod:`archive.query`)."""
         ...
 
-    def match_ids(self, tree: Node, limit: int) -> list[tuple[Any, ...]]:
-        """(id, page_id, captured_at, body) of versions matching a search tree, oldest
-        first: the full-text index's candidates for provenance."""
+    def matching(self, query: Query, columns: str, *, limit: int, order: str = ""
+                 ) -> list[tuple[Any, ...]]:
+        """``columns`` (SQL over ``versions v`` joined to ``pages p``) of the versions
+        matching a query's text and filters, unranked (or in ``order``), at most
+        ``limit``: for facets and provenance, which read matches but not their rank."""
         ...
 
     def integrity_problems(self) -> list[str]:

@@ -24,7 +24,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import Archive
-from ..browse import screenshot
 from ..errors import ArchiveError, RecordNotFoundError
 from .pages import Args, Loader, Page, openapi
 from .readers import ReaderPool
@@ -119,7 +118,7 @@ def create_app(pool: ReaderPool, *, replay_port: int, token: str | None = None,
 
     async def screenshot_png(request: Request) -> Response:
         capture_id = int(request.path_params["id"])
-        png = await pool.run(lambda arc: screenshot(arc.store, capture_id))
+        png = await pool.run(lambda arc: arc.screenshot(capture_id))
         if png is None:
             return render(request, "error.html", status=404,
                           message=f"no screenshot archived for capture {capture_id}")

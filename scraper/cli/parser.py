@@ -244,3 +244,17 @@ def _research(add: Add) -> None:
     v.add_argument("--repair", action="store_true",
                    help="trim a truncated last WARC record (never bytes a capture uses)")
     v.add_argument("--json", action="store_true", help="the report as JSON")
+
+    s = add("serve", "serve:cmd_serve", READ, "browse the archive in a web browser",
+            "Serve the archive read-only: search with facets, records with their "
+            "attributions, versions side by side, snapshots (replayed from a second, "
+            "sandboxed port), sources, trace, sites and crawls; every page also as JSON "
+            "under /api/ (OpenAPI at /api/openapi.json).")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; any other needs --token)")
+    s.add_argument("--port", type=int, default=8080, help="the app's port (default 8080)")
+    s.add_argument("--replay-port", type=int, default=None,
+                   help="the snapshots' own port (default: --port + 1)")
+    s.add_argument("--token", default=None,
+                   help="a secret every request must carry (default $NEWSARCHIVE_TOKEN); "
+                   "required when --host is not loopback")

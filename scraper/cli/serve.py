@@ -7,30 +7,10 @@ import os
 import sys
 
 from archive import open_archive
-from archive.backend import redact
+from archive.locations import redact
 from archive.web import TOKEN_ENV, make_servers, serve
 
 from ..config import Settings
-
-
-def add_command(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
-                parents: list[argparse.ArgumentParser]) -> None:
-    """Add ``serve`` to the CLI."""
-    s = sub.add_parser("serve", parents=parents, help="browse the archive in a web browser",
-                       description="Serve the archive read-only: search with facets, "
-                       "records with their attributions, versions side by side, snapshots "
-                       "(replayed from a second, sandboxed port), sources, trace, sites "
-                       "and crawls; every page also as JSON under /api/ (OpenAPI at "
-                       "/api/openapi.json).")
-    s.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1; any other needs --token)")
-    s.add_argument("--port", type=int, default=8080, help="the app's port (default 8080)")
-    s.add_argument("--replay-port", type=int, default=None,
-                   help="the snapshots' own port (default: --port + 1)")
-    s.add_argument("--token", default=None,
-                   help=f"a secret every request must carry (default ${TOKEN_ENV}); "
-                   "required when --host is not loopback")
-    s.set_defaults(handler=cmd_serve)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -26,7 +26,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ...errors import ArchiveError, NewsarchiveError, RecordNotFoundError
 from ...locations import redact
-from ...query import Node, Query
+from ...query import Query, filter_clauses
 from ...types import (
     Article,
     Attribution,
@@ -366,12 +366,18 @@ class PgStore:
 
         return search(self, query)
 
-    def match_ids(self, tree: Node, limit: int) -> list[tuple[Any, ...]]:
+    def matching(self, query: Query, columns: str, *, limit: int, order: str = ""
+                 ) -> list[tuple[Any, ...]]:
         from .query import to_tsquery
 
-        return self.rows("SELECT v.id, v.page_id, v.captured_at, v.body FROM versions v "
-                         "WHERE v.search @@ to_tsquery('simple', ?) "
-                         "ORDER BY v.captured_at, v.id LIMIT ?", (to_tsquery(tree), limit))
+        where, params = filter_clauses(query)
+        if query.tree is not None:
+            where.insert(0, "v.search @@ to_tsquery('simple', ?)")
+            params.insert(0, to_tsquery(query.tree))
+        sql = (f"SELECT {columns} FROM versions v JOIN pages p ON p.id = v.page_id"
+               + (" WHERE " + " AND ".join(where) if where else "")
+               + (f" ORDER BY {order}" if order else "") + " LIMIT ?")
+        return self.rows(sql, [*params, limit])
 
     def integrity_problems(self) -> list[str]:
         """None to report: PostgreSQL checks its own pages as it reads them."""

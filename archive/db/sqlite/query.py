@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...query import BROWSE_SELECT, DATE_ORDER, HIGHLIGHT, And, Node, Not, Or, Query, Term
-from ...query import filter_clauses as _filters
+from ...query import filter_clauses as _filters  # (one name for both of its uses)
 from ...types import SearchHit
 
 if TYPE_CHECKING:
@@ -72,3 +72,17 @@ def _snippets(store: SqliteStore, match: str, ids: list[int]) -> dict[int, str]:
         f"SELECT rowid, snippet(versions_fts, 1, '{HIGHLIGHT[0]}', '{HIGHLIGHT[1]}', '…', 16) "
         f"FROM versions_fts WHERE versions_fts MATCH ? AND rowid IN ({marks})", [match, *ids])
     return {int(r[0]): str(r[1]) for r in rows}
+
+
+def matching_sql(query: Query, columns: str, order: str = "") -> tuple[str, list[Any]]:
+    """SQL (ending in ``LIMIT ?``) for :meth:`SqliteStore.matching`."""
+    where, params = _filters(query)
+    if query.tree is not None:
+        sql = (f"SELECT {columns} FROM versions_fts JOIN versions v ON v.id = versions_fts.rowid "
+               "JOIN pages p ON p.id = v.page_id")
+        where.insert(0, "versions_fts MATCH ?")
+        params.insert(0, to_match(query.tree))
+    else:
+        sql = f"SELECT {columns} FROM versions v JOIN pages p ON p.id = v.page_id"
+    sql += (" WHERE " + " AND ".join(where) if where else "")
+    return sql + (f" ORDER BY {order}" if order else "") + " LIMIT ?", params

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from ...errors import ArchiveError, RecordNotFoundError
-from ...query import Node, Query
+from ...query import Query
 from ...types import (
     Article,
     Attribution,
@@ -371,13 +371,12 @@ class SqliteStore:
         return search(self, query)
 
     @translated
-    def match_ids(self, tree: Node, limit: int) -> list[tuple[Any, ...]]:
-        from .query import to_match
+    def matching(self, query: Query, columns: str, *, limit: int, order: str = ""
+                 ) -> list[tuple[Any, ...]]:
+        from .query import matching_sql
 
-        return self.rows("SELECT v.id, v.page_id, v.captured_at, v.body FROM versions_fts "
-                         "JOIN versions v ON v.id = versions_fts.rowid WHERE versions_fts "
-                         "MATCH ? ORDER BY v.captured_at, v.id LIMIT ?",
-                         (to_match(tree), limit))
+        sql, params = matching_sql(query, columns, order)
+        return self.rows(sql, [*params, limit])
 
     def integrity_problems(self) -> list[str]:
         try:

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup, escape
 
 from ... import Archive
-from ...browse import archived_pages, capture, page_of_capture, screenshot
+from ...browse import archived_pages, capture, page_of_capture
 from ...diff import diff_versions, pick_versions
 from ...errors import RecordNotFoundError
 from ..pages import Args, Page, Param
@@ -52,7 +52,7 @@ def _record(arc: Archive, args: Args) -> dict[str, Any]:
                         "fetched_at": first.fetched_at if first else record.captured_at,
                         "replay_path": replay_path(record.url, first.fetched_at if first
                                                    else record.captured_at),
-                        "screenshot": screenshot(arc.store, record.capture_id) is not None}
+                        "screenshot": arc.screenshot(record.capture_id) is not None}
     return data
 
 
@@ -162,7 +162,7 @@ def _snapshot(arc: Archive, args: Args) -> dict[str, Any]:
     data = found.to_dict()
     data["page_url"] = page
     data["replay_path"] = replay_path(page, found.fetched_at)
-    data["screenshot"] = screenshot(arc.store, capture_id) is not None
+    data["screenshot"] = arc.screenshot(capture_id) is not None
     return data
 
 

@@ -38,7 +38,7 @@ def query_of(args: Args) -> Query:
     return Query(text=args.text("q") or "", site=args.text("site"), since=args.text("since"),
                  until=args.text("until"), source=args.text("source"),
                  author=args.text("author"), language=args.text("language"),
-                 sort=args.text("sort") or "relevance", limit=PER_PAGE,
+                 sort="date" if args.text("sort") == "date" else "relevance", limit=PER_PAGE,
                  offset=(page - 1) * PER_PAGE, all_versions=args.flag("all_versions"))
 
 

@@ -14,9 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from archive import Archive, ArchiveSettings, Article, Attribution, HttpResponse
-from archive.dbread import rows
 from archive.web import ReaderPool, create_app, create_replay_app
-from tests.pg.conftest import pg_url, server_url  # noqa: F401  (pg_url: a fixture)
 
 QUOTE = ("the two countries have agreed to share intelligence on militant groups operating "
          "along the border, a senior official said on Tuesday")
@@ -91,7 +89,7 @@ def build(arc: Archive) -> Built:
     o_url = "https://origin.example/a"
     body1 = f"Intro line.\n\n“{QUOTE}.”\n\nMore to come."
     body2 = f"Intro line, updated.\n\n“{QUOTE}.”\n\nMore to come.\n\nA new closing paragraph."
-    crawl_done = arc.start_crawl(["https://origin.example/"], {"max_depth": 1})
+    crawl_done = arc.store.start_crawl(["https://origin.example/"], {"max_depth": 1})
     v1 = arc.store_response(
         _response(o_url, _html("Origin story", body1), "2024-01-01T08:00:00+00:00"),
         Article(url=o_url, title="Origin story", body=body1, published="2024-01-01T07:00:00Z",
@@ -125,7 +123,7 @@ def build(arc: Archive) -> Built:
         page_url=c_url)
     h_url = "https://hostile.example/x"
     h_start = HOSTILE_BODY.index("said")
-    running = arc.start_crawl(["https://hostile.example/"], {})
+    running = arc.store.start_crawl(["https://hostile.example/"], {})
     hostile = arc.store_response(
         _response(h_url, HOSTILE_HTML.encode(), "2024-02-01T08:00:00+00:00"),
         Article(url=h_url, title=HOSTILE_TITLE, body=HOSTILE_BODY, published="2024-02-01",
@@ -137,7 +135,7 @@ def build(arc: Archive) -> Built:
         page_url=h_url, crawl_id=running)
     arc.frontier.add([("https://hostile.example/y", "hostile.example", 1, h_url),
                       ("https://hostile.example/z", "hostile.example", 1, h_url)], running)
-    rows(arc.store, "UPDATE frontier SET state = 'failed', last_error = 'http-503' "
+    arc.store.rows("UPDATE frontier SET state = 'failed', last_error = 'http-503' "
          "WHERE url = ? RETURNING url", ("https://hostile.example/z",))
     return Built(origin_v1=v1.version_id or 0, origin_v2=v2.version_id or 0,
                  copy=copy.version_id or 0, hostile=hostile.version_id or 0,
@@ -158,11 +156,8 @@ class Served:
 
 
 def _served(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Served:
-    if backend == "sqlite":
-        location = str(tmp_path / "arc")
-    else:
-        server_url()
-        location = request.getfixturevalue("pg_url")
+    location = str(tmp_path / "arc") if backend == "sqlite" \
+        else request.getfixturevalue("pg_url")
     settings = ArchiveSettings(path=location, warc_root=str(tmp_path / "files"))
     with Archive(location, settings, create=True) as arc:
         built = build(arc)

@@ -9,22 +9,20 @@ import dataclasses
 import pytest
 
 from archive.errors import ArchiveError
-from scraper.cli.options import settings_parser
-from scraper.cli.serve import add_command, cmd_serve
+from scraper.cli.parser import build_parser
+from scraper.cli.serve import cmd_serve
 from scraper.config import Settings
 from tests.archive.web.conftest import Served
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsarchive")
-    add_command(parser.add_subparsers(dest="command"), [settings_parser()])
-    return parser
+    return build_parser("serve")
 
 
 def test_options_and_defaults() -> None:
     args = _parser().parse_args(["serve"])
     assert (args.host, args.port, args.replay_port, args.token) == ("127.0.0.1", 8080, None, None)
-    assert args.handler is cmd_serve
+    assert args.handler == "serve:cmd_serve"
     args = _parser().parse_args(["serve", "--port", "9000", "--host", "0.0.0.0", "--token", "t"])
     assert (args.port, args.host, args.token) == (9000, "0.0.0.0", "t")
 
