@@ -392,6 +392,16 @@ class Archive:
 
         return screenshot(self.store, capture_id, warc_dir=self.path / WARC_DIR)
 
+    def rendered_dom(self, capture_id: int) -> bytes | None:
+        """The DOM of a capture rendered in a browser (what its article was read from),
+        or None when it was not rendered."""
+        from .warc import read_record
+
+        found = self.store.resources("capture_id = ? AND role = 'dom'", (capture_id,))
+        if not found or found[-1].warc_file is None or found[-1].warc_offset is None:
+            return None
+        return read_record(self.path / WARC_DIR / found[-1].warc_file, found[-1].warc_offset)[1]
+
     def latest_payload(self, page_url: str) -> bytes | None:
         """The last full payload archived for a page (a 304 re-uses it for links)."""
         from .warc import read_record

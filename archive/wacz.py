@@ -40,6 +40,8 @@ def surt(url: str) -> str:
     ``www``/``www2`` label, no default port or fragment, query arguments sorted.
     """
     parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):  # urn:fullPage:..., as the surt package keys it
+        return url.lower()
     host = _WWW.sub("", (parts.hostname or "").lower())
     key = ",".join(reversed(host.split("."))) if host else ""
     if parts.port and parts.port not in (80, 443):
@@ -174,18 +176,22 @@ def write_wacz(archive: Archive, target: Path, *, record_ids: Iterable[int] | No
                 path = f"archive/{name}"
                 digest = hashlib.sha256()
                 size = 0
-                with zf.open(zipfile.ZipInfo(path, _zip_time()), "w", force_zip64=True) as out:
-                    chunks = _chunks(source)
-                    for chunk in chunks:
-                        digest.update(chunk)
-                        size += len(chunk)
+                for chunk in _chunks(source):
+                    digest.update(chunk)
+                    size += len(chunk)
+                # sizes known up front: a plain local header (zip64 only past 4 GB), no
+                # data descriptor, which ReplayWeb.page's ranged ZIP reader relies on
+                info = zipfile.ZipInfo(path, _zip_time())
+                info.file_size = size
+                with zf.open(info, "w", force_zip64=size >= zipfile.ZIP64_LIMIT) as out:
+                    for chunk in _chunks(source):
                         out.write(chunk)
                 resources.append({"name": name, "path": path,
                                   "hash": f"sha256:{digest.hexdigest()}", "bytes": size})
                 index += cdxj_lines(source, name)
             lines = [json.dumps({"format": "json-pages-1.0", "id": "pages",
                                  "title": "All Pages"})]
-            lines += [json.dumps({"id": f"capture-{i}", "url": url, "ts": fetched,
+            lines += [json.dumps({"id": f"capture-{i}", "url": url, "ts": _ts(fetched),
                                   "title": t or url, **({"record_id": vid} if vid else {})},
                                  ensure_ascii=False)
                       for i, (url, fetched, t, vid) in enumerate(pages)]
@@ -201,7 +207,7 @@ def write_wacz(archive: Archive, target: Path, *, record_ids: Iterable[int] | No
                 "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "software": "newsarchive", "resources": resources}
             if pages:  # what ReplayWeb.page opens first
-                package.update(mainPageURL=pages[0][0], mainPageTS=pages[0][1])
+                package.update(mainPageURL=pages[0][0], mainPageTS=_ts(pages[0][1]))
             zf.writestr("datapackage.json", json.dumps(package, indent=2), zipfile.ZIP_DEFLATED)
     return len(pages)
 
@@ -218,3 +224,10 @@ def _chunks(source: Path | bytes) -> Iterable[bytes]:
 def _zip_time() -> tuple[int, int, int, int, int, int]:
     now = dt.datetime.now()
     return (now.year, now.month, now.day, now.hour, now.minute, now.second)
+
+
+def _ts(iso: str) -> str:
+    """A capture time as pages.jsonl writes it: UTC, ``Z`` (as browsertrix does)."""
+    when = dt.datetime.fromisoformat(iso)
+    when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

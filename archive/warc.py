@@ -6,6 +6,9 @@ appended with one write; if that write fails (disk full) the file is cut back to
 it was, so a file only ever ends with whole records, or, after a hard crash, with one
 truncated record that ``verify --repair`` trims.
 
+Cookie values and credentials never reach a file: every request and response record
+is written with :func:`archive.redact.redact_headers` applied to its HTTP headers.
+
 The records of every capture (response, request, metadata) are serialised here rather
 than by warcio, whose per-record header objects and stream copies cost more than the
 compression: same header order, digests and encoding as warcio writes, so ``warcio
@@ -32,6 +35,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .errors import WarcError
+from .redact import redact_headers
 from .types import HttpResponse
 
 _DROP_HEADERS = {"transfer-encoding"}  # bodies are stored de-chunked
@@ -218,7 +222,8 @@ class WarcFileWriter:
 
     @staticmethod
     def _http_headers(response: HttpResponse) -> StatusAndHeaders:
-        headers = [(k, v) for k, v in response.headers if k.lower() not in _DROP_HEADERS]
+        headers = [(k, v) for k, v in redact_headers(response.headers)
+                   if k.lower() not in _DROP_HEADERS]
         protocol = {"HTTP/1.0": "HTTP/1.0"}.get(response.http_version, "HTTP/1.1")
         return StatusAndHeaders(f"{response.status} {response.reason}".strip(), headers,
                                 protocol=protocol)
@@ -249,7 +254,8 @@ class WarcFileWriter:
         length = buf.add_bytes(plain)
         parts = urlsplit(response.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        request = _header_block(f"GET {target} HTTP/1.1", list(response.request_headers))
+        request = _header_block(f"GET {target} HTTP/1.1",
+                                list(redact_headers(response.request_headers)))
         buf.add_bytes(_record("request", response.url,
                               [("WARC-Date", date), ("WARC-Concurrent-To", record_id)],
                               http=request, content_type="application/http; msgtype=request")[0])

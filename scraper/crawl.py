@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from archive import Archive
-from archive.errors import ConfigError, FetchError, TransientFetchError
+from archive.errors import BlockedURLError, ConfigError, FetchError, TransientFetchError
 from archive.types import FrontierItem, HttpResponse
 
 from .config import Settings
@@ -45,6 +45,7 @@ from .discovery import DiscoveryError, links_from_html, looks_like_xml, parse_si
 from .fetch import RETRY_STATUSES, Fetcher, parse_retry_after
 from .ingest import HTML_TYPES, Ingester, mime_of
 from .netguard import check_url
+from .pagecapture import PageCapture, archive_page
 from .robots import RobotsCache
 from .urls import host_of, normalize_url
 
@@ -64,6 +65,8 @@ class CrawlStats:
     retried: int = 0
     recovered: int = 0
     gone: int = 0
+    requisites: int = 0  # responses kept for pages to display (images, styles, ...)
+    rendered: int = 0  # pages rendered in a browser
     left: int = 0  # URLs still queued when the run stopped (max_pages reached)
     crawl_id: int = 0
     skipped: collections.Counter[str] = field(default_factory=collections.Counter)
@@ -197,6 +200,9 @@ class Crawler:
         self.ingester = Ingester(archive, settings.extract, origin="crawl",
                                  honor_noarchive=settings.crawl.honor_noarchive)
         self.robots = RobotsCache(self._fetch_robots, settings.fetch.user_agent)
+        self.capture = PageCapture(settings.capture, self.fetcher, self._permit,
+                                   user_agent=settings.fetch.user_agent)
+        self._host_locks: dict[str, asyncio.Lock] = {}
         self.on_event = on_event or (lambda event: None)
         self.stats = CrawlStats()
         self._host_next: dict[str, float] = {}
@@ -241,6 +247,7 @@ class Crawler:
         try:
             await self._loop()
         finally:
+            await self.capture.aclose()
             if self._own_fetcher:
                 await self.fetcher.aclose()
             self._release_unstarted()
@@ -363,6 +370,27 @@ class Crawler:
             self.archive.frontier.set_host_delay(host, delay)  # shared: pace all workers
             self._busy.discard(host)
 
+    async def _permit(self, url: str) -> str | None:
+        """May a page's requisite (or a request its scripts make) be fetched now? The
+        same rules as a page: the address guard, robots.txt and the host's delay
+        (waited for here: requisites on a CDN are paced like pages)."""
+        try:
+            check_url(url, allow_private=self.settings.fetch.allow_private)
+        except BlockedURLError as exc:
+            return exc.reason
+        if self.settings.crawl.respect_robots:
+            refused = await self.robots.verdict(url)
+            if refused is not None:
+                return refused[0]
+        host = host_of(url)
+        async with self._host_locks.setdefault(host, asyncio.Lock()):
+            delay = await self._host_delay(url)
+            wait = self._host_next.get(host, 0.0) - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._host_next[host] = time.monotonic() + delay
+        return None
+
     def _pending_count(self) -> int:
         _, at = self._pending
         if time.monotonic() - at > 0.5:
@@ -449,12 +477,17 @@ class Crawler:
                     start = time.monotonic()
             etag, last_modified = self.archive.store.validators(url)
             sent = [start]
+            cookies = self.capture.cookies.header_for(url) if self.capture.cookies else ""
             try:
                 response = await self.fetcher.fetch(
                     url, etag=etag, last_modified=last_modified,
-                    min_retry_wait=await self._host_delay(url), on_send=sent.append)
+                    min_retry_wait=await self._host_delay(url), on_send=sent.append,
+                    headers={"Cookie": cookies} if cookies else None)
             finally:
                 start = sent[-1]
+                # the page's requisites on its own host wait their turn after it
+                self._host_next[item.host] = max(self._host_next.get(item.host, 0.0),
+                                                 start + await self._host_delay(url))
             if response.status in RETRY_STATUSES:
                 raise _Transient(f"http-{response.status}", response.reason or "",
                                  parse_retry_after(response.header("retry-after")))
@@ -477,7 +510,11 @@ class Crawler:
                 and looks_like_xml(response.content_type, response.content):
             await self._discover(item, response)
         else:
-            done = await self.ingester.ingest_async(response, requested_url=url)
+            done, completed = await archive_page(self.ingester, self.capture, response,
+                                                 requested_url=url)
+            if completed is not None:
+                self.stats.requisites += len(completed.responses)
+                self.stats.rendered += completed.rendered is not None
             if done.archived and 200 <= response.status < 300:
                 self._follow_links_safely(item, response.content, response.url,
                                           response.content_type)

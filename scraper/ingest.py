@@ -16,7 +16,6 @@ Usage::
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
 from dataclasses import dataclass
@@ -166,17 +165,6 @@ class Ingester:
         if done is not None:
             return done
         return self.store(response, article or self.extract(response), origin_record_id)
-
-    async def ingest_async(self, response: HttpResponse, *, requested_url: str | None = None,
-                           article: Article | None = None) -> Ingested:
-        """:meth:`ingest` for an event loop: the extraction (CPU-bound) runs in a worker
-        thread, the archive calls stay on the loop's thread (the store's connection)."""
-        done = self.route(response, requested_url or response.url, None)
-        if done is not None:
-            return done
-        chosen = article if article is not None else \
-            await asyncio.to_thread(self.extract, response)
-        return self.store(response, chosen, None)
 
     def route(self, response: HttpResponse, requested: str,
               origin_record_id: str | None) -> Ingested | None:

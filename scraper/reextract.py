@@ -161,11 +161,12 @@ def _pages(archive: Archive, ids: list[int], stats: ReextractStats
     read are counted and left out)."""
     for version_id in ids:
         record = archive.record(version_id)
-        try:
-            payload = archive.raw(version_id)
+        try:  # a page rendered in a browser was read from its DOM, not its first HTML
+            dom = archive.rendered_dom(record.capture_id)
+            payload = dom or archive.raw(version_id)
         except NewsarchiveError:
             stats.failed["unreadable"] += 1
             continue
-        capture = archive.store.capture(record.capture_id)
-        yield (record, payload), payload, record.article.url or record.url, \
-            capture.content_type
+        ctype = "text/html; charset=utf-8" if dom else \
+            archive.store.capture(record.capture_id).content_type
+        yield (record, payload), payload, record.article.url or record.url, ctype

@@ -161,3 +161,18 @@ def pg_url(pg_server: str) -> Iterator[str]:
     finally:
         with psycopg.connect(pg_server, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
+
+
+@pytest.fixture
+def chromium() -> str:
+    """The Chromium executable; skips (fails under ``CI``) when it or Playwright is missing."""
+    try:
+        import playwright.async_api  # noqa: F401
+
+        from scraper.capture.browser import find_browser
+
+        return find_browser()
+    except Exception as exc:  # ImportError or BrowserUnavailableError: same verdict
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests need chromium and playwright under CI: {exc}")
+        pytest.skip(f"no browser: {exc}")

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..config import RENDERERS, CaptureSettings
 from .auto import needs_render, render_signals
 from .cookies import (
     REDACTED,
@@ -51,7 +52,6 @@ from .cookies import (
 from .hooks import FetchFn, Permit, PermitFn, fetcher_hook
 from .requisite_fetch import RequisiteResult, fetch_requisites
 from .requisites import Requisite, find_css_requisites, find_requisites, largest_candidate
-from .settings import RENDERERS, CaptureSettings
 
 if TYPE_CHECKING:
     from .browser import BrowserRenderer, BrowserUnavailableError, Rendered, RenderError, Screenshot

@@ -20,8 +20,8 @@ from playwright.async_api import Request, Route, WebSocketRoute
 from archive.errors import FetchError
 from archive.types import HttpResponse
 
+from ..config import CaptureSettings
 from .hooks import FetchFn, PermitFn
-from .settings import CaptureSettings
 
 # Request headers the browser computes that our fetcher sets itself (or must not send):
 # its User-Agent names us, it negotiates and decodes Content-Encoding, and a Range or

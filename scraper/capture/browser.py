@@ -63,10 +63,10 @@ from playwright.async_api import Error as PlaywrightError
 from archive.errors import ConfigError, FetchError
 from archive.types import HttpResponse
 
+from ..config import CaptureSettings
 from ._pagerun import PageRun, ResponseCache, quietly
 from .cookies import CookieJar
 from .hooks import FetchFn, PermitFn
-from .settings import CaptureSettings
 
 LAUNCH_ARGS: tuple[str, ...] = (
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",

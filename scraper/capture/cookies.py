@@ -8,29 +8,23 @@ starts a comment, except the ``#HttpOnly_`` prefix curl puts before a domain.
 Each cookie goes only to its scope (RFC 6265): its host (and subdomains when the flag
 or a leading dot says so), its path and below, and https only when secure. The same
 jar feeds the plain fetcher (:meth:`CookieJar.header_for`) and Playwright
-(:meth:`CookieJar.for_playwright`). :func:`redact_headers` replaces cookie values
-(``Cookie``, ``Set-Cookie``) and credentials (``Authorization``) with
-:data:`REDACTED` in the headers written to WARC, so a shared WACZ does not carry the
-subscriber's session; cookie names and attributes stay, for whoever reads the record.
+(:meth:`CookieJar.for_playwright`). The WARC writer replaces cookie values and
+credentials with :data:`REDACTED` (:func:`archive.redact.redact_headers`) in every
+record it writes, so a shared WACZ does not carry the subscriber's session.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from archive.errors import ConfigError
+from archive.redact import REDACTED, redact_headers
 from archive.types import HttpResponse
-
-REDACTED = "[redacted]"
-_CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
-_COOKIE_HEADERS = frozenset({"cookie"})
-_SET_COOKIE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,42 +170,12 @@ def load_cookies(path: str | Path, *, now: float | None = None) -> CookieJar:
     return parse_cookies(text, source=str(path), now=now)
 
 
-def _redact_pairs(value: str) -> str:
-    out = []
-    for part in value.split(";"):
-        name, eq, _ = part.partition("=")
-        out.append(f"{name}={REDACTED}" if eq else part)
-    return ";".join(out)
-
-
-def _redact_set_cookie(value: str) -> str:
-    first, sep, attributes = value.partition(";")
-    name, eq, _ = first.partition("=")
-    return (f"{name}={REDACTED}" if eq else REDACTED) + sep + attributes
-
-
-def redact_headers(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """Headers with cookie values and credentials replaced by :data:`REDACTED`.
-
-    ``Cookie: a=1; b=2`` → ``a=[redacted]; b=[redacted]``; ``Set-Cookie: s=x; Path=/``
-    → ``s=[redacted]; Path=/``; ``Authorization`` → ``[redacted]``. Other headers
-    are returned as they were.
-    """
-    out = []
-    for name, value in headers:
-        lowered = name.lower()
-        if lowered in _COOKIE_HEADERS:
-            value = _redact_pairs(value)
-        elif lowered in _SET_COOKIE_HEADERS:
-            value = _redact_set_cookie(value)
-        elif lowered in _CREDENTIAL_HEADERS:
-            value = REDACTED
-        out.append((name, value))
-    return tuple(out)
-
-
 def redact_cookies(response: HttpResponse) -> HttpResponse:
     """The response with :func:`redact_headers` applied to its request and response
-    headers: what the WARC writer should write. The payload is untouched."""
+    headers, as the WARC writer writes it. The payload is untouched."""
     return dataclasses.replace(response, headers=redact_headers(response.headers),
                                request_headers=redact_headers(response.request_headers))
+
+
+__all__ = ["REDACTED", "Cookie", "CookieJar", "load_cookies", "parse_cookies", "redact_cookies",
+           "redact_headers"]

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from archive.errors import FetchError
 from archive.types import HttpResponse
 
+from ..config import CaptureSettings
 from .cookies import CookieJar
 from .hooks import FetchFn, PermitFn
 from .requisites import Requisite, find_css_requisites, find_requisites
-from .settings import CaptureSettings
 
 _ACCEPT = {
     "stylesheet": "text/css,*/*;q=0.1",

@@ -9,7 +9,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from archive import Archive, Query, open_archive
 from archive.errors import ConfigError, ExtractionError, NewsarchiveError
@@ -21,6 +21,11 @@ from ..crawl import Crawler, CrawlStats, start_crawl
 from ..urls import normalize_url
 from . import output
 from .progress import CrawlReporter
+
+if TYPE_CHECKING:
+    from archive.types import HttpResponse
+
+    from ..ingest import Ingested
 
 SOFTWARE = f"newsarchive/{__version__}"
 
@@ -97,34 +102,20 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
-    from archive.types import HttpResponse
-
-    from ..fetch import Fetcher
-    from ..ingest import Ingester
-
     url = normalize_url(args.url)
     if url is None:
         raise ConfigError(f"not an http(s) URL: {args.url!r}")
-
-    async def fetch() -> HttpResponse:
-        async with Fetcher(settings.fetch) as fetcher:
-            return await fetcher.fetch(url)
-
-    response = asyncio.run(fetch())
-    if not 200 <= response.status < 300:
-        raise NewsarchiveError(f"{url}: HTTP {response.status} {response.reason}")
     if args.no_archive:
         from ..extract import Extractor
 
+        response = asyncio.run(_fetch_only(settings, url))
         article = Extractor(settings.extract).extract(response.content, response.url,
                                                       response.content_type)
         output.print_json(article.to_dict())
         return 0
     with Archive(settings.archive.path, settings.archive, create=True,
                  software=SOFTWARE) as arc:
-        done = Ingester(arc, settings.extract, origin="fetch",
-                        honor_noarchive=settings.crawl.honor_noarchive
-                        ).ingest(response, requested_url=url)
+        done = asyncio.run(_fetch_and_archive(settings, arc, url))
         if done.result is None:
             raise NewsarchiveError(f"{url}: not archived ({done.outcome}"
                                    f"{': ' + done.detail if done.detail else ''})")
@@ -135,6 +126,45 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
         data["outcome"] = done.outcome
     output.print_json(data)
     return 0
+
+
+async def _fetch_only(settings: Settings, url: str) -> HttpResponse:
+    from ..fetch import Fetcher
+
+    async with Fetcher(settings.fetch) as fetcher:
+        response = await fetcher.fetch(url)
+    if not 200 <= response.status < 300:
+        raise NewsarchiveError(f"{url}: HTTP {response.status} {response.reason}")
+    return response
+
+
+async def _fetch_and_archive(settings: Settings, arc: Archive, url: str) -> Ingested:
+    """One page, the way a crawl archives it (requisites, rendering as configured)."""
+    from ..capture import Permit
+    from ..fetch import Fetcher
+    from ..ingest import Ingester
+    from ..pagecapture import PageCapture, archive_page
+    from ..robots import RobotsCache
+
+    async with Fetcher(settings.fetch) as fetcher:
+        robots = RobotsCache(fetcher.fetch, settings.fetch.user_agent) \
+            if settings.crawl.respect_robots else None
+        permit = Permit(robots=robots, allow_private=settings.fetch.allow_private,
+                        delay=settings.crawl.per_host_delay)
+        capture = PageCapture(settings.capture, fetcher, permit,
+                              user_agent=settings.fetch.user_agent)
+        try:
+            cookies = capture.cookies.header_for(url) if capture.cookies else None
+            response = await fetcher.fetch(url, headers={"Cookie": cookies} if cookies
+                                           else None)
+            if not 200 <= response.status < 300:
+                raise NewsarchiveError(f"{url}: HTTP {response.status} {response.reason}")
+            ingester = Ingester(arc, settings.extract, origin="fetch",
+                                honor_noarchive=settings.crawl.honor_noarchive)
+            done, _ = await archive_page(ingester, capture, response, requested_url=url)
+        finally:
+            await capture.aclose()
+    return done
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:

@@ -27,6 +27,9 @@ ALIASES = {
     "fetch.user_agent": ("--user-agent",),
     "fetch.allow_private": ("--allow-private",),
     "fetch.max_bytes": ("--max-bytes",),
+    "capture.renderer": ("--render",),
+    "capture.cookies": ("--cookies",),
+    "capture.requisites": ("--requisites",),
 }
 _SKIP = {"extract.attribution_patterns"}  # a list of tables: --set or config.toml only
 _SECONDS = re.compile(r"delay|timeout|backoff|lease")

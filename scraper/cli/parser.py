@@ -18,7 +18,7 @@ EXIT_LOCKED = 75  # EX_TEMPFAIL: another crawl holds the archive; cron may retry
 
 ARCHIVE = ("archive",)
 READ = ("archive",)
-CRAWL = ("fetch", "crawl", "archive", "extract")
+CRAWL = ("fetch", "crawl", "capture", "archive", "extract")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -93,6 +93,9 @@ class CrawlReporter:
                 ("new versions", stats.new_versions), ("unchanged", stats.unchanged),
                 ("not modified (304)", stats.not_modified), ("gone (404/410)", stats.gone),
                 ("URLs discovered", stats.discovered)]
+        if stats.requisites or stats.rendered:
+            rows += [("page requisites kept", stats.requisites),
+                     ("rendered in a browser", stats.rendered)]
         rows += [(f"skipped: {k}", v) for k, v in sorted(stats.skipped.items())]
         rows += [(f"failed: {k}", v) for k, v in sorted(stats.failed.items())]
         if stats.left:

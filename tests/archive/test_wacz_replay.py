@@ -27,6 +27,8 @@ PAGES = {  # url -> the bytes archived (last capture)
     "https://news.example/b?z=1&a=2": b"<html><body><p>Second story.</p></body></html>",
 }
 CHANGED = b"<html><body><p>First story, corrected words.</p></body></html>"
+LOGO_URL = "https://cdn.example/logo.png"
+LOGO = b"\x89PNG\r\n\x1a\n" + bytes(range(64))  # a page requisite, kept as a resource
 
 
 def _response(url: str, body: bytes, when: str) -> HttpResponse:
@@ -49,7 +51,12 @@ def crawl(tmp_path: Path) -> Path:
     """Two pages; the first fetched again unchanged (a revisit), then changed."""
     a, b = PAGES
     with Archive(tmp_path / "arc", create=True) as arc:
-        _store(arc, a, PAGES[a], "2024-03-01T10:00:00+00:00")
+        first = _store(arc, a, PAGES[a], "2024-03-01T10:00:00+00:00")
+        logo = HttpResponse(url=LOGO_URL, requested_url=LOGO_URL, status=200, reason="OK",
+                            http_version="HTTP/1.1", headers=(("Content-Type", "image/png"),),
+                            request_headers=(), body=LOGO, content=LOGO,
+                            fetched_at="2024-03-01T10:00:01+00:00")
+        arc.store_resource(logo, role="image", capture_id=first)
         _store(arc, b, PAGES[b], "2024-03-01T10:00:05+00:00")
         _store(arc, a, PAGES[a], "2024-03-02T10:00:00+00:00")  # revisit
         _store(arc, a, CHANGED, "2024-03-03T10:00:00+00:00")
@@ -138,7 +145,7 @@ def test_structure_follows_the_spec(wacz: Path) -> None:
         assert len({p["id"] for p in pages}) == len(pages) == 3
         assert all(p["url"] in PAGES and p["ts"].startswith("2024-03-0") for p in pages)
         lines = zf.read("indexes/index.cdxj").decode().splitlines()
-        assert lines == sorted(lines) and len(lines) == 4
+        assert lines == sorted(lines) and len(lines) == 5  # four captures and a requisite
         for key, stamp, entry in _cdxj(zf):
             assert key == surt(entry["url"]) and len(stamp) == 14
             record, _ = _record(zf, entry)
@@ -174,7 +181,8 @@ def test_surt_keys_match_the_surt_package() -> None:
     for url in ("https://www.Example.org:8080/A?b=1", "https://example.org/a?b=2&a=1",
                 "http://example.org:80/", "https://www2.example.org/x#frag",
                 "https://sub.example.co.uk/Path/To?Q=X&a=", "https://example.org/a?a1=2&a=1",
-                "https://example.org/a?", "https://127.0.0.1:8000/x", *PAGES):
+                "https://example.org/a?", "https://127.0.0.1:8000/x",
+                "urn:fullPage:https://Example.org/A", *PAGES):
         assert surt(url) == reference(url), url
 
 
@@ -198,7 +206,8 @@ def test_pywb_replays_it(wacz: Path, tmp_path: Path) -> None:
         for url, stamp, body in ((a, "20240301100000", PAGES[a]),
                                  (a, "20240302100000", PAGES[a]),  # a revisit
                                  (a, "20240303100000", CHANGED),
-                                 ("https://news.example/b?a=2&z=1", "2024", PAGES[b])):
+                                 ("https://news.example/b?a=2&z=1", "2024", PAGES[b]),
+                                 (LOGO_URL, "20240301100000", LOGO)):  # a requisite
             response = client.get(f"/arc/{stamp}id_/{url}")
             assert response.status_code == 200, (url, stamp)
             assert response.get_data() == body, (url, stamp)

@@ -1,7 +1,8 @@
-"""A rendered capture, written to WARC and packed as WACZ, replays in ReplayWeb.page.
+"""A page crawled with ``capture.renderer = "browser"`` into an archive and exported with
+``export --wacz`` replays in ReplayWeb.page: its script-drawn text shows and an archived
+image loads.
 
-The harness the lead reuses for ``export --wacz`` and ``serve``. What ReplayWeb.page
-needs, found by running it (replaywebpage 2.4.x, wabac.js 2.26):
+What ReplayWeb.page needs, found by running it (replaywebpage 2.4.x, wabac.js 2.26):
 
 - Files from the npm package ``replaywebpage``: ``ui.js`` (the ``<replay-web-page>``
   element) and ``sw.js`` (the service worker that serves the archive). The service worker
@@ -38,12 +39,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import io
-import json
 import os
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,13 +48,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
-from archive.types import HttpResponse
-from scraper.capture import CaptureSettings, Permit, fetcher_hook, redact_cookies
+from archive.wacz import write_wacz
+from tests.scraper.test_pagecapture import _crawl, _settings
 
-from .site import PARAGRAPHS, TITLE, SiteServer, make_fetcher
+from .site import PARAGRAPHS, SiteServer
 
 REPO = Path(__file__).resolve().parents[3]
 RWP_DIR = Path(os.environ.get("NEWSARCHIVE_RWP_DIR",
@@ -79,39 +74,6 @@ def rwp_dir() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return RWP_DIR
-
-
-def _warc_date(fetched_at: str) -> str:
-    return fetched_at.replace("+00:00", "Z")
-
-
-def write_warc(path: Path, exchanges: list[HttpResponse], screenshots: list[Any],
-               page_url: str) -> None:
-    """The exchanges as request/response pairs and the screenshots as resource records,
-    cookies redacted: what the lead's WARC writer is to do for a rendered page."""
-    with path.open("wb") as fh:
-        writer = WARCWriter(fh, gzip=True)
-        for response in map(redact_cookies, exchanges):
-            date = _warc_date(response.fetched_at)
-            http = StatusAndHeaders(f"{response.status} {response.reason}", list(response.headers),
-                                    protocol=response.http_version)
-            record = writer.create_warc_record(
-                response.url, "response", payload=io.BytesIO(response.body), length=len(response.body),
-                http_headers=http, warc_headers_dict={"WARC-Date": date})
-            path_qs = re.sub(r"^https?://[^/]+", "", response.url) or "/"
-            request = writer.create_warc_record(
-                response.url, "request", payload=io.BytesIO(b""), length=0,
-                http_headers=StatusAndHeaders(f"GET {path_qs} HTTP/1.1",
-                                              list(response.request_headers), is_http_request=True),
-                warc_headers_dict={"WARC-Date": date,
-                                   "WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID")})
-            writer.write_record(record)
-            writer.write_record(request)
-        date = _warc_date(exchanges[0].fetched_at)
-        for shot in screenshots:
-            writer.write_record(writer.create_warc_record(
-                shot.target_uri(page_url), "resource", payload=io.BytesIO(shot.data), length=len(shot.data),
-                warc_content_type=shot.content_type, warc_headers_dict={"WARC-Date": date}))
 
 
 class _Files(BaseHTTPRequestHandler):
@@ -173,28 +135,17 @@ def test_rendered_capture_replays_in_replaywebpage(rwp_dir: Path, chromium: str,
                                                     site: SiteServer, tmp_path: Path) -> None:
     from playwright.async_api import async_playwright
 
-    from scraper.capture import BrowserRenderer
 
     url = "http://news.test/article"
-
-    async def capture() -> Any:
-        settings = dataclasses.replace(CaptureSettings(), settle_idle=0.3)
-        async with make_fetcher(site.port) as fetcher, BrowserRenderer(
-                settings, fetch=fetcher_hook(fetcher), permit=Permit(),
-                user_agent=fetcher.settings.user_agent) as renderer:
-            return await renderer.render(url)
-
-    rendered = asyncio.run(capture())
-    warc = tmp_path / "data.warc.gz"
-    write_warc(warc, list(rendered.exchanges), list(rendered.screenshots), url)
-    pages = tmp_path / "pages.jsonl"
-    pages.write_text(json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "All Pages"})
-                     + "\n" + json.dumps({"id": "p1", "url": url, "title": TITLE,
-                                          "ts": rendered.main.fetched_at.replace("+00:00", "Z")})
-                     + "\n")
-    wacz = tmp_path / "archive.wacz"
-    subprocess.run([sys.executable, "-m", "wacz", "create", "-o", str(wacz), "-p", str(pages),
-                    str(warc)], check=True, capture_output=True, timeout=120)
+    settings = _settings(tmp_path, renderer="browser", browser_path=chromium,
+                         page_timeout=60.0, settle_idle=0.3)
+    settings = dataclasses.replace(settings, crawl=dataclasses.replace(settings.crawl,
+                                                                       max_depth=0))
+    arc, stats = _crawl(site, settings, url)
+    with arc:
+        assert stats.rendered == 1
+        wacz = tmp_path / "archive.wacz"
+        write_wacz(arc, wacz)  # what `newsarchive export --wacz` writes
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Files)
     server.daemon_threads = True
