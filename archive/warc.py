@@ -52,9 +52,16 @@ class WarcLocation:
     record_id: str | None = None
 
 
+# gzip level of every record. On news pages (trafilatura-eval, 300 pages): level 3 takes
+# 1.3 ms a page for a ratio of 4.5, level 6 3.1 ms for 5.0, warcio's 9 more still: the
+# archive writer is the one process a bulk import cannot spread over cores, so it takes
+# the cheaper level for 10% more bytes.
+GZIP_LEVEL = 3
+
+
 class _Members:
-    """Serialises records, each as its own gzip member (level 6: warcio's level 9 costs
-    twice the time for a percent of size), into one buffer appended with one write."""
+    """Serialises records, each as its own gzip member (at ``GZIP_LEVEL``), into one
+    buffer appended with one write."""
 
     def __init__(self) -> None:
         self._plain = io.BytesIO()
@@ -77,7 +84,7 @@ class _Members:
 
     def add_bytes(self, plain: bytes) -> int:
         """Append one serialised record; returns the length of its gzip member."""
-        member = zlib.compress(plain, 6, wbits=zlib.MAX_WBITS + 16)
+        member = zlib.compress(plain, GZIP_LEVEL, wbits=zlib.MAX_WBITS + 16)
         self._out.write(member)
         return len(member)
 
