@@ -28,9 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,19 +38,7 @@ import psycopg  # noqa: E402
 from archive.db.postgres.frontier import PgFrontier  # noqa: E402
 from archive.db.postgres.store import PgStore  # noqa: E402
 from tests.faults.multihost import MultiHostSite  # noqa: E402
-from tests.pgserver import server  # noqa: E402
-
-
-@contextmanager
-def database(server_url: str) -> Iterator[str]:
-    name = f"scaleout_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}".encode())
-    try:
-        yield server_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
+from tests.pgserver import database, server  # noqa: E402
 
 
 def _cli(*args: str) -> list[str]:

@@ -15,7 +15,6 @@ import io
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -151,16 +150,10 @@ def pg_server() -> Iterator[str]:
 @pytest.fixture
 def pg_url(pg_server: str) -> Iterator[str]:
     """The URL of a new, empty database, dropped after the test."""
-    import psycopg
+    from tests.pgserver import database
 
-    name = f"na_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}".encode())
-    try:
-        yield pg_server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(pg_server, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
+    with database(pg_server) as url:
+        yield url
 
 
 @pytest.fixture

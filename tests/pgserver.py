@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +99,18 @@ def server(url: str | None = None) -> Iterator[str]:
     finally:
         stop(directory)
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def database(server_url: str, prefix: str = "na_test") -> Iterator[str]:
+    """The URL of a new, empty database on the server, dropped after the block."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}".encode())
+    try:
+        yield server_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
