@@ -195,9 +195,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         fetch=dataclasses.replace(settings.fetch, allow_private=True, retries=0),
         crawl=dataclasses.replace(settings.crawl, per_host_delay=0.0, max_depth=3),
     )
-    out = output.console()
+    out = output.Out()
     with SiteServer(site_dir()) as server:
-        out.print(f"serving the sample site at {server.base_url} (loopback only)")
+        out.line(f"serving the sample site at {server.base_url} (loopback only)")
         stats = run_crawl(settings, [server.url("/")], quiet=True, stream=sys.stdout)
     marker.touch()
     with open_archive(path) as arc:
@@ -207,15 +207,14 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         if seed is not None:
             output.attributions(seed, out)
         hits = arc.search(Query(text='"proxy war"'))
-        out.print(f'\nquery "proxy war": {len(hits)} hit(s): '
-                  + ", ".join(f"#{h.record.id} {h.record.article.title}" for h in hits),
-                  markup=False)
+        out.line(f'\nquery "proxy war": {len(hits)} hit(s): '
+                 + ", ".join(f"#{h.record.id} {h.record.article.title}" for h in hits))
     new = stats.new if stats else 0
-    out.print(f"\narchive written to {path.resolve()} "
-              f"({new} articles; WARC files in {path.resolve() / 'warc'})", markup=False)
-    out.print(f"try: newsarchive query --archive {path} Lavrov   |   "
-              f"newsarchive show --archive {path} 1", markup=False)
-    out.print(f"look at it in a browser: newsarchive serve --archive {path}", markup=False)
+    out.line(f"\narchive written to {path.resolve()} "
+             f"({new} articles; WARC files in {path.resolve() / 'warc'})")
+    out.line(f"try: newsarchive query --archive {path} Lavrov   |   "
+             f"newsarchive show --archive {path} 1")
+    out.line(f"look at it in a browser: newsarchive serve --archive {path}")
     return 0
 
 

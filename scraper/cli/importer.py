@@ -31,7 +31,7 @@ def _progress(args: argparse.Namespace) -> Progress:
     live = sys.stderr.isatty() and not (args.quiet or args.json)
     return Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                     TimeRemainingColumn(), TextColumn("{task.fields[rate]}"),
-                    console=output.console(sys.stderr), disable=not live, transient=True)
+                    console=output.Out(sys.stderr).console, disable=not live, transient=True)
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:

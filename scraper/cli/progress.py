@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..crawl import CrawlEvent, CrawlStats
-from .output import console
+from .output import PIPE_WIDTH
 
 
 def _stamp() -> str:
@@ -35,7 +35,9 @@ class CrawlReporter:
                  every: float = 30.0) -> None:
         self.stream = stream or sys.stderr
         self.quiet = quiet
-        self.console: Console = console(self.stream)
+        tty = self.stream.isatty()
+        self.console = Console(file=self.stream, highlight=False, soft_wrap=not tty,
+                               width=None if tty else PIPE_WIDTH)
         self.live = self.stream.isatty() and not quiet
         self.every = every
         self._last = time.monotonic()

@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
-from rich.text import Text
-
 from archive import Archive, Query, open_archive
 from archive.errors import ArchiveError
 from archive.export import (
@@ -38,7 +36,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     elif args.csv:
         write_csv([h.record for h in hits], sys.stdout)
     else:
-        output.hits_table(hits, bool(query.text.strip()), output.console())
+        output.hits_table(hits, bool(query.text.strip()), output.Out())
     return 0
 
 
@@ -59,9 +57,9 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         output.print_json(record.to_dict())
         return 0
-    out = output.console()
+    out = output.Out()
     a = record.article
-    out.print(Text(a.title or "(untitled)", style="bold"))
+    out.line((a.title or "(untitled)", "bold"))
     for label, value in (("record", record.id), ("url", record.url),
                          ("captured", record.captured_at), ("gone since", record.gone_since),
                          ("published", a.published), ("modified", a.modified),
@@ -70,10 +68,10 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
                          ("canonical", a.canonical_url), ("tags", ", ".join(a.tags)),
                          ("origin", record.origin), ("extractor", record.extractor)):
         if value:
-            out.print(Text.assemble((f"{label:>10}", "dim"), f"  {value}"))
-    out.print()
-    out.print(Text(a.body))
-    out.print()
+            out.line((f"{label:>10}", "dim"), f"  {value}")
+    out.line()
+    out.line(a.body)
+    out.line()
     output.attributions(record, out)
     return 0
 

@@ -6,11 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-from rich.tree import Tree
-
 from archive import open_archive
 from archive.diff import VersionDiff, diff_versions, pick_versions
 from archive.provenance import TraceHit, rank_sources, spread_tree, trace_passage
@@ -26,23 +21,21 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         output.print_json(history.to_dict())
         return 0
-    console = output.console()
+    out = output.Out()
     gone = f"; gone since {history.gone_since}" if history.gone_since else ""
-    console.print(Text.assemble((history.url, "bold"), f": {len(history.captures)} captures, "
-                                f"{len(history.versions)} versions{gone}"))
+    out.line((history.url, "bold"), f": {len(history.captures)} captures, "
+             f"{len(history.versions)} versions{gone}")
     titles = {v.id: v.article.title or "(untitled)" for v in history.versions}
-    table = Table()
-    for col in ("capture", "fetched", "status", "kind", "version", "title", "WARC"):
-        table.add_column(col, overflow="fold")
     first_capture = {v.capture_id for v in history.versions}
+    rows = []
     for c in history.captures:
         version = "" if c.version_id is None else (
             f"{c.version_id} (new)" if c.id in first_capture else str(c.version_id))
         kind = c.kind + (f" of {c.revisit_of}" if c.revisit_of else "")
-        table.add_row(str(c.id), c.fetched_at, str(c.status), kind, version,
-                      Text(titles.get(c.version_id or -1, "")),
-                      f"{c.warc_file}:{c.warc_offset}" if c.warc_file else "")
-    console.print(table)
+        rows.append((str(c.id), c.fetched_at, str(c.status), kind, version,
+                     titles.get(c.version_id or -1, ""),
+                     f"{c.warc_file}:{c.warc_offset}" if c.warc_file else ""))
+    out.table(("capture", "fetched", "status", "kind", "version", "title", "WARC"), rows)
     return 0
 
 
@@ -54,31 +47,30 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         output.print_json(result.to_dict())
     else:
-        _print_diff(result, output.console())
+        _print_diff(result, output.Out())
     return 0
 
 
-def _print_diff(d: VersionDiff, console: Console) -> None:
-    console.print(Text.assemble((d.new.url, "bold"),
-                                f": version {d.old.id} ({d.old.captured_at}) → "
-                                f"{d.new.id} ({d.new.captured_at})"))
+def _print_diff(d: VersionDiff, out: output.Out) -> None:
+    out.line((d.new.url, "bold"), f": version {d.old.id} ({d.old.captured_at}) → "
+             f"{d.new.id} ({d.new.captured_at})")
     if not d.changed:
-        console.print("no changes")
+        out.line("no changes")
         return
     for name, (before, after) in d.fields.items():
-        console.print(Text(name, style="bold"))
-        console.print(Text(f"  - {before}", style="red"))
-        console.print(Text(f"  + {after}", style="green"))
+        out.line((name, "bold"))
+        out.line((f"  - {before}", "red"))
+        out.line((f"  + {after}", "green"))
     if d.body_diff:
-        console.print("[bold]body[/bold]")
+        out.line(("body", "bold"))
         for line in d.body_diff.splitlines():
             style = "green" if line.startswith("+") else "red" if line.startswith("-") else \
                 "cyan" if line.startswith("@@") else ""
-            console.print(Text(line, style=style))
+            out.line((line, style))
     for label, items, style in (("attribution added", d.added, "green"),
                                 ("attribution removed", d.removed, "red")):
         for a in items:
-            console.print(Text(f"{label}: {a.source} “{a.passage[:160]}”", style=style))
+            out.line((f"{label}: {a.source} “{a.passage[:160]}”", style))
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
@@ -88,28 +80,30 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
         for s in stats:
             output.print_json(s.to_dict(), lines=True)
         return 0
-    table = Table()
-    for col in ("source", "articles", "attributions", "first seen", "last seen", "cited by"):
-        table.add_column(col, overflow="fold")
-    for s in stats:
-        sites = ", ".join(s.sites[:5]) + (f" +{len(s.sites) - 5}" if len(s.sites) > 5 else "")
-        table.add_row(Text(s.source), str(s.articles), str(s.attributions),
-                      s.first_seen[:10], s.last_seen[:10], Text(sites))
-    output.console().print(table if stats else "no attributions in this archive")
+    out = output.Out()
+    if not stats:
+        out.line("no attributions in this archive")
+        return 0
+    rows = [(s.source, str(s.articles), str(s.attributions), s.first_seen[:10],
+             s.last_seen[:10],
+             ", ".join(s.sites[:5]) + (f" +{len(s.sites) - 5}" if len(s.sites) > 5 else ""))
+            for s in stats]
+    out.table(("source", "articles", "attributions", "first seen", "last seen", "cited by"),
+              rows)
     return 0
 
 
-def _label(hit: TraceHit, origin: bool) -> Text:
+def _label(hit: TraceHit, origin: bool) -> list[output.Segment]:
     a = hit.record.article
     credit = ", ".join(c.source for c in hit.credits) or "no attribution"
-    text = Text(f"{hit.first_captured[:19]}  ")
-    text.append(hit.record.site, style="bold")
-    text.append(f"  {a.title or '(untitled)'}  [record {hit.record.id}]  ")
-    text.append(f"{hit.similarity:.0%}", style="green" if hit.similarity >= 0.99 else "yellow")
-    text.append(f"  credits: {credit}", style="dim" if not hit.credits else "cyan")
+    label: list[output.Segment] = [
+        f"{hit.first_captured[:19]}  ", (hit.record.site, "bold"),
+        f"  {a.title or '(untitled)'}  [record {hit.record.id}]  ",
+        (f"{hit.similarity:.0%}", "green" if hit.similarity >= 0.99 else "yellow"),
+        (f"  credits: {credit}", "dim" if not hit.credits else "cyan")]
     if origin:
-        text.append("  ← earliest", style="bold magenta")
-    return text
+        label.append(("  ← earliest", "bold magenta"))
+    return label
 
 
 def cmd_trace(args: argparse.Namespace, settings: Settings) -> int:
@@ -118,24 +112,28 @@ def cmd_trace(args: argparse.Namespace, settings: Settings) -> int:
                              min_similarity=args.min_similarity, limit=args.limit)
     parents = spread_tree(hits)
     if args.json:
-        out = [{**h.to_dict(), "parent": None if p is None else hits[p].record.id}
-               for h, p in zip(hits, parents, strict=True)]
-        output.print_json({"passage": args.passage, "articles": out})
+        articles = [{**h.to_dict(), "parent": None if p is None else hits[p].record.id}
+                    for h, p in zip(hits, parents, strict=True)]
+        output.print_json({"passage": args.passage, "articles": articles})
         return 0
-    console = output.console()
+    out = output.Out()
     if not hits:
-        console.print("the passage is in no archived article")
+        out.line("the passage is in no archived article")
         return 0
     quote = args.passage if len(args.passage) <= 100 else args.passage[:97] + "..."
-    root = Tree(Text(f"“{quote}” — {len(hits)} articles", style="bold"))
-    if args.timeline:
-        for i, hit in enumerate(hits):
-            root.add(_label(hit, i == 0))
-    else:
-        nodes: list[Tree] = []
-        for i, (hit, parent) in enumerate(zip(hits, parents, strict=True)):
-            nodes.append((root if parent is None else nodes[parent]).add(_label(hit, i == 0)))
-    console.print(root)
+    out.line((f"“{quote}” — {len(hits)} articles", "bold"))
+    children: dict[int | None, list[int]] = {}  # a copy sits under the hit it credits
+    for i, parent in enumerate(parents):
+        children.setdefault(None if args.timeline else parent, []).append(i)
+
+    def show(node: int | None, indent: str) -> None:
+        kids = children.get(node, [])
+        for n, i in enumerate(kids):
+            last = n == len(kids) - 1
+            out.line(indent + ("└── " if last else "├── "), *_label(hits[i], i == 0))
+            show(i, indent + ("    " if last else "│   "))
+
+    show(None, "")
     return 0
 
 
