@@ -108,7 +108,10 @@ _SCROLL = """async (steps) => {
   for (let i = 0; i < steps; i++) {
     const before = window.scrollY;
     window.scrollBy(0, window.innerHeight);
-    await new Promise((r) => setTimeout(r, 60));
+    // two frames: layout, then IntersectionObserver callbacks and lazy loads; a timer
+    // backs up rAF, which a background tab may not run
+    await new Promise((r) => { requestAnimationFrame(() => requestAnimationFrame(r));
+                               setTimeout(r, 100); });
     if (window.scrollY === before) break;
   }
   window.scrollTo(0, 0);
