@@ -8,7 +8,7 @@ Sets (read from ``../shared/bench`` relative to the repo, or ``--data DIR``):
 * ``trafilatura-eval`` trafilatura's 990-page evaluation set: body only, its with/without
   passage metric; pages go to every extractor as the bytes on disk (their encodings vary).
 
-Extractors: ``ours`` (``scraper.extract.extract_article``), ``trafilatura``, ``htmldate``
+Extractors: ``ours`` (one ``scraper.extract.Extractor``), ``trafilatura``, ``htmldate``
 (dates only), ``readability`` (readability-lxml, body only) and ``newspaper4k``. An anchor
 that cannot be imported is reported as skipped. Every extractor runs single-process on the
 same decoded pages, one after another, so pages/second are comparable; an exception (or a
@@ -246,10 +246,14 @@ def load_ours(stub: bool) -> Extractor:
     # module there (bench/archive.py) would shadow our ``archive`` package.
     if sys.path[:1] != [str(ROOT)]:
         sys.path.insert(0, str(ROOT))
-    from scraper.extract import extract_article
+    from scraper.extract import Extractor as Ours
+    from scraper.extract.language import detect_language
+
+    ours = Ours()  # one extractor for the run, as a crawl keeps one
+    detect_language("warm " * 100)  # load the language model now, as imports are, untimed
 
     def run(html: str | bytes, url: str | None) -> Output:
-        art = extract_article(html, url)
+        art = ours.extract(html, url)
         return Output(
             title=art.title,
             authors=[a for a in (art.authors or []) if a],

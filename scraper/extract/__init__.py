@@ -24,12 +24,16 @@ from .attributions import (
     split_attributions,
 )
 from .blocks import Paragraph, collect_paragraphs
-from .body import clean_tree, drop_boilerplate, drop_teasers, find_main, is_discussion
+from .boilerplate import drop_boilerplate
+from .clean import clean_tree
+from .discussion import is_discussion
 from .echoes import drop_echoes, echoed_quotes
 from .language import detect_language
+from .main_content import find_main
 from .metadata import Metadata, extract_metadata
 from .posts import post_dates, question_answers, thread_opening
 from .script_posts import script_opening, script_payloads, script_posts
+from .teasers import drop_teasers
 
 __all__ = ["Extractor", "extract_article"]
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
 from scraper.extract.blocks import Paragraph
-from scraper.extract.body import _good_text, drop_boilerplate, is_boilerplate_line, is_discussion
+from scraper.extract.boilerplate import drop_boilerplate, is_boilerplate_line
+from scraper.extract.discussion import is_discussion
+from scraper.extract.main_content import _good_text
 from scraper.extract.posts import opening_post, repeated_posts
 
 _PARA = (
