@@ -32,8 +32,11 @@ from .language import detect_language
 from .main_content import find_main
 from .metadata import Metadata, extract_metadata
 from .posts import post_dates, question_answers, thread_opening
+from .safeguard import alternatives, reading_chars, weigh
 from .script_posts import script_opening, script_payloads, script_posts
+from .standfirst import Standfirst, belongs, find_standfirst
 from .teasers import drop_teasers
+from .title import headline
 
 __all__ = ["Extractor", "extract_article"]
 
@@ -70,15 +73,18 @@ class Extractor:
         annotate_quote_credits(root, url)
         discussion = is_discussion(root, url)
         payloads = script_payloads(root)
+        lead = None if discussion else find_standfirst(root, headline(root, meta.title))
         clean_tree(root, discussion)  # after metadata, which reads scripts and meta tags
         main = _thread_parts(root, find_main(root, discussion), discussion, meta, payloads)
         if not discussion:
             drop_teasers(main, url)
         echoed = echoed_quotes(main) if discussion else set()
         heads = post_dates(main) if discussion else set()
-        kept, found = self._paragraphs(main, meta, url, heads)
+        kept, found = self._paragraphs(main, meta, url, heads, lead=lead)
         if echoed:
             kept, found = drop_echoes(kept, found, echoed)
+        if not discussion:
+            kept, found = self._second_opinion(root, main, kept, found, meta, url, lead)
         if sum(len(p.text) for p in kept) < SCRIPT_BODY_MIN:
             # A script-rendered thread: its posts may be in the page's script data.
             posts = script_posts(payloads)
@@ -102,15 +108,54 @@ class Extractor:
             meta.offer("language", detect_language(body), "langid")
         return _article(meta, url, body, tuple(locate(found, offsets, body)))
 
+    def _second_opinion(self, root: lxml.html.HtmlElement, main: list[lxml.html.HtmlElement],
+                        kept: list[Paragraph], found: list[Found], meta: Metadata,
+                        url: str | None, lead: Standfirst | None,
+                        ) -> tuple[list[Paragraph], list[Found]]:
+        """Weigh our main text against the alternatives (:mod:`.safeguard`) and take
+        the better-supported one when ours is far shorter."""
+        ours = sum(len(p.text) for p in kept)
+        verdict = weigh(main, reading_chars([(p.text, p.link_density) for p in kept]),
+                        alternatives(root, headline(root, meta.title)), meta.article_body)
+        meta.signals["body"] = verdict.path
+        if verdict.use is None:
+            return kept, found
+        alt_main = [verdict.use.element]
+        drop_teasers(alt_main, url)
+        alt, alt_found = self._paragraphs(alt_main, meta, url, start=verdict.use.after,
+                                          lead=lead)
+        if sum(len(p.text) for p in alt) >= FALLBACK_GAIN * ours:
+            return alt, alt_found
+        meta.signals["body"] = "main"
+        return kept, found
+
     def _paragraphs(self, main: list[lxml.html.HtmlElement], meta: Metadata,
-                    url: str | None, heads: Collection[str] = ()
+                    url: str | None, heads: Collection[str] = (),
+                    start: lxml.html.HtmlElement | None = None,
+                    lead: Standfirst | None = None,
                     ) -> tuple[list[Paragraph], list[Found]]:
         paragraphs = collect_paragraphs(main, url)
+        if start is not None:  # the text under the headline: what comes before it goes
+            paragraphs = _after(paragraphs, main[0], start)
+        if lead is not None and belongs(lead, main, " ".join(p.text for p in paragraphs)):
+            paragraphs.insert(0, Paragraph(lead.text, "p", element=lead.element))
         paragraphs = drop_boilerplate(
             paragraphs, meta.title, lambda p: is_attribution_line(p, self._patterns),
             url_host(url) or None, heads,
         )
         return split_attributions(paragraphs, self._patterns)
+
+
+# An alternative replaces our body only when it gives at least this many times its text.
+FALLBACK_GAIN = 2.0
+
+
+def _after(paragraphs: list[Paragraph], region: lxml.html.HtmlElement,
+           start: lxml.html.HtmlElement) -> list[Paragraph]:
+    """The paragraphs read from ``region`` that come after ``start`` in the document."""
+    order = {el: i for i, el in enumerate(region.iter())}
+    first = order.get(start, -1)
+    return [p for p in paragraphs if p.element is None or order.get(p.element, 0) > first]
 
 
 # Below this many characters of body from the markup, the page's script data is tried.

@@ -43,6 +43,8 @@ _SOFT_UNLIKELY = re.compile(
 )
 _MAYBE = re.compile(r"and|article|body|column|content|main|shadow|entry|story|text",
                     re.IGNORECASE)
+# Consent banners and modal dialogs: never content, however much text (vendor lists) they
+# hold, unless broken markup left the article inside them.
 _CONSENT = re.compile(r"cookie|consent|gdpr|onetrust|didomi|usercentrics|qc-cmp", re.IGNORECASE)
 # A forum member's signature, printed under each of their posts ("ipsEntry__signature"
 # would pass as content for its "entry").

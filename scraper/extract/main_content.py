@@ -34,8 +34,6 @@ _NEGATIVE = re.compile(
     r"sidebar|skyscraper|sponsor|shopping|tags|tool|widget|byline|author|dateline|subscribe",
     re.IGNORECASE,
 )
-# Consent banners and modal dialogs: never content, however much text (vendor lists) they
-# hold, unless broken markup left the article inside them.
 _SCORED_TAGS = ("p", "pre", "td", "blockquote", "li", "div", "section", "dd")
 
 

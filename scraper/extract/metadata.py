@@ -74,6 +74,8 @@ class Metadata:
     image: str | None = None
     tags: list[str] = field(default_factory=list)
     signals: dict[str, str] = field(default_factory=dict)
+    # JSON-LD ``articleBody``: not a field of the article, a check on the body's length
+    article_body: str | None = None
 
     def offer(self, name: str, value: Any, signal: str) -> None:
         """Set ``name`` unless a better-ranked signal already did."""
@@ -196,6 +198,9 @@ def _from_json_ld(root: lxml.html.HtmlElement, meta: Metadata) -> None:
         desc = obj.get("description")
         meta.offer("description", norm_space(desc) if isinstance(desc, str) else None, sig)
         meta.offer("image", _first_str(obj.get("image")), sig)
+        body = obj.get("articleBody")
+        if isinstance(body, str) and not meta.article_body:
+            meta.article_body = norm_space(body)
         keywords = obj.get("keywords")
         if isinstance(keywords, str):
             keywords = [k for k in keywords.split(",")]
