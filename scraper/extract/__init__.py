@@ -116,7 +116,8 @@ class Extractor:
         the better-supported one when ours is far shorter."""
         ours = sum(len(p.text) for p in kept)
         verdict = weigh(main, reading_chars([(p.text, p.link_density) for p in kept]),
-                        alternatives(root, headline(root, meta.title)), meta.article_body)
+                        alternatives(root, headline(root, meta.title)), meta.article_body,
+                        lead, " ".join(p.text for p in kept[:8])[:OPENING_CHARS])
         meta.signals["body"] = verdict.path
         if verdict.use is None:
             return kept, found
@@ -124,7 +125,8 @@ class Extractor:
         drop_teasers(alt_main, url)
         alt, alt_found = self._paragraphs(alt_main, meta, url, start=verdict.use.after,
                                           lead=lead)
-        if sum(len(p.text) for p in alt) >= FALLBACK_GAIN * ours:
+        if sum(len(p.text) for p in alt) >= (
+                LEDE_GAIN if verdict.path == "fallback:lede" else FALLBACK_GAIN) * ours:
             return alt, alt_found
         meta.signals["body"] = "main"
         return kept, found
@@ -148,6 +150,11 @@ class Extractor:
 
 # An alternative replaces our body only when it gives at least this many times its text.
 FALLBACK_GAIN = 2.0
+# How much of our body's start a summary under the headline is compared with.
+OPENING_CHARS = 1500
+# The text under the headline replaces a choice that misses the story's opening when it
+# gives at least this share of its text (a list of names can be as long as the story).
+LEDE_GAIN = 0.5
 
 
 def _after(paragraphs: list[Paragraph], region: lxml.html.HtmlElement,

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 import lxml.html
 
 from ._dom import link_density, norm_space
+from .boilerplate import is_boilerplate_line
+from .standfirst import Standfirst, repeats
 
 _LEAF_BLOCKS = ("p", "pre", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "div", "td")
 _CONTAINERS = frozenset(_LEAF_BLOCKS) | {"ul", "ol", "table", "section", "article", "tr"}
@@ -41,6 +43,11 @@ FAR_SHORTER = 0.33
 # Two candidates agree when one holds the other and the smaller has this share of the
 # larger's reading text.
 AGREE_SHARE = 0.6
+# The text under the headline replaces a choice that misses the story's first paragraph
+# when it holds between these shares of our reading text.
+LEDE_MIN_SHARE = 0.5
+LEDE_MIN_TEXT = 150  # a paragraph of the story, not a one-line note
+LEDE_MAX_GROWTH = 3.0
 # The headline's region: the nearest ancestor of the headline holding this much text.
 HEADLINE_MIN_TEXT = 300
 
@@ -200,8 +207,28 @@ def _agrees_with_main(c: Candidate, main: list[lxml.html.HtmlElement], ours: int
     return large > 0 and small >= AGREE_SHARE * large
 
 
+def _lede_elsewhere(main: list[lxml.html.HtmlElement], ours: int,
+                    candidates: list[Candidate], lede: Standfirst | None,
+                    opening: str) -> Candidate | None:
+    """The text under the headline, when our choice misses the story's first paragraph
+    (a list of names, a comment thread or reviews were taken instead) and that text is
+    of comparable size. A summary that our opening restates is not a missed paragraph;
+    a short line (a promotion, a note) is no evidence."""
+    if lede is None or len(lede.text) < LEDE_MIN_TEXT or not _prose(lede.text[:-1]) or \
+            any(lede.inside(m) for m in main) or repeats(lede.text, opening) or \
+            is_boilerplate_line(lede.text):
+        return None
+    for c in candidates:
+        if c.name == "headline" and lede.inside(c.element) and \
+                LEDE_MIN_SHARE * ours <= c.reading <= LEDE_MAX_GROWTH * max(ours, 1) and \
+                c.reading >= PLAUSIBLE_MIN_TEXT:
+            return c
+    return None
+
+
 def weigh(main: list[lxml.html.HtmlElement], ours: int, candidates: list[Candidate],
-          article_body: str | None = None) -> Verdict:
+          article_body: str | None = None, lede: Standfirst | None = None,
+          opening: str = "") -> Verdict:
     """Keep our choice (``main``, giving ``ours`` characters of body) or name a better-
     supported alternative.
 
@@ -213,6 +240,10 @@ def weigh(main: list[lxml.html.HtmlElement], ours: int, candidates: list[Candida
     if article_body and len(article_body) >= PLAUSIBLE_MIN_TEXT and \
             ours >= FAR_SHORTER * len(article_body) and ours <= 3 * len(article_body):
         verdict.agree.append("json-ld")
+    under = _lede_elsewhere(main, ours, candidates, lede, opening)
+    if under is not None:
+        return Verdict(path="fallback:lede", agree=[
+            o.name for o in candidates if o is not under and _agree(under, o)], use=under)
     plausible = [c for c in candidates if c.reading >= PLAUSIBLE_MIN_TEXT]
     if not plausible or ours >= FAR_SHORTER * max(c.reading for c in plausible) or \
             "headline" in verdict.agree:

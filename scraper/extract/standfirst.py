@@ -16,7 +16,9 @@ import lxml.html
 
 from ._dom import link_density, norm_space
 
-_BLOCKS = frozenset(("p", "div", "h2", "section", "header", "ul", "ol", "table", "figure"))
+_BLOCKS = frozenset(("p", "div", "h1", "h2", "h3", "h4", "section", "header", "footer", "ul",
+                     "ol", "dl", "table", "figure", "article", "main", "aside", "nav", "form",
+                     "blockquote", "pre"))
 _LEAD_TAGS = frozenset(("p", "div"))
 # A standfirst is at least this long: one full sentence.
 STANDFIRST_MIN_TEXT = 60
@@ -31,12 +33,17 @@ _SENTENCE_END = (".", "!", "?", "…", "。", "\"", "”", "“", "»", "«", ")
 
 @dataclass(eq=False)
 class Standfirst:
-    """The lead paragraph found under the headline, with where it sat."""
+    """The first paragraph under the headline, with where it sat."""
 
     element: lxml.html.HtmlElement
     text: str
     ancestors: tuple[lxml.html.HtmlElement, ...]
     order: dict[lxml.html.HtmlElement, int]
+    apart: bool = True  # short enough to be a standfirst, not the story's first paragraph
+
+    def inside(self, el: lxml.html.HtmlElement) -> bool:
+        """Whether this paragraph sat in ``el`` (or is it) before cleaning."""
+        return el is self.element or any(a is el for a in self.ancestors)
 
 
 def find_standfirst(root: lxml.html.HtmlElement,
@@ -44,10 +51,9 @@ def find_standfirst(root: lxml.html.HtmlElement,
     """The first prose paragraph after ``headline`` (call before the tree is cleaned)."""
     if headline is None:
         return None
-    seen = 0
-    for el in _following(headline):
-        seen += 1
-        if seen > STANDFIRST_REACH:
+    first = True
+    for seen, el in enumerate(_following(headline)):
+        if seen >= STANDFIRST_REACH:
             return None
         if el.tag not in _LEAD_TAGS or any(
                 isinstance(c.tag, str) and c.tag in _BLOCKS for c in el):
@@ -55,12 +61,16 @@ def find_standfirst(root: lxml.html.HtmlElement,
         text = norm_space(el.text_content())
         if len(text) < STANDFIRST_MIN_TEXT:
             continue
-        if len(text) > STANDFIRST_MAX_TEXT or link_density(el, len(text)) > 0.2 or \
-                not text.endswith(_SENTENCE_END) or _by_image(el) or \
-                el.find(".//style") is not None or el.find(".//script") is not None:
-            return None  # the first text block is not a lead: the story, links, a caption
+        if link_density(el, len(text)) > 0.2 or not text.endswith(_SENTENCE_END) or \
+                _by_image(el) or el.find(".//style") is not None or \
+                el.find(".//script") is not None:
+            first = False  # not a lead (links, a caption, code, a note): look further
+            continue
         order = {e: i for i, e in enumerate(root.iter())}
-        return Standfirst(el, text, tuple(el.iterancestors()), order)
+        # Only the first text block may be set apart as a standfirst; a later or longer
+        # paragraph opens the story, and tells where it starts.
+        return Standfirst(el, text, tuple(el.iterancestors()), order,
+                          apart=first and len(text) <= STANDFIRST_MAX_TEXT)
     return None
 
 
@@ -75,7 +85,7 @@ def _by_image(el: lxml.html.HtmlElement) -> bool:
         for c in parent if c is not el)
 
 
-def _repeats(lead: str, opening: str) -> bool:
+def repeats(lead: str, opening: str) -> bool:
     """A standfirst that says what the opening paragraphs say (a summary): most of its
     words are there."""
     words = {w for w in lead.lower().split() if len(w) > 3}
@@ -99,7 +109,8 @@ def _following(el: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
 def belongs(lead: Standfirst, main: list[lxml.html.HtmlElement], body: str) -> bool:
     """Whether ``lead`` should open ``body``: not in it already, not inside the chosen
     content (which then dropped it on purpose), before it, and in the same article."""
-    if not main or lead.text[:80] in body or _repeats(lead.text, body[:1500]):
+    if not lead.apart or not main or lead.text[:80] in body or \
+            repeats(lead.text, body[:1500]):
         return False
     first = main[0]
     if first is lead.element or any(a is first for a in lead.ancestors):
