@@ -342,3 +342,13 @@ def test_a_comment_author_is_not_the_page_author() -> None:
         "<p>Catching everything hides the errors you need to see.</p></div></body></html>"
     )
     assert extract_article(page).authors == ("Aaron Hall",)
+
+
+def test_utf8_page_declaring_shift_jis_keeps_its_title_and_body() -> None:
+    body = "東京都は、来年度の予算案を発表した。" * 5
+    page = (f"<html><head><meta http-equiv='Content-Type' content='text/html; charset=Shift_JIS'>"
+            f"<title>予算案を発表</title></head><body><h1>予算案を発表</h1><p>{body}</p>"
+            "</body></html>").encode("utf-8")
+    article = extract_article(page)
+    assert article.title == "予算案を発表"
+    assert body in article.body
