@@ -6,6 +6,7 @@ input gives an article with empty fields, because one odd page must not stop a c
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 
 import lxml.html
@@ -83,16 +84,20 @@ class Extractor:
         kept, found = self._paragraphs(main, meta, url, heads, lead=lead)
         if echoed:
             kept, found = drop_echoes(kept, found, echoed)
+        agree = 0  # alternative readings backing the body (threads: their own post rules)
         if not discussion:
-            kept, found = self._second_opinion(root, main, kept, found, meta, url, lead)
+            kept, found, agree = self._second_opinion(root, main, kept, found, meta, url, lead)
         if sum(len(p.text) for p in kept) < SCRIPT_BODY_MIN:
             # A script-rendered thread: its posts may be in the page's script data.
             posts = script_posts(payloads)
             if posts:
+                before = meta.signals.get("dropped")
                 alt = self._paragraphs(posts, meta, url)
                 if sum(len(p.text) for p in alt[0]) > sum(len(p.text) for p in kept):
                     kept, found = alt
                     meta.signals["body"] = "script"
+                else:
+                    _restore(meta.signals, "dropped", before)
         offsets: list[tuple[int, int]] = []
         pos = 0
         for para in kept:
@@ -104,6 +109,8 @@ class Extractor:
             # their description is the opening of the post, better than nothing.
             body = meta.description
             meta.signals["body"] = "description"
+        meta.signals.setdefault("body", "main")
+        meta.confidence["body"] = body_confidence(meta.signals["body"], agree, body)
         if not meta.language:
             meta.offer("language", detect_language(body), "langid")
         return _article(meta, url, body, tuple(locate(found, offsets, body)))
@@ -111,7 +118,7 @@ class Extractor:
     def _second_opinion(self, root: lxml.html.HtmlElement, main: list[lxml.html.HtmlElement],
                         kept: list[Paragraph], found: list[Found], meta: Metadata,
                         url: str | None, lead: Standfirst | None,
-                        ) -> tuple[list[Paragraph], list[Found]]:
+                        ) -> tuple[list[Paragraph], list[Found], int]:
         """Weigh our main text against the alternatives (:mod:`.safeguard`) and take
         the better-supported one when ours is far shorter."""
         ours = sum(len(p.text) for p in kept)
@@ -120,16 +127,18 @@ class Extractor:
                         lead, " ".join(p.text for p in kept[:8])[:OPENING_CHARS])
         meta.signals["body"] = verdict.path
         if verdict.use is None:
-            return kept, found
+            return kept, found, len(verdict.agree)
         alt_main = [verdict.use.element]
         drop_teasers(alt_main, url)
+        before = meta.signals.get("dropped")
         alt, alt_found = self._paragraphs(alt_main, meta, url, start=verdict.use.after,
                                           lead=lead)
         if sum(len(p.text) for p in alt) >= (
                 LEDE_GAIN if verdict.path == "fallback:lede" else FALLBACK_GAIN) * ours:
-            return alt, alt_found
+            return alt, alt_found, len(verdict.agree)
         meta.signals["body"] = "main"
-        return kept, found
+        _restore(meta.signals, "dropped", before)
+        return kept, found, 0
 
     def _paragraphs(self, main: list[lxml.html.HtmlElement], meta: Metadata,
                     url: str | None, heads: Collection[str] = (),
@@ -141,11 +150,25 @@ class Extractor:
             paragraphs = _after(paragraphs, main[0], start)
         if lead is not None and belongs(lead, main, " ".join(p.text for p in paragraphs)):
             paragraphs.insert(0, Paragraph(lead.text, "p", element=lead.element))
+        dropped: Counter[str] = Counter()
         paragraphs = drop_boilerplate(
             paragraphs, meta.title, lambda p: is_attribution_line(p, self._patterns),
-            url_host(url) or None, heads,
+            url_host(url) or None, heads, dropped,
         )
+        if dropped:  # which named rules removed lines, for anyone asking why text is gone
+            meta.signals["dropped"] = ", ".join(
+                f"{name}×{n}" if n > 1 else name for name, n in sorted(dropped.items()))
+        else:
+            meta.signals.pop("dropped", None)
         return split_attributions(paragraphs, self._patterns)
+
+
+def _restore(signals: dict[str, str], key: str, value: str | None) -> None:
+    """Put back a signal that a rejected alternative overwrote."""
+    if value is None:
+        signals.pop(key, None)
+    else:
+        signals[key] = value
 
 
 # An alternative replaces our body only when it gives at least this many times its text.
@@ -189,13 +212,41 @@ def _thread_parts(root: lxml.html.HtmlElement, main: list[lxml.html.HtmlElement]
     return opening + main
 
 
+# The fields whose confidence an article carries (0.0 for one left empty).
+CONFIDENCE_FIELDS = ("title", "authors", "published", "modified", "body")
+
+
+def body_confidence(path: str, agree: int, body: str) -> float:
+    """How far the body is to be trusted: our choice, more when other mechanisms agree;
+    a fallback less; a description or a very short body little.
+
+    Args:
+        path: ``signals["body"]`` (``main``, ``fallback:...``, ``script``, ``description``).
+        agree: how many alternative readings agreed with the body used.
+        body: the body text.
+    """
+    if not body:
+        return 0.0
+    if path == "description":
+        return 0.2
+    base = 0.5 if path.startswith("fallback") else 0.6
+    value = min(0.95, base + 0.1 * agree)
+    return min(value, 0.4) if len(body) < SHORT_BODY else value
+
+
+# A body shorter than this is suspect whatever path gave it.
+SHORT_BODY = 200
+
+
 def _article(meta: Metadata, url: str | None, body: str, attributions: tuple) -> Article:  # type: ignore[type-arg]
+    confidence = {name: round(meta.confidence.get(name, 0.0), 2) if getattr(meta, name, body)
+                  else 0.0 for name in CONFIDENCE_FIELDS}
     return Article(
         url=url, canonical_url=meta.canonical_url, title=meta.title,
         authors=tuple(meta.authors), published=meta.published, modified=meta.modified,
         language=meta.language, site_name=meta.site_name, description=meta.description,
         image=meta.image, tags=tuple(meta.tags), body=body, attributions=attributions,
-        signals=dict(meta.signals),
+        signals=dict(meta.signals), confidence=confidence,
     )
 
 

@@ -8,6 +8,7 @@ headings like "Related stories".
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Collection
 
 from ._dom import url_host
@@ -220,63 +221,104 @@ def _is_dateline(text: str) -> bool:
     return all(w.rstrip(".") in _DATELINE_WORDS or w in _DATELINE_WORDS for w in words)
 
 
-def is_boilerplate_line(text: str) -> bool:
-    """Short lines that are page furniture or promotion, not article text."""
-    if len(text) < 160 and LINE_RULES.match(text):
-        return True
+def boilerplate_rule(text: str) -> str | None:
+    """The name of the rule that makes ``text`` page furniture or promotion (a row of
+    :data:`LINE_RULES`, ``promotion`` or ``disclosure``), or ``None`` for article text."""
+    if len(text) < 160:
+        name = LINE_RULES.match(text)
+        if name:
+            return name
     if len(text) >= DISCLOSURE_MAX_TEXT:
-        return False
+        return None
     low = text.lower()  # substring tests first: the patterns are slow on every paragraph
     if len(text) < PROMO_MAX_TEXT and any(k in low for k in _PROMO_KEYS) and _PROMO.search(text):
-        return True
-    return any(k in low for k in _DISCLOSURE_KEYS) and bool(_DISCLOSURE.search(text))
+        return "promotion"
+    if any(k in low for k in _DISCLOSURE_KEYS) and _DISCLOSURE.search(text):
+        return "disclosure"
+    return None
+
+
+def is_boilerplate_line(text: str) -> bool:
+    """Short lines that are page furniture or promotion, not article text."""
+    return boilerplate_rule(text) is not None
+
 
 def drop_boilerplate(
     paragraphs: list[Paragraph], title: str | None, keep: Callable[[Paragraph], bool],
     host: str | None = None, post_dates: Collection[str] = (),
+    dropped: Counter[str] | None = None,
 ) -> list[Paragraph]:
     """Remove furniture lines, the title repeated, and link lists after end headings.
 
     ``keep`` protects paragraphs (attribution lines, which are often a lone link);
-    ``post_dates`` are the dates heading a thread's posts, kept on their own line.
+    ``post_dates`` are the dates heading a thread's posts, kept on their own line;
+    ``dropped`` counts the lines each rule removed, by the rule's name.
     """
     out: list[Paragraph] = []
     seen: set[str] = set()
     quoting = False
     title_l = (title or "").lower()
     after_terminal = False
+    tally: Counter[str] = Counter() if dropped is None else dropped
     for para in paragraphs:
         text = para.text
         if keep(para):
             out.append(para)
             quoting = True
             continue
-        if len(text) < 60 and TERMINAL_HEADINGS.match(text):
+        heading = TERMINAL_HEADINGS.match(text) if len(text) < 60 else None
+        if heading:
             after_terminal = True
+            tally[f"end-heading:{heading}"] += 1
             continue
         if after_terminal:
             if len(text) < 150 or para.link_density > 0.3:
+                tally["after-end-heading"] += 1
                 continue
             after_terminal = False
-        if is_boilerplate_line(text) or not _WORD.search(text):
+        rule = boilerplate_rule(text) or (None if _WORD.search(text) else "no-word")
+        if rule:
+            tally[rule] += 1
             continue  # furniture, or no word at all (zero-width joiners, star ratings)
-        if len(text) < 120 and (_BYLINE.match(text) or _CAPTION.match(text)
-                                or (_is_dateline(text) and text not in post_dates)):
+        rule = _metadata_line(text, post_dates) if len(text) < 120 else None
+        if rule:
+            tally[rule] += 1
             continue  # the byline, dateline and photo credits are metadata, not body
         if title_l and text.lower() == title_l and para.tag in ("h1", "h2", "div", "p"):
+            tally["title-repeated"] += 1
             continue
         if para.link_density > 0.6 and len(text) < 300 and para.quote is None and \
                 not _cites_elsewhere(para, host):
+            tally["link-line"] += 1
             continue
         if len(text) >= 40 and para.quote is None and not quoting:
             if text in seen:
                 # gallery captions repeated, or the whole article twice (a mobile and a
                 # desktop copy); quoted text (after a credit) may repeat
+                tally["repeated"] += 1
                 continue
             seen.add(text)
         quoting = False
         out.append(para)
-    return _drop_previews(_drop_end_bios(out, keep))
+    kept = _drop_end_bios(out, keep)
+    tally["end-bio"] += len(out) - len(kept)
+    final = _drop_previews(kept)
+    tally["preview"] += len(kept) - len(final)
+    for name in ("end-bio", "preview"):
+        if not tally[name]:
+            del tally[name]
+    return final
+
+
+def _metadata_line(text: str, post_dates: Collection[str]) -> str | None:
+    if _BYLINE.match(text):
+        return "byline"
+    if _CAPTION.match(text):
+        return "caption"
+    if _is_dateline(text) and text not in post_dates:
+        return "dateline"
+    return None
+
 
 def _cites_elsewhere(para: Paragraph, host: str | None) -> bool:
     """A line that is one link to another site, worded as a sentence ("Always save remote
