@@ -87,6 +87,8 @@ class Verdict:
 class _Text:
     good: dict[lxml.html.HtmlElement, int]
     total: dict[lxml.html.HtmlElement, int]
+    # Readability's paragraph scores, given to each paragraph's parent and grandparent
+    scores: dict[lxml.html.HtmlElement, float]
 
 
 def _measure(body: lxml.html.HtmlElement) -> _Text:
@@ -94,13 +96,17 @@ def _measure(body: lxml.html.HtmlElement) -> _Text:
     text (blocks of 20+ characters, few links)."""
     good: dict[lxml.html.HtmlElement, int] = {}
     total: dict[lxml.html.HtmlElement, int] = {}
+    scores: dict[lxml.html.HtmlElement, float] = {}
     for el in body.iter(*_LEAF_BLOCKS):
         if any(isinstance(c.tag, str) and c.tag in _CONTAINERS for c in el):
             continue
-        text_len = len(norm_space(el.text_content()))
+        text = norm_space(el.text_content())
+        text_len = len(text)
         if not text_len:
             continue
-        reading = text_len >= READING_MIN_TEXT and _prose(el.text_content()) and \
+        if el.tag in _READABILITY_TAGS and text_len >= 25:
+            _score_parents(el, 1 + text.count(",") + min(text_len / 100, 3), scores)
+        reading = text_len >= READING_MIN_TEXT and _prose(text) and \
             link_density(el, text_len) <= READING_MAX_LINKS
         for level, anc in enumerate(el.iterancestors()):
             total[anc] = total.get(anc, 0) + text_len
@@ -108,7 +114,18 @@ def _measure(body: lxml.html.HtmlElement) -> _Text:
                 good[anc] = good.get(anc, 0) + text_len
             if anc is body or level > 40:
                 break
-    return _Text(good, total)
+    return _Text(good, total, scores)
+
+
+def _score_parents(el: lxml.html.HtmlElement, score: float,
+                   scores: dict[lxml.html.HtmlElement, float]) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    scores[parent] = scores.get(parent, 0.0) + score
+    grand = parent.getparent()
+    if grand is not None:
+        scores[grand] = scores.get(grand, 0.0) + score / 2
 
 
 def _densest(body: lxml.html.HtmlElement, text: _Text) -> Candidate | None:
@@ -122,19 +139,7 @@ def _densest(body: lxml.html.HtmlElement, text: _Text) -> Candidate | None:
 
 
 def _readability(body: lxml.html.HtmlElement, text: _Text) -> Candidate | None:
-    scores: dict[lxml.html.HtmlElement, float] = {}
-    for el in body.iter(*_READABILITY_TAGS):
-        content = norm_space(el.text_content())
-        if len(content) < 25:
-            continue
-        score = 1 + content.count(",") + min(len(content) / 100, 3)
-        parent = el.getparent()
-        if parent is None:
-            continue
-        scores[parent] = scores.get(parent, 0.0) + score
-        grand = parent.getparent()
-        if grand is not None:
-            scores[grand] = scores.get(grand, 0.0) + score / 2
+    scores = text.scores
     ranked = sorted(scores, key=lambda e: -scores[e])[:10]
     best, best_score = None, 0.0
     for el in ranked:
