@@ -123,7 +123,7 @@ class Extractor:
         the better-supported one when ours is far shorter."""
         ours = sum(len(p.text) for p in kept)
         verdict = weigh(main, reading_chars([(p.text, p.link_density) for p in kept]),
-                        alternatives(root, headline(root, meta.title)), meta.article_body,
+                        alternatives(root, headline(root, meta.title), lead), meta.article_body,
                         lead, " ".join(p.text for p in kept[:8])[:OPENING_CHARS])
         meta.signals["body"] = verdict.path
         if verdict.use is None:
@@ -133,8 +133,7 @@ class Extractor:
         before = meta.signals.get("dropped")
         alt, alt_found = self._paragraphs(alt_main, meta, url, start=verdict.use.after,
                                           lead=lead)
-        if sum(len(p.text) for p in alt) >= (
-                LEDE_GAIN if verdict.path == "fallback:lede" else FALLBACK_GAIN) * ours:
+        if sum(len(p.text) for p in alt) >= max(verdict.gain * ours, 1):
             return alt, alt_found, len(verdict.agree)
         meta.signals["body"] = "main"
         _restore(meta.signals, "dropped", before)
@@ -171,8 +170,6 @@ def _restore(signals: dict[str, str], key: str, value: str | None) -> None:
         signals[key] = value
 
 
-# An alternative replaces our body only when it gives at least this many times its text.
-FALLBACK_GAIN = 2.0
 # How much of our body's start a summary under the headline is compared with.
 OPENING_CHARS = 1500
 # The text under the headline replaces a choice that misses the story's opening when it

@@ -20,6 +20,8 @@ won and which alternatives agreed, for ``signals`` and the body's confidence.
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -81,6 +83,8 @@ class Verdict:
     path: str = "main"
     agree: list[str] = field(default_factory=list)
     use: Candidate | None = None
+    # the alternative's body must be at least this many times ours to be used
+    gain: float = 2.0
 
 
 @dataclass
@@ -153,7 +157,10 @@ def _readability(body: lxml.html.HtmlElement, text: _Text) -> Candidate | None:
 
 
 def _under_headline(body: lxml.html.HtmlElement, headline: lxml.html.HtmlElement | None,
-                    text: _Text) -> Candidate | None:
+                    text: _Text, lede: Standfirst | None = None) -> Candidate | None:
+    if (headline is None or headline.getparent() is None) and lede is not None and \
+            _attached(lede.element, body):
+        headline = lede.element  # the headline went with the page header: start at the lede
     if headline is None or headline.getparent() is None:
         return None
     for anc in headline.iterancestors():
@@ -171,14 +178,20 @@ def reading_chars(paragraphs: list[tuple[str, float]]) -> int:
                if len(t) >= READING_MIN_TEXT and links <= READING_MAX_LINKS and _prose(t))
 
 
-def alternatives(root: lxml.html.HtmlElement,
-                 headline: lxml.html.HtmlElement | None) -> list[Candidate]:
-    """Other readings of the cleaned page's main text (see the module docstring)."""
+def _attached(el: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> bool:
+    return any(a is body for a in el.iterancestors())
+
+
+def alternatives(root: lxml.html.HtmlElement, headline: lxml.html.HtmlElement | None,
+                 lede: Standfirst | None = None) -> list[Candidate]:
+    """Other readings of the cleaned page's main text (see the module docstring); the
+    text under the headline starts at the ``lede`` when cleaning took the headline."""
     body = root.find("body")
     if body is None:
         return []
     text = _measure(body)
-    found = [_densest(body, text), _readability(body, text), _under_headline(body, headline, text)]
+    found = [_densest(body, text), _readability(body, text),
+             _under_headline(body, headline, text, lede)]
     return [c for c in found if c is not None and not _in_furniture(c.element)]
 
 
@@ -223,12 +236,23 @@ def _lede_elsewhere(main: list[lxml.html.HtmlElement], ours: int,
             any(lede.inside(m) for m in main) or repeats(lede.text, opening) or \
             is_boilerplate_line(lede.text):
         return None
+    # a comment thread taken for the story gives way whatever its length
+    low = 0.0 if _in_comments(main) else LEDE_MIN_SHARE * ours
     for c in candidates:
         if c.name == "headline" and lede.inside(c.element) and \
-                LEDE_MIN_SHARE * ours <= c.reading <= LEDE_MAX_GROWTH * max(ours, 1) and \
+                low <= c.reading <= LEDE_MAX_GROWTH * max(ours, 1) and \
                 c.reading >= PLAUSIBLE_MIN_TEXT:
             return c
     return None
+
+
+_COMMENTS = re.compile(r"comment|repl(?:y|ies)|respond|discussion", re.IGNORECASE)
+
+
+def _in_comments(main: list[lxml.html.HtmlElement]) -> bool:
+    """Whether our choice is a comment section (named so, or just inside one)."""
+    return any(_COMMENTS.search(f"{el.get('class', '')} {el.get('id', '')}")
+               for m in main for el in (m, *itertools.islice(m.iterancestors(), 2)))
 
 
 def weigh(main: list[lxml.html.HtmlElement], ours: int, candidates: list[Candidate],
@@ -248,7 +272,8 @@ def weigh(main: list[lxml.html.HtmlElement], ours: int, candidates: list[Candida
     under = _lede_elsewhere(main, ours, candidates, lede, opening)
     if under is not None:
         return Verdict(path="fallback:lede", agree=[
-            o.name for o in candidates if o is not under and _agree(under, o)], use=under)
+            o.name for o in candidates if o is not under and _agree(under, o)], use=under,
+            gain=0.0 if _in_comments(main) else LEDE_MIN_SHARE)
     plausible = [c for c in candidates if c.reading >= PLAUSIBLE_MIN_TEXT]
     if not plausible or ours >= FAR_SHORTER * max(c.reading for c in plausible) or \
             "headline" in verdict.agree:
