@@ -74,7 +74,7 @@ class Extractor:
         annotate_quote_credits(root, url)
         discussion = is_discussion(root, url)
         payloads = script_payloads(root)
-        lead = None if discussion else find_standfirst(root, headline(root, meta.title))
+        lead = None if discussion else find_standfirst(root, meta.headline_element)
         clean_tree(root, discussion)  # after metadata, which reads scripts and meta tags
         main = _thread_parts(root, find_main(root, discussion), discussion, meta, payloads)
         if not discussion:
@@ -123,7 +123,7 @@ class Extractor:
         the better-supported one when ours is far shorter."""
         ours = sum(len(p.text) for p in kept)
         verdict = weigh(main, reading_chars([(p.text, p.link_density) for p in kept]),
-                        alternatives(root, headline(root, meta.title), lead), meta.article_body,
+                        alternatives(root, _headline_now(root, meta), lead), meta.article_body,
                         lead, " ".join(p.text for p in kept[:8])[:OPENING_CHARS])
         meta.signals["body"] = verdict.path
         if verdict.use is None:
@@ -160,6 +160,15 @@ class Extractor:
         else:
             meta.signals.pop("dropped", None)
         return split_attributions(paragraphs, self._patterns)
+
+
+def _headline_now(root: lxml.html.HtmlElement, meta: Metadata) -> lxml.html.HtmlElement | None:
+    """The headline element in the cleaned tree: the one found before cleaning if it is
+    still there, else a search again."""
+    el = meta.headline_element
+    if el is not None and any(a is root for a in el.iterancestors()):
+        return el
+    return headline(root, meta.title)
 
 
 def _restore(signals: dict[str, str], key: str, value: str | None) -> None:

@@ -338,6 +338,7 @@ _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)?\s*(?:\(?(?:read|see|show) more\)?|mo
                        re.IGNORECASE)
 PREVIEW_MIN_TEXT = 100  # headings and list items may start the next paragraph
 PREVIEW_REACH = 3  # the full text follows within this many paragraphs
+_TAIL = 40  # longer than any ending the pattern removes
 
 
 def _drop_previews(paras: list[Paragraph]) -> list[Paragraph]:
@@ -345,8 +346,14 @@ def _drop_previews(paras: list[Paragraph]) -> list[Paragraph]:
     then the whole answer): the full paragraph that starts with it says it all."""
     out: list[Paragraph] = []
     for i, para in enumerate(paras):
-        head = _ELLIPSIS.sub("", para.text)
-        if len(head) >= PREVIEW_MIN_TEXT and para.quote is None and any(
+        text = para.text
+        if len(text) < PREVIEW_MIN_TEXT or para.quote is not None:
+            out.append(para)
+            continue
+        # the ellipsis and "read more" end the text: the pattern runs on its tail only
+        # (a $-anchored pattern that starts with \s* is slow on long paragraphs)
+        head = text[:-_TAIL] + _ELLIPSIS.sub("", text[-_TAIL:])
+        if len(head) >= PREVIEW_MIN_TEXT and any(
                 len(q.text) > len(head) and q.text.startswith(head) and q.quote is None
                 for q in paras[i + 1:i + 1 + PREVIEW_REACH]):
             continue

@@ -80,6 +80,8 @@ class Metadata:
     # Titles the page declares (JSON-LD headline, og:title...), best first, as (title,
     # signal): evidence for the headline the page displays, chosen in :mod:`.title`.
     title_hints: list[tuple[str, str]] = field(default_factory=list)
+    # the element showing the title (:func:`.title.headline`), found once per page
+    headline_element: lxml.html.HtmlElement | None = None
 
     def offer(self, name: str, value: Any, signal: str,
               confidence: float | None = None) -> None:
@@ -348,7 +350,7 @@ def _from_elements(root: lxml.html.HtmlElement, mv: dict[str, list[str]], meta: 
 def _prefer_visible_date(meta: Metadata, root: lxml.html.HtmlElement) -> None:
     """Take the date printed beside the headline when it should beat the structured one
     (see :mod:`.dateline`)."""
-    h1 = headline(root, meta.title)
+    h1 = meta.headline_element
     if h1 is None:
         return
     line = choose_dateline(datelines(h1, (meta.published, meta.modified)))
@@ -440,7 +442,7 @@ def _visible_byline(h1: lxml.html.HtmlElement) -> list[str]:
 def _prefer_visible_byline(meta: Metadata, root: lxml.html.HtmlElement) -> None:
     """A byline under the headline names the writer; structured data often names the
     publisher, a CMS login or a handle instead."""
-    h1 = headline(root, meta.title)
+    h1 = meta.headline_element
     if h1 is None:
         return
     site = (meta.site_name or "").lower()
@@ -469,6 +471,7 @@ def extract_metadata(root: lxml.html.HtmlElement, url: str | None = None) -> Met
     _from_meta(mv, meta)
     _from_elements(root, mv, meta, url)
     title_from_page(root, meta)
+    meta.headline_element = headline(root, meta.title)
     _prefer_visible_date(meta, root)
     meta.published = in_local_time(meta.published, root)
     _prefer_visible_byline(meta, root)

@@ -38,7 +38,6 @@ class Standfirst:
     element: lxml.html.HtmlElement
     text: str
     ancestors: tuple[lxml.html.HtmlElement, ...]
-    order: dict[lxml.html.HtmlElement, int]
     apart: bool = True  # short enough to be a standfirst, not the story's first paragraph
 
     def inside(self, el: lxml.html.HtmlElement) -> bool:
@@ -66,10 +65,9 @@ def find_standfirst(root: lxml.html.HtmlElement,
                 el.find(".//script") is not None:
             first = False  # not a lead (links, a caption, code, a note): look further
             continue
-        order = {e: i for i, e in enumerate(root.iter())}
         # Only the first text block may be set apart as a standfirst; a later or longer
         # paragraph opens the story, and tells where it starts.
-        return Standfirst(el, text, tuple(el.iterancestors()), order,
+        return Standfirst(el, text, tuple(el.iterancestors()),
                           apart=first and len(text) <= STANDFIRST_MAX_TEXT)
     return None
 
@@ -115,7 +113,9 @@ def belongs(lead: Standfirst, main: list[lxml.html.HtmlElement], body: str) -> b
     first = main[0]
     if first is lead.element or any(a is first for a in lead.ancestors):
         return False
-    if lead.order.get(lead.element, 0) > lead.order.get(first, -1):
+    # before it: by source line (the lede was found after the headline; a chosen text
+    # that starts earlier is not what it leads)
+    if (lead.element.sourceline or 0) > (first.sourceline or 0):
         return False
     chain = set(lead.ancestors)
     for anc in first.iterancestors():
