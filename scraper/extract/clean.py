@@ -123,6 +123,8 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main", "a"):
             continue
+        if not discussion and not el.attrib:
+            continue  # every rule below reads an attribute (a thread's counters aside)
         if el.getparent() is None:
             continue
         if el.get("hidden") is not None or el.get("aria-hidden") == "true" or \
