@@ -24,7 +24,7 @@ _REMOVE_TAGS = (
 )
 _UNLIKELY = re.compile(
     r"breadcrumb|combx|comment|community|cookie|consent|disqus|footer|gdpr|menu|modal|"
-    r"newsletter|outbrain|pager|pagination|popup|related|recommend|remark|rss|share|sharing|"
+    r"newsletter|outbrain|(?:^|[\s_-])pager|pagination|popup|related|recommend|remark|rss|share|sharing|"
     r"shoutbox|sidebar|signup|social|subscribe|taboola|toolbar|navbar|nav-|-nav\b|\bnav\b|"
     r"post-navigation|more-(?:stories|news|posts|articles|from)|read-next|trending|author-bio|about-author|jump-to|"
     r"skip-link|print-only|screen-reader|wpdiscuz|wpd_comm|wpd-form",

@@ -236,8 +236,9 @@ def _lede_elsewhere(main: list[lxml.html.HtmlElement], ours: int,
             any(lede.inside(m) for m in main) or repeats(lede.text, opening) or \
             is_boilerplate_line(lede.text):
         return None
-    # a comment thread taken for the story gives way whatever its length
-    low = 0.0 if _in_comments(main) else LEDE_MIN_SHARE * ours
+    # a comment thread, a sidebar or navigation taken for the story gives way whatever
+    # its length
+    low = 0.0 if _misplaced(main) else LEDE_MIN_SHARE * ours
     for c in candidates:
         if c.name == "headline" and lede.inside(c.element) and \
                 low <= c.reading <= LEDE_MAX_GROWTH * max(ours, 1) and \
@@ -247,6 +248,11 @@ def _lede_elsewhere(main: list[lxml.html.HtmlElement], ours: int,
 
 
 _COMMENTS = re.compile(r"comment|repl(?:y|ies)|respond|discussion", re.IGNORECASE)
+
+
+def _misplaced(main: list[lxml.html.HtmlElement]) -> bool:
+    """Whether our choice sits where no story is: comments, a sidebar, navigation."""
+    return _in_comments(main) or any(_in_furniture(m) for m in main)
 
 
 def _in_comments(main: list[lxml.html.HtmlElement]) -> bool:
@@ -273,7 +279,7 @@ def weigh(main: list[lxml.html.HtmlElement], ours: int, candidates: list[Candida
     if under is not None:
         return Verdict(path="fallback:lede", agree=[
             o.name for o in candidates if o is not under and _agree(under, o)], use=under,
-            gain=0.0 if _in_comments(main) else LEDE_MIN_SHARE)
+            gain=0.0 if _misplaced(main) else LEDE_MIN_SHARE)
     plausible = [c for c in candidates if c.reading >= PLAUSIBLE_MIN_TEXT]
     if not plausible or ours >= FAR_SHORTER * max(c.reading for c in plausible) or \
             "headline" in verdict.agree:

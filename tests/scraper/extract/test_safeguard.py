@@ -100,3 +100,16 @@ def test_an_alternative_nothing_backs_is_not_used() -> None:
     root = parse_html(f"<html><body><div id='a'>{_story(6)}</div></body></html>")
     lone = Candidate("densest", root.xpath("//div[@id='a']")[0], 5000)
     assert weigh([root.find("body")], 10, [lone]).use is None
+
+
+def test_a_choice_in_the_sidebar_gives_way_to_the_text_under_the_headline() -> None:
+    side = "".join(f"<li>News {i}: {_S}</li>" for i in range(12))
+    root = parse_html(
+        "<html><body><div class='page'><div class='content'><h1>The old quarter</h1>"
+        f"<div class='text'><p>Opening: {_S}</p>{_story(2)}</div></div>"
+        f"<aside><nav><ul id='side'>{side}</ul></nav></aside></div></body></html>")
+    lede = find_standfirst(root, root.find(".//h1"))
+    main = root.xpath("//ul[@id='side']")
+    verdict = weigh(main, 2000, alternatives(root, root.find(".//h1")), None, lede)
+    assert verdict.path == "fallback:lede"
+    assert verdict.gain == 0.0  # a sidebar is no story, however long
