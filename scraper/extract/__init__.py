@@ -1,7 +1,17 @@
 """Extraction: from page bytes to an :class:`archive.types.Article`.
 
+Stages, one module each: decoding (``scraper.encoding``), metadata and title
+(:mod:`.metadata`, :mod:`.title`, dates in :mod:`.dateline`), discussion detection
+(:mod:`.discussion`), the standfirst under the headline (:mod:`.standfirst`), tree
+cleaning (:mod:`.clean`), main-content choice (:mod:`.main_content`, threads in
+:mod:`.posts`), teasers (:mod:`.teasers`), paragraphs (:mod:`.blocks`), line rules as named
+tables (:mod:`.boilerplate`, :mod:`.rules`), a second opinion on the main text
+(:mod:`.safeguard`), attributions (:mod:`.attributions`).
+
 ``extract_article`` never raises on page content: empty, binary, broken or enormous
 input gives an article with empty fields, because one odd page must not stop a crawl.
+Every field carries its signal (``Article.signals``) and a confidence in [0, 1]
+(``Article.confidence``).
 """
 
 from __future__ import annotations
