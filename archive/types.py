@@ -53,6 +53,7 @@ class Article:
     body: str = ""
     attributions: tuple[Attribution, ...] = ()
     signals: dict[str, str] = field(default_factory=dict)
+    # per field (title, authors, published, modified, body), how far to trust it, 0..1
     confidence: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

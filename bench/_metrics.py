@@ -209,6 +209,39 @@ def bow_scores(pairs: Sequence[tuple[str, str]]) -> Scores:
     )
 
 
+def passage_counts(extracted: str, with_: Sequence[str], without: Sequence[str]
+                   ) -> tuple[int, int, int, int]:
+    """trafilatura-eval's per-page (tp, fn, fp, tn): whitespace collapsed on both sides, a
+    ``with`` passage found is a tp (missed: fn), a ``without`` passage found is a fp
+    (absent: tn). Case is kept, as in the set's published metric.
+
+    >>> passage_counts("The  cat sat.\\nMenu", ["cat sat", "dog"], ["Menu", "Footer"])
+    (1, 1, 1, 1)
+    """
+    text = _WS_RE.sub(" ", extracted or "")
+    tp = sum(_WS_RE.sub(" ", s).strip() in text for s in with_)
+    fp = sum(_WS_RE.sub(" ", s).strip() in text for s in without)
+    return tp, len(with_) - tp, fp, len(without) - fp
+
+
+def passage_scores(counts: Sequence[tuple[int, int, int, int]]) -> Scores:
+    """Precision, recall and F1 of summed (tp, fn, fp, tn) page counts (trafilatura's
+    evaluation); accuracy = (tp + tn) / all passages.
+
+    >>> s = passage_scores([(1, 1, 1, 1), (2, 0, 0, 1)])
+    >>> (s.precision, s.recall, round(s.f1, 3), s.accuracy)
+    (0.75, 0.75, 0.75, 0.7142857142857143)
+    """
+    tp = sum(c[0] for c in counts)
+    fn = sum(c[1] for c in counts)
+    fp = sum(c[2] for c in counts)
+    tn = sum(c[3] for c in counts)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    total = tp + fn + fp + tn
+    return Scores(f1(p, r), p, r, (tp + tn) / total if total else 0.0, len(counts))
+
+
 def normalise(text: str | None) -> str:
     """Collapse whitespace, strip and casefold (the WCXB title/author rule).
 

@@ -5,8 +5,10 @@ Sets (read from ``../shared/bench`` relative to the repo, or ``--data DIR``):
 * ``aeb``            article-extraction-benchmark: body only, 4-token shingle metric.
 * ``wcxb-articles``  WCXB dev, article pages: body bag-of-words F1; title/author/date exact.
 * ``wcxb-forums``    WCXB dev, forum pages: same metrics as above.
+* ``trafilatura-eval`` trafilatura's 990-page evaluation set: body only, its with/without
+  passage metric; pages go to every extractor as the bytes on disk (their encodings vary).
 
-Extractors: ``ours`` (``scraper.extract.extract_article``), ``trafilatura``, ``htmldate``
+Extractors: ``ours`` (one ``scraper.extract.Extractor``), ``trafilatura``, ``htmldate``
 (dates only), ``readability`` (readability-lxml, body only) and ``newspaper4k``. An anchor
 that cannot be imported is reported as skipped. Every extractor runs single-process on the
 same decoded pages, one after another, so pages/second are comparable; an exception (or a
@@ -45,12 +47,14 @@ except ImportError:  # run as a script: bench/ itself is on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "bench"
-SETS = ("aeb", "wcxb-articles", "wcxb-forums")
+SETS = ("aeb", "wcxb-articles", "wcxb-forums", "trafilatura-eval")
+BODY_ONLY_SETS = ("aeb", "trafilatura-eval")
 SET_ALIASES = {
     "article-extraction-benchmark": "aeb",
     "wcxb-article": "wcxb-articles",
     "wcxb-forum": "wcxb-forums",
     "wcxb": "wcxb-articles,wcxb-forums",
+    "trafilatura": "trafilatura-eval",
 }
 EXTRACTORS = ("ours", "trafilatura", "htmldate", "readability", "newspaper4k")
 EXTRACTOR_ALIASES = {"readability-lxml": "readability", "newspaper": "newspaper4k"}
@@ -74,10 +78,13 @@ class Page:
     date: str | None = None
     with_: list[str] = field(default_factory=list)
     without: list[str] = field(default_factory=list)
+    raw: bool = False  # hand extractors the bytes, not text
 
-    def html(self) -> str:
-        """Decoded page (all pages of both sets are UTF-8)."""
-        return gzip.decompress(self.path.read_bytes()).decode("utf-8", errors="replace")
+    def html(self) -> str | bytes:
+        """The page: decoded text (the aeb and WCXB pages are all UTF-8), or its bytes
+        for a set of pages in many encodings."""
+        data = gzip.decompress(self.path.read_bytes())
+        return data if self.raw else data.decode("utf-8", errors="replace")
 
 
 def load_aeb(data: Path) -> list[Page]:
@@ -115,10 +122,27 @@ def load_wcxb(data: Path, page_type: str) -> list[Page]:
     return pages
 
 
+def load_trafilatura_eval(data: Path) -> list[Page]:
+    """trafilatura's evaluation pages with their must/must-not passages, sorted by id. A
+    ``hard::`` or other non-HTTP "url" is a file name, not an address: no URL is given."""
+    base = data / "trafilatura-eval"
+    truth = json.loads((base / "evaldata.json").read_text(encoding="utf-8"))
+    pages = []
+    for pid, item in sorted(truth.items()):
+        url = item.get("url") or ""
+        pages.append(Page(pid, url if url.startswith(("http://", "https://")) else None,
+                          base / "pages" / f"{pid}.html.gz", None,
+                          with_=[w for w in item.get("with") or [] if w],
+                          without=[w for w in item.get("without") or [] if w], raw=True))
+    return pages
+
+
 def load_set(name: str, data: Path) -> list[Page]:
     """Load one named set."""
     if name == "aeb":
         return load_aeb(data)
+    if name == "trafilatura-eval":
+        return load_trafilatura_eval(data)
     return load_wcxb(data, "article" if name == "wcxb-articles" else "forum")
 
 
@@ -134,6 +158,14 @@ class Output:
     date: str | None = None
     body: str = ""
     error: str | None = None
+    comments: str = ""  # trafilatura's comments, apart: counted as body except on trafilatura-eval
+
+    def body_for(self, set_name: str) -> str:
+        """The body as scored on ``set_name``: trafilatura's evaluation counts comments as
+        not main text (trafilatura is run with comments off there)."""
+        if set_name == "trafilatura-eval" or not self.comments:
+            return self.body
+        return f"{self.body}\n\n{self.comments}"
 
 
 @dataclass
@@ -142,7 +174,7 @@ class Extractor:
 
     name: str
     fields: tuple[str, ...]
-    run: Callable[[str, str | None], Output]
+    run: Callable[[str | bytes, str | None], Output]
     version: str
     note: str = ""
 
@@ -196,7 +228,7 @@ def _version(dist: str) -> str:
         return "?"
 
 
-def _stub_extract(html: str, url: str | None) -> Output:
+def _stub_extract(html: str | bytes, url: str | None) -> Output:
     """Tiny development stand-in for our extractor: <title> and all <p> texts."""
     import lxml.html
 
@@ -214,10 +246,14 @@ def load_ours(stub: bool) -> Extractor:
     # module there (bench/archive.py) would shadow our ``archive`` package.
     if sys.path[:1] != [str(ROOT)]:
         sys.path.insert(0, str(ROOT))
-    from scraper.extract import extract_article
+    from scraper.extract import Extractor as Ours
+    from scraper.extract.language import detect_language
 
-    def run(html: str, url: str | None) -> Output:
-        art = extract_article(html, url)
+    ours = Ours()  # one extractor for the run, as a crawl keeps one
+    detect_language("warm " * 100)  # load the language model now, as imports are, untimed
+
+    def run(html: str | bytes, url: str | None) -> Output:
+        art = ours.extract(html, url)
         return Output(
             title=art.title,
             authors=[a for a in (art.authors or []) if a],
@@ -232,19 +268,18 @@ def load_trafilatura() -> Extractor:
     """trafilatura.bare_extraction with metadata; body = text (+ comments, as extract())."""
     import trafilatura
 
-    def run(html: str, url: str | None) -> Output:
+    def run(html: str | bytes, url: str | None) -> Output:
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True)
         if doc is None:
             return Output()
         get = doc.get if isinstance(doc, dict) else lambda k: getattr(doc, k, None)
-        body = get("text") or ""
-        if get("comments"):
-            body = f"{body}\n\n{get('comments')}"
         authors = [a.strip() for a in (get("author") or "").split(";") if a.strip()]
-        return Output(title=get("title"), authors=authors, date=get("date"), body=body)
+        return Output(title=get("title"), authors=authors, date=get("date"),
+                      body=get("text") or "", comments=get("comments") or "")
 
     return Extractor(
-        "trafilatura", FIELDS, run, _version("trafilatura"), "bare_extraction, with_metadata"
+        "trafilatura", FIELDS, run, _version("trafilatura"),
+        "bare_extraction, with_metadata; comments scored except on trafilatura-eval",
     )
 
 
@@ -252,7 +287,7 @@ def load_htmldate() -> Extractor:
     """htmldate.find_date, original (publication) date, extensive search."""
     from htmldate import find_date
 
-    def run(html: str, url: str | None) -> Output:
+    def run(html: str | bytes, url: str | None) -> Output:
         return Output(date=find_date(html, url=url, original_date=True, extensive_search=True))
 
     return Extractor("htmldate", ("date",), run, _version("htmldate"), "original_date=True")
@@ -262,7 +297,8 @@ def load_readability() -> Extractor:
     """readability-lxml Document.summary(), converted to text."""
     from readability import Document
 
-    def run(html: str, url: str | None) -> Output:
+    def run(html: str | bytes, url: str | None) -> Output:
+        # bytes are decoded by readability itself
         return Output(body=html_to_text(Document(html, url=url).summary(html_partial=True)))
 
     return Extractor("readability", ("body",), run, _version("readability-lxml"))
@@ -278,8 +314,11 @@ def load_newspaper4k() -> Extractor:
     config = Configuration()
     config.fetch_images = False
     config.follow_meta_refresh = False
+    from trafilatura.utils import decode_file
 
-    def run(html: str, url: str | None) -> Output:
+    def run(html: str | bytes, url: str | None) -> Output:
+        if isinstance(html, bytes):  # newspaper4k takes text only: an anchor's decoder
+            html = decode_file(html)
         art = newspaper.Article(url or ANCHOR_URL, config=config)
         art.download(input_html=html)
         art.parse()
@@ -349,7 +388,8 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
-def run_one(ex: Extractor, html: str, url: str | None, timeout: float) -> tuple[Output, float]:
+def run_one(ex: Extractor, html: str | bytes, url: str | None,
+            timeout: float) -> tuple[Output, float]:
     """Run one extractor on one page; exceptions become an empty output with ``error``."""
     _CURRENT["name"] = ex.name
     start = time.perf_counter()
@@ -374,29 +414,44 @@ def score_set(
     per_page: dict[str, Any] = {p.id: {"url": p.url} for p in pages}
     for name, outs in outputs.items():
         fields: dict[str, Any] = {}
-        if "body" in ex_fields[name]:
+        if "body" in ex_fields[name] and set_name == "trafilatura-eval":
+            counts = [m.passage_counts(o.body_for(set_name), p.with_, p.without)
+                      for p, o in zip(pages, outs, strict=True)]
+            fields["body"] = m.passage_scores(counts).as_dict()
+            for half, rest in (("even", 0), ("odd", 1)):  # a hold-out: tune on one half
+                fields["body"][half] = m.passage_scores(
+                    [c for p, c in zip(pages, counts, strict=True)
+                     if int(p.id) % 2 == rest]).as_dict()
+            for p, (tp, fn, fp, _tn) in zip(pages, counts, strict=True):
+                per_page[p.id].setdefault(name, {}).update(
+                    {"with_found": tp, "with_missed": fn, "without_found": fp,
+                     "body_score": tp / (tp + fn) if tp + fn else 1.0})
+        elif "body" in ex_fields[name]:
             labelled = [(p, o) for p, o in zip(pages, outs, strict=True) if p.body is not None]
-            pairs = [(p.body or "", o.body) for p, o in labelled]
+            pairs = [(p.body or "", o.body_for(set_name)) for p, o in labelled]
             if set_name == "aeb":
                 fields["body"] = m.shingle_scores(pairs).as_dict()
                 for p, o in labelled:
-                    pr = m.shingle_page_pr(*m.shingle_counts(p.body or "", o.body))
-                    per_page[p.id].setdefault(name, {})["body_pr"] = pr
+                    pr = m.shingle_page_pr(*m.shingle_counts(p.body or "", o.body_for(set_name)))
+                    page = per_page[p.id].setdefault(name, {})
+                    page["body_pr"] = pr
+                    page["body_score"] = m.f1(pr[0] or 0.0, pr[1] or 0.0)
             else:
                 fields["body"] = m.bow_scores(pairs).as_dict()
                 with_hits = with_total = wo_hits = wo_total = 0
                 for p, o in labelled:
-                    per_page[p.id].setdefault(name, {})["body_f1"] = m.bow_prf(
-                        p.body or "", o.body
+                    page = per_page[p.id].setdefault(name, {})
+                    page["body_f1"] = page["body_score"] = m.bow_prf(
+                        p.body or "", o.body_for(set_name)
                     )[2]
-                    norm_body = m.normalise(o.body)
+                    norm_body = m.normalise(o.body_for(set_name))
                     with_total += len(p.with_)
                     with_hits += sum(m.normalise(s) in norm_body for s in p.with_)
                     wo_total += len(p.without)
                     wo_hits += sum(m.normalise(s) not in norm_body for s in p.without)
                 fields["body"]["with_pass"] = with_hits / with_total if with_total else None
                 fields["body"]["without_pass"] = wo_hits / wo_total if wo_total else None
-        if set_name != "aeb":
+        if set_name not in BODY_ONLY_SETS:
             for fname in ("title", "author", "date"):
                 if fname not in ex_fields[name]:
                     continue
@@ -428,7 +483,26 @@ def score_set(
                 if fname == "author":
                     fields[fname]["rules"] = dict(rules)
         results[name] = fields
+    if "ours" in results and "trafilatura" in results and "body" in results["ours"]:
+        misses = [pid for pid, page in per_page.items()
+                  if "body_score" in page.get("ours", {}) and "body_score" in page.get(
+                      "trafilatura", {}) and is_catastrophic(
+                      set_name, page["ours"]["body_score"], page["trafilatura"]["body_score"])]
+        results["ours"]["body"]["catastrophic"] = misses
     return results, per_page
+
+
+def is_catastrophic(set_name: str, ours: float, anchor: float) -> bool:
+    """A page where our body fails and trafilatura's does well: ours under 0.5 and the
+    anchor at 0.8 or more; on trafilatura-eval, none of the ``with`` passages found by us
+    and all of them by the anchor."""
+    if set_name == "trafilatura-eval":
+        return ours == 0.0 and anchor == 1.0
+    return ours < CATASTROPHE_OURS and anchor >= CATASTROPHE_ANCHOR
+
+
+CATASTROPHE_OURS = 0.5
+CATASTROPHE_ANCHOR = 0.8
 
 
 # ------------------------------------------------------------------------- output
@@ -442,7 +516,8 @@ def print_set(set_name: str, n_pages: int, report: dict[str, Any]) -> None:
     """Print one table per field for one set."""
     extractors = report["extractors"]
     print(f"\n=== {set_name}: {n_pages} pages ===")
-    metric = "4-token shingles" if set_name == "aeb" else "bag of words"
+    metric = {"aeb": "4-token shingles", "trafilatura-eval": "with/without passages"}.get(
+        set_name, "bag of words")
     ours = extractors.get("ours")
     for fname in FIELDS:
         rows = [(n, e) for n, e in extractors.items() if fname in e["fields"]]
@@ -451,7 +526,7 @@ def print_set(set_name: str, n_pages: int, report: dict[str, Any]) -> None:
         label = f"{fname} ({metric})" if fname == "body" else f"{fname} (exact match)"
         print(f"\n-- {label}")
         head = f"{'extractor':<13} {'F1':>6} {'P':>6} {'R':>6} {'acc':>6} {'pages/s':>8} {'err':>4}"
-        if fname == "body" and set_name != "aeb":
+        if fname == "body" and set_name not in BODY_ONLY_SETS:
             head += f" {'with':>6} {'w/out':>6}"
         if ours and fname in ours["fields"]:
             head += "  ours/anchor F1, speed"
@@ -462,7 +537,7 @@ def print_set(set_name: str, n_pages: int, report: dict[str, Any]) -> None:
                 f"{name:<13} {_fmt(s['f1'])} {_fmt(s['precision'])} {_fmt(s['recall'])}"
                 f" {_fmt(s['accuracy'])} {_fmt(e['pages_per_sec'], 8, 1)} {e['errors']:>4}"
             )
-            if fname == "body" and set_name != "aeb":
+            if fname == "body" and set_name not in BODY_ONLY_SETS:
                 line += f" {_fmt(s.get('with_pass'))} {_fmt(s.get('without_pass'))}"
             if ours and fname in ours["fields"] and name != "ours":
                 o = ours["fields"][fname]
@@ -474,9 +549,30 @@ def print_set(set_name: str, n_pages: int, report: dict[str, Any]) -> None:
             if fname == "author" and s.get("rules"):
                 line += "  rules " + " ".join(f"{k}={v}" for k, v in sorted(s["rules"].items()))
             print(line)
+        if fname == "body" and set_name == "trafilatura-eval":
+            for name, e in rows:
+                halves = (e["fields"]["body"][h] for h in ("even", "odd"))
+                print(f"  {name:<11} even ids F1 {_fmt(next(halves)['f1'])}"
+                      f"   odd ids F1 {_fmt(next(halves)['f1'])}")
+    print_summary(set_name, n_pages, extractors)
     for name, e in extractors.items():
         if e["error_samples"]:
             print(f"  {name} errors, e.g.: " + " | ".join(e["error_samples"]))
+
+
+def print_summary(set_name: str, n_pages: int, extractors: dict[str, Any]) -> None:
+    """One line against trafilatura: body F1 and P side by side, the speed ratio, and
+    the catastrophic misses (see :func:`is_catastrophic`) with their share of pages."""
+    ours, anchor = extractors.get("ours"), extractors.get("trafilatura")
+    if not ours or not anchor or "body" not in ours["fields"] or "body" not in anchor["fields"]:
+        return
+    o, a = ours["fields"]["body"], anchor["fields"]["body"]
+    misses = o.get("catastrophic", [])
+    speed = ours["pages_per_sec"] / anchor["pages_per_sec"] if anchor["pages_per_sec"] else None
+    print(f"\n  vs trafilatura: F1 {o['f1']:.3f} vs {a['f1']:.3f}, P {o['precision']:.3f} vs "
+          f"{a['precision']:.3f}, speed {_fmt(speed, 4, 2)}x, catastrophic misses "
+          f"{len(misses)} ({len(misses) / max(1, n_pages):.1%})"
+          + (f": {' '.join(misses[:12])}" if misses else ""))
 
 
 # --------------------------------------------------------------------------- main
@@ -559,7 +655,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         outputs: dict[str, list[Output]] = {}
         set_report: dict[str, Any] = {"n": len(pages), "extractors": {}}
         for ex in extractors:
-            if set_name == "aeb" and "body" not in ex.fields:
+            if set_name in BODY_ONLY_SETS and "body" not in ex.fields:
                 continue
             if pages:  # warm-up (lazy imports, caches), not timed
                 run_one(ex, htmls[0], pages[0].url, args.timeout)
@@ -572,7 +668,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             outputs[ex.name] = outs
             errors = [o.error for o in outs if o.error]
             set_report["extractors"][ex.name] = {
-                "fields": [f for f in ex.fields if set_name != "aeb" or f == "body"],
+                "fields": [f for f in ex.fields if set_name not in BODY_ONLY_SETS or f == "body"],
                 "seconds": total,
                 "pages_per_sec": len(pages) / total if total else None,
                 "errors": len(errors),
@@ -611,6 +707,8 @@ def dump_outputs(out_dir: Path, pages: Sequence[Page], outputs: dict[str, list[O
                 "author": page.author,
                 "date": page.date,
                 "body": page.body,
+                "with": page.with_,
+                "without": page.without,
             },
             "outputs": {
                 name: {

@@ -1,7 +1,16 @@
-"""Turn fetched bytes into text: HTTP header, BOM, ``<meta charset>``, then detection.
+"""Turn fetched bytes into text, in the order of the WHATWG encoding standard.
 
-The order follows the HTML standard's encoding sniffing, except that a BOM wins over
-the header (as browsers do) and detection (charset-normalizer) is the last resort.
+1. a byte order mark;
+2. the charset of the HTTP ``Content-Type`` header;
+3. the ``<meta charset>`` / ``http-equiv`` prescan of the first bytes;
+4. otherwise UTF-8 if the bytes are UTF-8, else detection (charset-normalizer).
+
+Labels map to the encodings browsers use for them (``iso-8859-1`` is windows-1252,
+``gb2312`` is GB18030, ``shift_jis`` is Windows-31J...). One check is added to the
+standard's order: a declared charset (header or meta) other than UTF-8, on bytes that
+are valid UTF-8 and hold multi-byte sequences, is wrong (a template copied from another
+site, a server default); such bytes are read as UTF-8, since text in a legacy encoding
+almost never forms valid UTF-8 by chance.
 """
 
 from __future__ import annotations
@@ -35,8 +44,15 @@ def _known(name: str | None) -> str | None:
     # cannot decode a page, and the HTML standard forbids UTF-7 (script smuggling).
     if not getattr(codec, "_is_text_encoding", True) or codec.name in ("utf-7", "utf_7"):
         return None
-    # Pages that say latin-1 almost always mean windows-1252 (the HTML standard maps it).
-    return "cp1252" if codec.name in ("latin-1", "iso8859-1", "ascii") else codec.name
+    # Labels mean the superset browsers decode them with (the WHATWG label table).
+    return _SUPERSETS.get(codec.name, codec.name)
+
+
+_SUPERSETS = {
+    "latin-1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254",
+    "gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949",
+    "tis-620": "cp874", "iso8859-11": "cp874", "big5": "big5hkscs",
+}
 
 
 def charset_from_content_type(content_type: str | None) -> str | None:
@@ -52,22 +68,40 @@ def detect_encoding(data: bytes, content_type: str | None = None) -> str:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name
-    declared = charset_from_content_type(content_type)
+    declared = charset_from_content_type(content_type) or _meta_charset(data)
     if declared:
-        return declared
-    match = _META_CHARSET.search(data[:4096])
-    if match:
-        meta = _known(match.group(1).decode("ascii", "ignore"))
-        if meta and not meta.startswith("utf-16"):  # a meta tag cannot be in UTF-16
-            return meta
-    try:
-        data[:65536].decode("utf-8")
+        return "utf-8" if declared != "utf-8" and _is_utf8(data, multibyte=True) else declared
+    if _is_utf8(data):
         return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= 65530:  # cut inside a multi-byte char at the sample's end
-            return "utf-8"
     best = charset_normalizer.from_bytes(data[:65536]).best()
     return (_known(best.encoding) if best is not None else None) or "cp1252"
+
+
+def _meta_charset(data: bytes) -> str | None:
+    """The charset a ``<meta>`` in the first bytes declares (a UTF-16 label there means
+    UTF-8: a meta tag readable as ASCII is not in UTF-16)."""
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    meta = _known(match.group(1).decode("ascii", "ignore"))
+    return "utf-8" if meta and meta.startswith("utf-16") else meta
+
+
+_UTF8_SAMPLE = 65536
+_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+def _is_utf8(data: bytes, multibyte: bool = False) -> bool:
+    """Whether the first 64 KB decode as UTF-8 (a character cut at the sample's end is
+    allowed); with ``multibyte``, also whether they hold a non-ASCII character."""
+    sample = data[:_UTF8_SAMPLE]
+    if multibyte and not _MULTIBYTE.search(sample):
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(sample) - 4 and len(data) > _UTF8_SAMPLE
+    return True
 
 
 def _read_as_cp1252(exc: UnicodeError) -> tuple[str, int]:

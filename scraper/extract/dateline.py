@@ -48,13 +48,36 @@ class Dateline:
     below_text: bool = False  # printed below paragraphs (of the story, or a standfirst)
 
 
+# A "today" widget or clock: the date the page was served, not written.
+_CLOCK = re.compile(r"clock|today|current-?date|date-?now|heute|aujourd", re.IGNORECASE)
+
+
+def _in_clock(el: Any, seen: dict[Any, bool]) -> bool:
+    """Whether ``el`` or one of its three nearest ancestors is a clock widget."""
+    if el not in seen:
+        seen[el] = any(_CLOCK.search(f"{node.get('class', '')} {node.get('id', '')}")
+                       for node in _up(el, 4))
+    return seen[el]
+
+
+def _up(el: Any, levels: int) -> Iterator[Any]:
+    node = el
+    for _ in range(levels):
+        if node is None:
+            return
+        yield node
+        node = node.getparent()
+
+
 def _texts(nodes: list[Any]) -> Iterator[tuple[str, bool]]:
     """Each text piece, and whether it sits in a short line (not inside a paragraph)."""
     lengths: dict[Any, int] = {}  # block -> length of its text, measured once
+    clocks: dict[Any, bool] = {}  # element -> whether it sits in a clock widget
     for node in nodes:
         parent = node.getparent()
         owner = parent.getparent() if node.is_tail and parent is not None else parent
-        if owner is None or owner.tag in ("script", "style", "noscript", "template"):
+        if owner is None or owner.tag in ("script", "style", "noscript", "template") or \
+                _in_clock(owner, clocks):
             continue
         text = norm_space(str(node))
         if text:

@@ -93,8 +93,10 @@ def _is_chrome_tail(after: str) -> bool:
 
 
 def title_from_page(root: lxml.html.HtmlElement, meta: Metadata) -> None:
-    """Choose the headline readers see: the page's main ``<h1>`` when it is plausible,
-    else og:title/JSON-LD or ``<title>`` with the site name stripped."""
+    """Offer the headline readers see as the title: the page's main ``<h1>`` when the
+    page's declared titles (``meta.title_hints``: JSON-LD, og:title...) or ``<title>``
+    confirm it, else the declared title or ``<title>`` with the site name stripped. A
+    declared title that is only the site's name is no evidence."""
     site_l = (meta.site_name or "").lower()
     labels = {}  # h1 text -> text of its leading element (a tag such as "Tips/Techniques")
     h1s = []
@@ -107,7 +109,10 @@ def title_from_page(root: lxml.html.HtmlElement, meta: Metadata) -> None:
                 labels[text] = _readable(first.text_content())
     title_el = root.find(".//title")
     doc_title = _readable(title_el.text_content()) if title_el is not None else ""
-    known = [t for t in (meta.title, doc_title) if t]
+    declared, signal = next(((t, sig) for t, sig in meta.title_hints
+                             if t.lower() != site_l and not _is_site_of(t, doc_title)),
+                            (None, "title"))
+    known = [t for t in (declared, doc_title) if t]
     matching = [h for h in h1s if any(_similar(h, t) for t in known)]
     if matching:
         h1 = _strip_site(matching[0], meta.site_name, True)
@@ -115,22 +120,41 @@ def title_from_page(root: lxml.html.HtmlElement, meta: Metadata) -> None:
             stripped = _strip_site(known_title, meta.site_name)
             if 10 <= len(stripped) < len(h1) and \
                     _is_chrome(h1, stripped, labels.get(matching[0], "")):
-                meta.title, meta.signals["title"] = stripped, meta.signals.get("title", "title")
+                # the headline wrapped in chrome: the declared title is the headline
+                meta.offer("title", stripped, signal if known_title == declared else "title",
+                           CONFIRMED)
                 return
-        meta.title, meta.signals["title"] = h1, "h1"
+        meta.offer("title", h1, "h1", CONFIRMED)
         return
     if len(h1s) == 1 and len(h1s[0].split()) >= 2 and (
             not known or any(_similar(h1s[0], t, 0.3) for t in known)):
         # One headline on the page: it beats SEO titles written for search results.
-        meta.title, meta.signals["title"] = h1s[0], "h1"
+        meta.offer("title", h1s[0], "h1", LONE_HEADLINE if known else UNCONFIRMED)
         return
-    if meta.title:
-        meta.title = _strip_site(meta.title, meta.site_name)
-        return
-    if doc_title:
-        meta.offer("title", _strip_site(doc_title, meta.site_name), "title")
+    if declared:
+        meta.offer("title", _strip_site(declared, meta.site_name), signal, DECLARED)
+    elif doc_title:
+        meta.offer("title", _strip_site(doc_title, meta.site_name), "title", DOC_TITLE)
     elif h1s:
-        meta.offer("title", h1s[0], "h1")
+        meta.offer("title", h1s[0], "h1", UNCONFIRMED)
+
+
+# Title confidence: a displayed headline confirmed by a declared title or <title>; the
+# page's one headline, loosely confirmed; a declared title nothing on the page shows;
+# <title> alone (site name and trail cut by guess); a headline nothing confirms.
+CONFIRMED = 0.95
+LONE_HEADLINE = 0.8
+DECLARED = 0.7
+DOC_TITLE = 0.55
+UNCONFIRMED = 0.5
+
+
+def _is_site_of(title: str, doc_title: str) -> bool:
+    """Whether a declared title is only the site part ending ``<title>`` ("Sports.fr"
+    for "Lorient - Lyon | Sports.fr"), the site's name rather than the page's."""
+    parts = _TITLE_SEPARATORS.split(doc_title)
+    return len(parts) > 1 and len(title.split()) <= _SITE_WORDS and \
+        title.lower() == parts[-1].lower() and len(parts[0]) > len(title)
 
 
 def _strip_site(title: str, site: str | None, known_only: bool = False) -> str:

@@ -43,3 +43,28 @@ def test_stray_windows_1252_bytes_in_a_utf8_page_are_read_as_such() -> None:
 
 def test_other_encodings_still_replace_what_does_not_fit() -> None:
     assert decode_html(b"\xff\xfe\x00\xd8", "text/html; charset=utf-16-le") == "\ufffd"
+
+
+def test_valid_utf8_under_a_wrong_meta_charset_is_read_as_utf8() -> None:
+    page = "<html><head><meta charset='Shift_JIS'><title>日本語の記事</title></head>"
+    data = (page + "<body><p>東京で会議が開かれた。</p></body></html>").encode("utf-8")
+    assert detect_encoding(data) == "utf-8"
+    assert "東京で会議が開かれた。" in decode_html(data)
+
+
+def test_valid_utf8_under_a_wrong_header_charset_is_read_as_utf8() -> None:
+    data = "<p>naïve café</p>".encode()
+    assert detect_encoding(data, "text/html; charset=iso-8859-1") == "utf-8"
+
+
+def test_a_true_legacy_charset_is_kept() -> None:
+    data = "<meta charset='shift_jis'><p>東京で会議が開かれた。</p>".encode("shift_jis")
+    assert detect_encoding(data) == "cp932"  # the WHATWG Shift_JIS is Windows-31J
+    assert "東京で会議" in decode_html(data)
+    ascii_only = b"<meta charset='koi8-r'><p>plain</p>"
+    assert detect_encoding(ascii_only) == "koi8-r"  # nothing to contradict the declaration
+
+
+def test_labels_map_to_the_encodings_browsers_use() -> None:
+    assert detect_encoding(b"<meta charset=gb2312>x") == "gb18030"
+    assert detect_encoding(b"<meta charset=utf-16>x") == "utf-8"  # a readable meta is not UTF-16

@@ -5,7 +5,9 @@ from __future__ import annotations
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
 from scraper.extract.blocks import Paragraph
-from scraper.extract.body import _good_text, drop_boilerplate, is_boilerplate_line, is_discussion
+from scraper.extract.boilerplate import drop_boilerplate, is_boilerplate_line
+from scraper.extract.discussion import is_discussion
+from scraper.extract.main_content import _good_text
 from scraper.extract.posts import opening_post, repeated_posts
 
 _PARA = (
@@ -618,3 +620,16 @@ def test_a_post_quoting_another_thread_in_an_aside_keeps_the_quote() -> None:
     body = extract_article(html, "https://example.org/t/valuation/105724").body
     assert "Do you follow simplified calculations" in body
     assert "Other topics" not in body
+
+
+def test_class_names_match_as_words_not_inside_other_words() -> None:
+    from scraper.extract.clean import clean_tree
+
+    story = "".join(f"<p>{i} {_PARA}</p>" for i in range(3))
+    other = "".join(f"<p>Other {i} {_PARA}</p>" for i in range(8))
+    root = parse_html(f"<html><body><div class='APageRoot__Sections'>{story}</div>"
+                      f"<div>{other}</div><div class='pager'><a href='/2'>2</a></div>"
+                      "</body></html>")
+    clean_tree(root)
+    assert root.xpath("//div[@class='APageRoot__Sections']")  # "pager" inside "APageRoot"
+    assert not root.xpath("//div[@class='pager']")

@@ -342,3 +342,61 @@ def test_a_comment_author_is_not_the_page_author() -> None:
         "<p>Catching everything hides the errors you need to see.</p></div></body></html>"
     )
     assert extract_article(page).authors == ("Aaron Hall",)
+
+
+def test_utf8_page_declaring_shift_jis_keeps_its_title_and_body() -> None:
+    body = "東京都は、来年度の予算案を発表した。" * 5
+    page = (f"<html><head><meta http-equiv='Content-Type' content='text/html; charset=Shift_JIS'>"
+            f"<title>予算案を発表</title></head><body><h1>予算案を発表</h1><p>{body}</p>"
+            "</body></html>").encode()
+    article = extract_article(page)
+    assert article.title == "予算案を発表"
+    assert body in article.body
+
+
+def test_declared_title_that_is_the_site_name_loses_to_the_displayed_headline() -> None:
+    page = ("<html><head><title>City council extends library hours | Sports.fr</title>"
+            "<meta property='og:title' content='Sports.fr'>"
+            "<meta property='og:site_name' content='Sports.fr'></head>"
+            "<body><h1>Sports.fr</h1><h2>Menu</h2><div><h1>City council extends library hours"
+            "</h1><p>Text.</p></div></body></html>")
+    article = extract_article(page)
+    assert article.title == "City council extends library hours"
+    assert article.signals["title"] == "h1"
+    assert article.confidence["title"] >= 0.9
+
+
+def test_displayed_headline_wins_over_an_seo_og_title() -> None:
+    page = ("<html><head><title>Library hours: council votes to extend | News</title>"
+            "<meta property='og:title' content='Library hours: council votes to extend'></head>"
+            "<body><h1>Council votes to extend library hours</h1><p>Text.</p></body></html>")
+    article = extract_article(page)
+    assert article.title == "Council votes to extend library hours"
+    assert article.signals["title"] == "h1"
+
+
+def test_a_date_known_only_from_the_url_or_a_clock_is_low_confidence() -> None:
+    story = "<p>The council voted on Tuesday to extend the library's opening hours.</p>"
+    by_url = extract_article(f"<html><body><h1>Library hours</h1>{story}</body></html>",
+                             "https://example.org/2024/05/01/library-hours")
+    assert by_url.published == "2024-05-01"
+    assert by_url.signals["published"] == "url"
+    assert by_url.confidence["published"] <= 0.3
+    clock = extract_article(
+        f"<html><body><div class='header-today'>Tuesday, December 3, 2024</div>"
+        f"<h1>Library hours</h1>{story}</body></html>", "https://example.org/library-hours")
+    assert clock.confidence["published"] <= 0.2
+    structured = extract_article(
+        "<html><head><meta property='article:published_time' content='2024-04-30'></head>"
+        f"<body><h1>Library hours</h1>{story}</body></html>")
+    assert structured.confidence["published"] >= 0.8
+
+
+def test_confidence_covers_every_field_and_survives_to_dict() -> None:
+    from archive.types import Article
+
+    article = extract_article("<html><body><h1>Library hours</h1><p>Text here.</p></body></html>")
+    assert set(article.confidence) == {"title", "authors", "published", "modified", "body"}
+    assert all(0.0 <= v <= 1.0 for v in article.confidence.values())
+    assert article.confidence["authors"] == 0.0  # no author on the page
+    assert Article.from_dict(article.to_dict()).confidence == article.confidence

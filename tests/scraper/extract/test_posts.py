@@ -5,8 +5,9 @@ from __future__ import annotations
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
 from scraper.extract.blocks import Paragraph
-from scraper.extract.body import _good_text, clean_tree
 from scraper.extract.boilerplate import drop_boilerplate
+from scraper.extract.clean import clean_tree
+from scraper.extract.main_content import _good_text
 from scraper.extract.posts import (
     _DATE_TEXT,
     HEAD_ATTR,
