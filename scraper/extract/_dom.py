@@ -27,7 +27,8 @@ def to_text(html: bytes | str, content_type: str | None = None) -> str:
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse HTML text; returns an empty ``<html>`` document for unusable input."""
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True,
+                                   huge_tree=True)
     try:
         root = lxml.html.document_fromstring(text, parser=parser) if text.strip() else None
     except (lxml.etree.ParserError, ValueError, lxml.etree.XMLSyntaxError):

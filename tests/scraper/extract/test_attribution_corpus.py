@@ -1,7 +1,9 @@
-"""Precision and recall floors on the labelled attribution corpus (tests/data/attributions).
+"""Every page of the labelled attribution corpus (tests/data/attributions), one case each.
 
 The matching rule is the one ``bench/attributions.py`` reports with (see the corpus
-README); raise the floors as the finder improves so that regressions fail here.
+README): a found attribution matches a label when the sources agree and the passage
+starts with the labelled words. A page the finder gets wrong fails on its own, by name;
+one we knowingly miss goes in ``KNOWN_MISSES`` (a strict xfail, so fixing it is noticed).
 """
 
 from __future__ import annotations
@@ -9,13 +11,15 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import cache
 from pathlib import Path
+
+import pytest
 
 from scraper.extract import Extractor
 
 CORPUS = Path(__file__).parents[2] / "data" / "attributions"
-PRECISION_FLOOR = 0.97
-RECALL_FLOOR = 0.97
+KNOWN_MISSES: dict[str, str] = {}  # file name -> why
 
 
 def _norm_source(text: str) -> str:
@@ -28,34 +32,44 @@ def _canonical(html: str) -> str | None:
     return match.group(1) if match else None
 
 
-def test_corpus_precision_and_recall_floors() -> None:
-    labels: dict[str, list[dict[str, str]]] = json.loads(
-        (CORPUS / "labels.json").read_text(encoding="utf-8"))
-    extractor = Extractor()
-    predicted = matched = expected = 0
-    for name, wanted in labels.items():
-        html = (CORPUS / name).read_text(encoding="utf-8")
-        found = list(extractor.extract(html, url=_canonical(html)).attributions)
-        predicted += len(found)
-        expected += len(wanted)
-        unused = list(found)
-        for label in wanted:
-            start = " ".join(label["passage_startswith"].split())
-            for item in unused:
-                if _norm_source(item.source) == _norm_source(label["source"]) and \
-                        " ".join(item.passage.split()).startswith(start):
-                    unused.remove(item)
-                    matched += 1
-                    break
-    assert expected >= 40
-    precision, recall = matched / max(1, predicted), matched / expected
-    assert precision >= PRECISION_FLOOR, f"precision {precision:.3f} ({matched}/{predicted})"
-    assert recall >= RECALL_FLOOR, f"recall {recall:.3f} ({matched}/{expected})"
+def _labels() -> dict[str, list[dict[str, str]]]:
+    return json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@cache
+def _extractor() -> Extractor:
+    return Extractor()
+
+
+def test_corpus_is_large_enough() -> None:
+    labels = _labels()
+    assert sum(map(len, labels.values())) >= 40
+    assert sum(not wanted for wanted in labels.values()) >= 5  # pages with none to find
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_MISSES[name], strict=True))
+    if name in KNOWN_MISSES else name for name in _labels()])
+def test_page_attributions_match_labels(name: str) -> None:
+    wanted = _labels()[name]
+    html = (CORPUS / name).read_text(encoding="utf-8")
+    unused = list(_extractor().extract(html, url=_canonical(html)).attributions)
+    missed = []
+    for label in wanted:
+        start = " ".join(label["passage_startswith"].split())
+        for item in unused:
+            if _norm_source(item.source) == _norm_source(label["source"]) and \
+                    " ".join(item.passage.split()).startswith(start):
+                unused.remove(item)
+                break
+        else:
+            missed.append(f"{label['source']}: {start[:60]}")
+    assert not missed, f"labels not found: {missed}"
+    assert not unused, f"found but not labelled: {[(a.source, a.passage[:60]) for a in unused]}"
 
 
 def test_attribution_spans_are_exact() -> None:
-    extractor = Extractor()
     for path in sorted(CORPUS.glob("*.html")):
-        article = extractor.extract(path.read_bytes())
+        article = _extractor().extract(path.read_bytes())
         for item in article.attributions:
             assert article.body[item.start:item.end] == item.passage, path.name
