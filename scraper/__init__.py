@@ -10,8 +10,9 @@ CLI's ``--version``, ``query``) does not load the rest.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from archive.lazy import lazy_exports
 
 from ._version import __version__
 
@@ -28,11 +29,4 @@ __all__ = ["Crawler", "Extractor", "Fetcher", "Settings", "__version__", "extrac
            "load_settings"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE, __all__)

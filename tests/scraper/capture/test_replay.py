@@ -82,13 +82,19 @@ class _Files(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def do_GET(self) -> None:
+    def _file(self) -> tuple[str, bytes, str] | None:
         path = self.path.split("?")[0]
         files: dict[str, tuple[bytes, str]] = self.server.files
         if path not in files:
             self.send_error(404)
+            return None
+        return path, *files[path]
+
+    def do_GET(self) -> None:
+        found = self._file()
+        if found is None:
             return
-        body, ctype = files[path]
+        path, body, ctype = found
         status, start, end = 200, 0, len(body) - 1
         match = re.match(r"bytes=(\d*)-(\d*)", self.headers.get("Range", ""))
         if match and (match.group(1) or match.group(2)):
@@ -112,12 +118,10 @@ class _Files(BaseHTTPRequestHandler):
         self.wfile.write(chunk)
 
     def do_HEAD(self) -> None:
-        path = self.path.split("?")[0]
-        files: dict[str, tuple[bytes, str]] = self.server.files
-        if path not in files:
-            self.send_error(404)
+        found = self._file()
+        if found is None:
             return
-        body, ctype = files[path]
+        _, body, ctype = found
         self.send_response(200)
         self.send_header("Content-Type", ctype)
         self.send_header("Accept-Ranges", "bytes")
