@@ -19,6 +19,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,14 +31,16 @@ from archive.types import Article, HttpResponse, StoreResult
 from archive.warc import payload_digest
 
 from ._version import __version__
-from .config import ExtractSettings
+from .config import ExtractSettings, WatchSettings
 from .extract import Extractor
+from .revisit import Tracker
 from .urls import host_of, normalize_url
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 GONE_STATUSES = frozenset({404, 410})
 # outcomes that archived something: the page is in the archive after them
 ARCHIVED = frozenset({"new", "new-version", "unchanged", "not-modified", "gone"})
+LIVE = frozenset({"crawl", "fetch"})  # origins of captures made now (the schedule follows them)
 _ROLES = (("image/", "image"), ("text/css", "stylesheet"), ("font/", "font"),
           ("application/font", "font"), ("application/javascript", "script"),
           ("text/javascript", "script"), ("video/", "media"), ("audio/", "media"))
@@ -135,11 +139,15 @@ class Ingester:
         honor_noarchive: skip pages that ask not to be archived (recorded as such).
         keep_other: archive 2xx responses that are not pages as resources (an import
             keeps a collection's images and styles for replay); else skip them.
+        watch: the revisit schedule's settings; live captures (``crawl``, ``fetch``)
+            update the schedule and front-page lists (:mod:`scraper.revisit`).
+        clock: the current time for the schedule (epoch seconds; tests simulate it).
     """
 
     def __init__(self, archive: Archive, settings: ExtractSettings, *, origin: str = "crawl",
                  crawl_id: int | None = None, honor_noarchive: bool = True,
-                 keep_other: bool = False) -> None:
+                 keep_other: bool = False, watch: WatchSettings | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         self.archive = archive
         self.extractor = Extractor(settings)
         self.origin = origin
@@ -147,6 +155,7 @@ class Ingester:
         self.honor_noarchive = honor_noarchive
         self.keep_other = keep_other
         self.version = extractor_version(settings)
+        self.tracker = Tracker(archive, watch, clock=clock) if origin in LIVE else None
 
     def ingest(self, response: HttpResponse, *, requested_url: str | None = None,
                article: Article | None = None, origin_record_id: str | None = None
@@ -162,21 +171,28 @@ class Ingester:
             origin_record_id: imported: the record's WARC-Record-ID in its source file,
                 so importing a file twice adds nothing.
         """
-        done = self._route(response, requested_url or response.url, origin_record_id)
-        if done is not None:
-            return done
-        return self._store(response, article or self._extract(response), origin_record_id)
+        requested = requested_url or response.url
+        done = self._route(response, requested, origin_record_id)
+        if done is None:
+            done = self._store(response, article or self._extract(response), origin_record_id)
+        return self._tracked(response, requested, done)
 
     async def ingest_async(self, response: HttpResponse, *, requested_url: str | None = None,
                            article: Article | None = None) -> Ingested:
         """:meth:`ingest` for an event loop: the extraction (CPU-bound) runs in a worker
         thread, the archive calls stay on the loop's thread (the store's connection)."""
-        done = self._route(response, requested_url or response.url, None)
-        if done is not None:
-            return done
-        if article is None:
-            extracted = await asyncio.to_thread(self._extract, response)
-        return self._store(response, article or extracted, None)
+        requested = requested_url or response.url
+        done = self._route(response, requested, None)
+        if done is None:
+            if article is None:
+                extracted = await asyncio.to_thread(self._extract, response)
+            done = self._store(response, article or extracted, None)
+        return self._tracked(response, requested, done)
+
+    def _tracked(self, response: HttpResponse, requested: str, done: Ingested) -> Ingested:
+        if self.tracker is not None:
+            self.tracker.observe(response, requested, done)
+        return done
 
     def _route(self, response: HttpResponse, requested: str,
                origin_record_id: str | None) -> Ingested | None:

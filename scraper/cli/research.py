@@ -65,6 +65,10 @@ def _print_diff(d: VersionDiff, console: Console) -> None:
     if not d.changed:
         console.print("no changes")
         return
+    if d.labels:
+        console.print(Text.assemble(("edits: ", "bold"), ", ".join(x.kind for x in d.labels)))
+    elif d.old.id != d.new.id:
+        console.print("edits: none (only what changes on every load, or dates)")
     for name, (before, after) in d.fields.items():
         console.print(Text(name, style="bold"))
         console.print(Text(f"  - {before}", style="red"))
