@@ -41,6 +41,10 @@ KINDS = ("headline", "standfirst", "body-expanded", "body-cut", "correction", "u
 REEXTRACTED = "reextracted"
 
 MIN_BODY_WORDS = 8  # net words added (removed) for "body expanded" ("body cut")
+# A paragraph this alike (share of words in sequence) to one in its place is that one
+# rewritten, not another paragraph: a paraphrase keeps a third of its words, unrelated
+# paragraphs a tenth at most.
+REWRITE_SIMILARITY = 0.25
 MIN_QUOTE_WORDS = 3  # shorter quoted text is a scare quote or a title, not a quotation
 SHORT_LINE_WORDS = 12  # lines this short may be metadata (bylines, times, counters)
 CLOCK_SLACK = dt.timedelta(minutes=2)  # a timestamp this close to its capture is a clock
@@ -359,7 +363,7 @@ def _pair(old: list[str], new: list[str]) -> list[tuple[str | None, str | None]]
     pairs: list[tuple[str | None, str | None]] = []
     j = 0
     for a in old:
-        best, best_at = 0.5, -1
+        best, best_at = REWRITE_SIMILARITY, -1
         for k in range(j, len(new)):
             score = _similarity(a, new[k])
             if score > best:

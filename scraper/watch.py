@@ -29,12 +29,14 @@ from dataclasses import dataclass
 
 from archive import Archive
 from archive.schedule import FRONT, Schedule
+from archive.types import HttpResponse
 
 from .config import Settings
 from .crawl import Crawler, CrawlEvent
 from .fetch import Fetcher
 from .ingest import Ingester
 from .revisit import Tracker
+from .robots import RobotsCache
 from .urls import host_of, normalize_url
 
 # A page the crawler skipped for one of these is not checked again.
@@ -92,6 +94,9 @@ class Watcher:
         crawl = dataclasses.replace(settings.crawl, max_depth=0, follow_links=False,
                                     use_sitemaps=False, max_pages=0)
         self.round_settings = dataclasses.replace(settings, crawl=crawl)
+        # robots.txt is read once per host for its max-age, not once per round
+        self.robots = RobotsCache(self._fetch_robots, settings.fetch.user_agent, clock=clock)
+        self._fetcher: Fetcher | None = None  # the current round's
 
     def add_fronts(self, urls: Iterable[str]) -> int:
         """Watch these front or section pages (due at once); returns how many were new."""
@@ -106,18 +111,30 @@ class Watcher:
         """
         total = RoundStats()
         before = self.schedule.counts()
-        while True:
-            due = self.schedule.claim(self.clock(), limit=self.settings.watch.batch,
-                                      worker=self.worker, lease=self.settings.watch.lease)
-            if not due:
-                break
-            total.add(await self._crawl([d.url for d in due]))
+        self._fetcher = self.fetcher or Fetcher(self.settings.fetch)
+        try:
+            while True:
+                due = self.schedule.claim(self.clock(), limit=self.settings.watch.batch,
+                                          worker=self.worker, lease=self.settings.watch.lease)
+                if not due:
+                    break
+                total.add(await self._crawl([d.url for d in due], self._fetcher))
+        finally:
+            if self.fetcher is None:
+                await self._fetcher.aclose()
+            self._fetcher = None
         after = self.schedule.counts()
         total.new_articles = max(0, after["article"] + after["retired"]
                                  - before["article"] - before["retired"])
         return total
 
-    async def _crawl(self, urls: list[str]) -> RoundStats:
+    async def _fetch_robots(self, url: str) -> HttpResponse:
+        assert self._fetcher is not None, "robots.txt is read during a round"
+        response = await self._fetcher.fetch(url)
+        self.archive.store_resource(response, role="robots")
+        return response
+
+    async def _crawl(self, urls: list[str], fetcher: Fetcher) -> RoundStats:
         stats = RoundStats(crawls=1)
         refused: list[str] = []
 
@@ -132,14 +149,12 @@ class Watcher:
                 refused.append(e.url)
             self.on_event(e)
 
-        fetcher = self.fetcher or Fetcher(self.settings.fetch)
         try:
             crawler = Crawler(self.round_settings, self.archive, fetcher=fetcher,
                               on_event=event, ingester=self.ingester)
+            crawler.robots = self.robots
             await crawler.run(urls)
         finally:
-            if self.fetcher is None:
-                await fetcher.aclose()
             now = self.clock()
             self.schedule.retire(refused, now)
             self.schedule.release(self.worker, now)  # failed or never reached: again later
