@@ -65,8 +65,8 @@ class Watcher:
 
     Args:
         settings: all settings; ``watch`` for the schedule, the rest for the crawl of
-            each round (which follows no links and reads no sitemaps: the schedule says
-            what to fetch).
+            each round (which follows no links, reads no sitemaps and tries each page
+            once: the schedule says what to fetch, and when to try a failure again).
         archive: the archive; its store holds the schedule.
         clock: the current time in epoch seconds (tests and simulations pass their own).
         fetcher: replaces the network fetcher; one is kept for all rounds.
@@ -91,8 +91,9 @@ class Watcher:
         assert self.ingester.tracker is not None
         self.tracker: Tracker = self.ingester.tracker
         self.schedule: Schedule = self.tracker.schedule
+        # the schedule says what to fetch, and when to try a failed page again
         crawl = dataclasses.replace(settings.crawl, max_depth=0, follow_links=False,
-                                    use_sitemaps=False, max_pages=0)
+                                    use_sitemaps=False, max_pages=0, max_attempts=1)
         self.round_settings = dataclasses.replace(settings, crawl=crawl)
         # robots.txt is read once per host for its max-age, not once per round
         self.robots = RobotsCache(self._fetch_robots, settings.fetch.user_agent, clock=clock)
