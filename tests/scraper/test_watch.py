@@ -244,3 +244,20 @@ def test_watchers_share_a_postgresql_schedule(site: Newsroom, settings: Settings
         assert _round(first) == 1  # the claim ran out (its process died): taken over
         assert site.desk.requests("/") == [200, 304]
         assert site.desk.requests(BUDGET) == [200, 304]
+
+
+def test_migrate_keeps_labels_front_pages_and_the_schedule(
+        site: Newsroom, pg_url: str, tmp_path: Path) -> None:
+    lite = tmp_path / "lite"
+    flags = ("--allow-private", "--delay", "0", "--archive", str(lite))
+    assert cli("watch", site.url("/"), "--rounds", "1", *flags).returncode == 0
+    site.desk.stories["budget-passes-after-debate"].headline = "Budget passes at last"
+    with Archive(lite) as archive:
+        archive.store.execute("UPDATE revisits SET next_at = 0")
+    assert cli("crawl", "--revisit", *flags).returncode == 0
+    files = ("--archive-warc-root", str(tmp_path / "files"))
+    assert cli("migrate", "--from", str(lite), "--to", pg_url, *files).returncode == 0
+    for command in (("changes", "--json"), ("frontpage", site.url("/"), "--json"),
+                    ("watch", "--list", "--json")):
+        assert _cli(lite, *command) == cli(*command, "--archive", pg_url, *files
+                                           ).stdout.decode(), command
