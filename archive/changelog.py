@@ -131,10 +131,14 @@ def list_edits(store: Store, *, kinds: Sequence[str] = (), site: str | None = No
 
 
 def unlabelled(store: Store) -> int:
-    """How many versions after a page's first have no labels (archived before labelling)."""
-    row = store.rows("SELECT count(*) FROM versions v WHERE EXISTS (SELECT 1 FROM versions "
-                     "w WHERE w.page_id = v.page_id AND w.id < v.id) AND NOT EXISTS (SELECT 1 "
-                     "FROM version_changes c WHERE c.version_id = v.id)")
+    """How many versions after a page's first have no labels: those archived before
+    labelling began (every version since is labelled as it is stored, so only versions
+    older than the first labelled one are looked at)."""
+    row = store.rows(
+        "SELECT count(*) FROM versions v WHERE v.id < coalesce((SELECT min(version_id) "
+        "FROM version_changes), (SELECT max(id) + 1 FROM versions)) AND EXISTS (SELECT 1 "
+        "FROM versions w WHERE w.page_id = v.page_id AND w.id < v.id) AND NOT EXISTS "
+        "(SELECT 1 FROM version_changes c WHERE c.version_id = v.id)")
     return int(row[0][0]) if row else 0
 
 
