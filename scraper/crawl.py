@@ -186,7 +186,7 @@ class Crawler:
         archive: where captures go; also holds the frontier.
         fetcher: replaces the network fetcher (tests).
         on_event: called after each URL is handled (progress display).
-        ingester: replaces the ingest path's settings (a revisit round's clock).
+        ingester: the ingest path to use (a revisit round passes its own, on its clock).
     """
 
     def __init__(self, settings: Settings, archive: Archive, *, fetcher: Fetcher | None = None,
