@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from .changelog import record_labels
+from .changes import REEXTRACTED, Label, compare
 from .db import open_backend
 from .db.sql import utc_now
 from .errors import ArchiveError, CrawlLockedError, WarcError
@@ -53,7 +55,9 @@ def content_hash(article: Article | None, payload: bytes) -> str:
     """What makes two captures the same version: the extracted article, not the bytes.
 
     Pages change ads, tokens and timestamps on every load; hashing what we extracted
-    (title, body, dates, authors, attributions) makes those captures one version.
+    (title, body, dates, authors, attributions) makes those captures one version. When
+    the hashes differ, :func:`archive.changes.compare` still finds captures that differ
+    only in what changes on every load (a clock, counters) the same version.
     """
     if article is None or not (article.body or article.title):
         return "sha256:" + hashlib.sha256(payload).hexdigest()
@@ -170,14 +174,15 @@ class Archive:
         digest = payload_digest(response.body)
         chash = content_hash(article, response.content)
         original = store.original_payload(page_id, digest)
+        before = store.latest_version(page_id)
+        change = self._change(before, chash, article, now, origin)
         if original is not None:
             loc = self.writer.write_revisit(response, digest=digest, refers_to_uri=original.url,
                                             refers_to_date=original.fetched_at,
                                             refers_to_id=original.record_id)
             kind = "revisit"
         else:
-            before = store.latest_version(page_id)
-            new_content = article is not None and (before is None or before[1] != chash)
+            new_content = article is not None and (before is None or change is not None)
             meta = _metadata(article, chash, page_url) if new_content and article else None
             loc = self.writer.write_response(response, meta, payload_digest=digest)
             kind = "response"
@@ -192,7 +197,9 @@ class Archive:
                                     origin_record_id=origin_record_id)
             store.set_validators(page_id, etag, last_modified, now)
             latest = store.latest_version(page_id)
-            if latest is not None and latest[1] == chash:
+            if latest != before:  # another worker added a version meanwhile
+                change = self._change(latest, chash, article, now, origin)
+            if latest is not None and (latest[1] == chash or change is None):
                 store.link_capture(cap, latest[0])
                 return StoreResult(cap, latest[0], "unchanged")
             if article is None:
@@ -201,7 +208,22 @@ class Archive:
                                         content_hash=chash, article=article,
                                         extractor=extractor, origin=origin)
             store.link_capture(cap, version)
+            if latest is not None and change is not None:
+                record_labels(store, version, latest[0], change)
         return StoreResult(cap, version, "new-version" if latest else "new")
+
+    def _change(self, latest: tuple[int, str] | None, chash: str, article: Article | None,
+                captured_at: str, origin: str) -> tuple[Label, ...] | None:
+        """How a capture's article differs from the page's latest version: its labels, or
+        ``None`` when it is the same content (same hash, or different only in parts
+        that change on every load, or in dates: see :mod:`archive.changes`)."""
+        if latest is None or article is None or latest[1] == chash:
+            return None
+        if origin == "reextract":  # the same capture read by a newer extractor
+            return (Label(REEXTRACTED, ""),)
+        old = self.store.record(latest[0])
+        result = compare(old.article, article, old_at=old.captured_at, new_at=captured_at)
+        return result.labels if result.changed else None
 
     def store_gone(self, response: HttpResponse, *, page_id: int,
                    crawl_id: int | None = None) -> StoreResult:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .changes import Label, compare
 from .errors import RecordNotFoundError
 from .types import Attribution, Record
 
@@ -30,6 +31,8 @@ class VersionDiff:
         fields: field name -> (old value, new value), only for fields that changed.
         body_diff: a unified diff of the body, one paragraph per line ("" if unchanged).
         added, removed: attributions only in the new / only in the old version.
+        labels: the kinds of edit (:func:`archive.changes.compare`); empty when the two
+            differ only in what changes on every load of a page, or are the same version.
     """
 
     old: Record
@@ -38,6 +41,7 @@ class VersionDiff:
     body_diff: str
     added: tuple[Attribution, ...]
     removed: tuple[Attribution, ...]
+    labels: tuple[Label, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -47,6 +51,7 @@ class VersionDiff:
         return {"url": self.new.url,
                 "from": {"id": self.old.id, "captured_at": self.old.captured_at},
                 "to": {"id": self.new.id, "captured_at": self.new.captured_at},
+                "labels": [{"kind": x.kind, "detail": x.detail} for x in self.labels],
                 "fields": {k: {"old": a, "new": b} for k, (a, b) in self.fields.items()},
                 "body_diff": self.body_diff,
                 "attributions_added": [a.to_dict() for a in self.added],
@@ -73,8 +78,10 @@ def diff_versions(old: Record, new: Record) -> VersionDiff:
         tofile=f"version {new.id} ({new.captured_at})", lineterm="", n=1))
     old_keys = {_key(a) for a in old.article.attributions}
     new_keys = {_key(a) for a in new.article.attributions}
+    labels = compare(old.article, new.article, old_at=old.captured_at,
+                     new_at=new.captured_at).labels if old.id != new.id else ()
     return VersionDiff(
-        old=old, new=new, fields=fields, body_diff=body_diff,
+        old=old, new=new, fields=fields, body_diff=body_diff, labels=labels,
         added=tuple(a for a in new.article.attributions if _key(a) not in old_keys),
         removed=tuple(a for a in old.article.attributions if _key(a) not in new_keys))
 

@@ -291,6 +291,48 @@ class CaptureSettings(_Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
+class WatchSettings(_Checked):
+    """How ``watch`` and ``crawl --revisit`` check front pages and their articles again.
+
+    Attributes:
+        front_every: seconds between two checks of a front or section page.
+        article_min: an article's shortest interval between checks (seconds): while it is
+            young, and again after each check that finds it changed.
+        article_max: an article's longest interval (seconds): the interval doubles after
+            each check that finds it unchanged, up to this (7 days).
+        young: seconds after an article is first seen during which it is checked every
+            ``article_min`` whatever happens (most edits come in the first hours).
+        max_age: seconds after an article is first seen when it is no longer checked
+            (30 days; 0 = never stop).
+        max_articles: article links of one front page added to the schedule (the first
+            ones in page order; every link is still recorded).
+        lease: seconds a claimed revisit stays with the process that claimed it if that
+            process dies (processes sharing a PostgreSQL archive share its schedule).
+        batch: revisits claimed at a time; a round claims batches until nothing is due.
+        poll: longest sleep of ``watch`` between rounds (seconds); it wakes earlier when
+            something is due.
+    """
+
+    front_every: float = 600.0
+    article_min: float = 600.0
+    article_max: float = 604800.0
+    young: float = 10800.0
+    max_age: float = 2592000.0
+    max_articles: int = 100
+    lease: float = 900.0
+    batch: int = 200
+    poll: float = 60.0
+
+    def _check(self) -> None:
+        for name in ("front_every", "article_min", "batch"):
+            if not getattr(self, name):
+                raise ConfigError(f"{name}: must be > 0")
+        if self.article_max < self.article_min:
+            raise ConfigError(f"article_max: must be >= article_min ({self.article_min:g}), "
+                              f"got {self.article_max:g}")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     """All settings, one section per table of ``config.toml``."""
 
@@ -299,6 +341,7 @@ class Settings:
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     capture: CaptureSettings = field(default_factory=CaptureSettings)
+    watch: WatchSettings = field(default_factory=WatchSettings)
 
 
 def load_settings(path: str | Path | None = None, overrides: dict[str, Any] | None = None

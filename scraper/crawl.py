@@ -189,16 +189,19 @@ class Crawler:
         archive: where captures go; also holds the frontier.
         fetcher: replaces the network fetcher (tests).
         on_event: called after each URL is handled (progress display).
+        ingester: the ingest path to use (a revisit round passes its own, on its clock).
     """
 
     def __init__(self, settings: Settings, archive: Archive, *, fetcher: Fetcher | None = None,
-                 on_event: Callable[[CrawlEvent], None] | None = None) -> None:
+                 on_event: Callable[[CrawlEvent], None] | None = None,
+                 ingester: Ingester | None = None) -> None:
         self.settings = settings
         self.archive = archive
         self.fetcher = fetcher or Fetcher(settings.fetch)
         self._own_fetcher = fetcher is None
-        self.ingester = Ingester(archive, settings.extract, origin="crawl",
-                                 honor_noarchive=settings.crawl.honor_noarchive)
+        self.ingester = ingester or Ingester(archive, settings.extract, origin="crawl",
+                                             honor_noarchive=settings.crawl.honor_noarchive,
+                                             watch=settings.watch)
         self.robots = RobotsCache(self._fetch_robots, settings.fetch.user_agent)
         self.capture = PageCapture(settings.capture, self.fetcher, self._permit,
                                    user_agent=settings.fetch.user_agent)

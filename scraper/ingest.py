@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,14 +30,16 @@ from archive.types import Article, HttpResponse, StoreResult
 from archive.warc import payload_digest
 
 from ._version import __version__
-from .config import ExtractSettings
+from .config import ExtractSettings, WatchSettings
 from .extract import Extractor
+from .revisit import Tracker
 from .urls import host_of, normalize_url
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 GONE_STATUSES = frozenset({404, 410})
 # outcomes that archived something: the page is in the archive after them
 ARCHIVED = frozenset({"new", "new-version", "unchanged", "not-modified", "gone"})
+LIVE = frozenset({"crawl", "fetch"})  # origins of captures made now (the schedule follows them)
 _ROLES = (("image/", "image"), ("text/css", "stylesheet"), ("font/", "font"),
           ("application/font", "font"), ("application/javascript", "script"),
           ("text/javascript", "script"), ("video/", "media"), ("audio/", "media"))
@@ -134,11 +138,15 @@ class Ingester:
         honor_noarchive: skip pages that ask not to be archived (recorded as such).
         keep_other: archive 2xx responses that are not pages as resources (an import
             keeps a collection's images and styles for replay); else skip them.
+        watch: the revisit schedule's settings; live captures (``crawl``, ``fetch``)
+            update the schedule and front-page lists (:mod:`scraper.revisit`).
+        clock: the current time for the schedule (epoch seconds; tests simulate it).
     """
 
     def __init__(self, archive: Archive, settings: ExtractSettings, *, origin: str = "crawl",
                  crawl_id: int | None = None, honor_noarchive: bool = True,
-                 keep_other: bool = False) -> None:
+                 keep_other: bool = False, watch: WatchSettings | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         self.archive = archive
         self.extractor = Extractor(settings)
         self.origin = origin
@@ -146,6 +154,7 @@ class Ingester:
         self.honor_noarchive = honor_noarchive
         self.keep_other = keep_other
         self.version = extractor_version(settings)
+        self.tracker = Tracker(archive, watch, clock=clock) if origin in LIVE else None
 
     def ingest(self, response: HttpResponse, *, requested_url: str | None = None,
                article: Article | None = None, origin_record_id: str | None = None
@@ -161,10 +170,19 @@ class Ingester:
             origin_record_id: imported: the record's WARC-Record-ID in its source file,
                 so importing a file twice adds nothing.
         """
-        done = self.route(response, requested_url or response.url, origin_record_id)
-        if done is not None:
-            return done
-        return self.store(response, article or self.extract(response), origin_record_id)
+        requested = requested_url or response.url
+        done = self.route(response, requested, origin_record_id)
+        if done is None:
+            done = self.store(response, article or self.extract(response), origin_record_id)
+        return self.track(response, requested, done)
+
+    def track(self, response: HttpResponse, requested: str, done: Ingested) -> Ingested:
+        """Tell the revisit schedule what a live capture found (no-op for imports);
+        returns ``done``. The last step of every way in: :meth:`ingest` and
+        :func:`scraper.pagecapture.archive_page`."""
+        if self.tracker is not None:
+            self.tracker.observe(response, requested, done)
+        return done
 
     def route(self, response: HttpResponse, requested: str,
               origin_record_id: str | None) -> Ingested | None:

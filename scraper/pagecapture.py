@@ -185,13 +185,14 @@ async def archive_page(ingester: Ingester, capture: PageCapture | None,
     """
     done = ingester.route(response, requested_url, None)
     if done is not None:
-        return done, None
+        return ingester.track(response, requested_url, done), None
     article = await asyncio.to_thread(ingester.extract, response)
     if isinstance(article, Exception) or capture is None or not capture.active:
-        return ingester.store(response, article, None), None
+        done = ingester.store(response, article, None)
+        return ingester.track(response, requested_url, done), None
     completed = await capture.complete(response, article, ingester)
     done = ingester.store(response, completed.article, None)
     if done.result is not None:
         keep(ingester.archive, done.result.capture_id, completed,
              crawl_id=ingester.crawl_id)
-    return done, completed
+    return ingester.track(response, requested_url, done), completed

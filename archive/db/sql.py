@@ -31,6 +31,12 @@ class Dialect:
     postgres: bool
     binary: str
 
+    @property
+    def skip_locked(self) -> str:
+        """Appended to a ``SELECT`` that claims rows: rows another transaction holds are
+        passed over (PostgreSQL; SQLite has one writer at a time and needs nothing)."""
+        return " FOR UPDATE SKIP LOCKED" if self.postgres else ""
+
     def distinct_list(self, column: str) -> str:
         """An aggregate: the column's distinct values joined by commas."""
         return f"string_agg(DISTINCT {column}, ',')" if self.postgres \
@@ -41,7 +47,7 @@ SQLITE = Dialect(postgres=False, binary="BINARY")
 POSTGRES = Dialect(postgres=True, binary='"C"')
 
 
-def ids_in(ids: Sequence[int]) -> str:
+def ids_in(ids: Sequence[object]) -> str:
     """``IN (?, ?, ...)`` for these ids, or a condition no row meets when there are none."""
     return f"IN ({','.join('?' * len(ids))})" if ids else "IN (NULL)"
 

@@ -79,6 +79,10 @@ def run_crawl(settings: Settings, seeds: list[str], *, resume: bool = False,
 
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    if args.revisit:
+        from .watch import cmd_revisit
+
+        return cmd_revisit(args, settings)
     seeds = read_seeds(args)
     if args.seed_only:
         with Archive(settings.archive.path, settings.archive, create=True,

@@ -18,7 +18,7 @@ EXIT_LOCKED = 75  # EX_TEMPFAIL: another crawl holds the archive; cron may retry
 
 ARCHIVE = ("archive",)
 READ = ("archive",)
-CRAWL = ("fetch", "crawl", "capture", "archive", "extract")
+CRAWL = ("fetch", "crawl", "capture", "archive", "extract", "watch")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -53,6 +53,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     _crawling(command)
     _reading(command)
     _research(command)
+    _changes(command)
     return parser
 
 
@@ -73,6 +74,10 @@ def _crawling(add: Add) -> None:
     c.add_argument("--resume", action="store_true",
                    help="continue the unfinished crawl of this archive if there is one, "
                    "else start the configured one (safe to run from cron)")
+    c.add_argument("--revisit", action="store_true",
+                   help="check what the revisit schedule says is due now, one round, and "
+                   "exit (for cron; URLs given are watched as front pages first); see "
+                   "`newsarchive watch`")
     c.add_argument("--seed-only", action="store_true",
                    help="record the crawl and queue its seeds, fetch nothing (then start "
                    "`newsarchive worker`s on a postgresql:// archive)")
@@ -258,3 +263,63 @@ def _research(add: Add) -> None:
     s.add_argument("--token", default=None,
                    help="a secret every request must carry (default $NEWSARCHIVE_TOKEN); "
                    "required when --host is not loopback")
+
+def _changes(add: Add) -> None:
+    w = add("watch", "watch:cmd_watch", CRAWL, "revisit front pages and their articles",
+            "Watch front and section pages: check them every watch.front_every seconds, "
+            "record the article links each check shows (see `frontpage`), and check each "
+            "article they link to every watch.article_min seconds while it is young and "
+            "after each change, less often after each unchanged check (the interval "
+            "doubles up to watch.article_max). Runs until stopped (Ctrl-C or SIGTERM); "
+            "`crawl --revisit` runs one round. The schedule lives in the archive, so "
+            "watchers sharing a postgresql:// archive share it.")
+    w.add_argument("urls", nargs="*", metavar="URL",
+                   help="front or section pages to watch (added to those watched already)")
+    w.add_argument("-i", "--seeds-file", metavar="FILE",
+                   help="file with one front page URL per line (# comments allowed); - for "
+                   "stdin")
+    w.add_argument("--rounds", type=int, default=None, metavar="N",
+                   help="stop after N rounds (default: run until stopped)")
+    w.add_argument("--list", action="store_true",
+                   help="show the schedule (what is watched, when it is due) and exit")
+    w.add_argument("--json", action="store_true", help="with --list: JSON Lines")
+    w.add_argument("-q", "--quiet", action="store_true", help="only errors")
+
+    c = add("changes", "changes:cmd_changes", READ, "list the edits made to stories",
+            "List the edits across the archive, newest first: each new version of an "
+            "article with the kinds of change it made (headline, standfirst, body-expanded, "
+            "body-cut, correction, update, quote-added, quote-removed, quote-reworded, "
+            "attribution-added, attribution-removed, attribution-changed, byline, "
+            "published, modified, silent-edit, other). A page that differs on each load "
+            "only in a clock, counters or rotating boxes makes no new version, so no edit.")
+    c.add_argument("--kind", action="append", default=[], metavar="K",
+                   help="only edits of this kind (repeat, or comma-separated)")
+    c.add_argument("--site", help="only this site, e.g. example.org")
+    c.add_argument("--since", metavar="T",
+                   help="only edits captured since T (YYYY-MM-DD, an ISO time, or an age "
+                   "such as 7d, 12h)")
+    c.add_argument("--limit", type=int, default=100,
+                   help="at most this many edits (default 100; 0 = all)")
+    c.add_argument("--front-pages", action="store_true",
+                   help="include front and section pages (they change all day)")
+    c.add_argument("--relabel", action="store_true",
+                   help="first label versions archived before edits were labelled")
+    fmt = c.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON Lines, one edit per line")
+    fmt.add_argument("--csv", action="store_true", help="CSV with a header row")
+    fmt.add_argument("--atom", metavar="FILE",
+                     help="write an Atom feed to FILE (atomically), for a feed reader")
+
+    f = add("frontpage", "changes:cmd_frontpage", READ, "what a front page showed",
+            "Show the article links a watched front or section page showed, in order with "
+            "their headlines, at its latest capture or at the capture current at --at.")
+    f.add_argument("url", help="the front page URL (as watched)")
+    f.add_argument("--at", metavar="T", help="an ISO time or date (a date: its end)")
+    f.add_argument("--json", action="store_true", help="as JSON")
+
+    p = add("prominence", "changes:cmd_prominence", READ,
+            "where and how long an article was on front pages",
+            "Show on which watched front pages an article appeared, when it appeared and "
+            "left, its best position and the headlines shown for it.")
+    p.add_argument("url", metavar="ARTICLE_URL", help="the article URL")
+    p.add_argument("--json", action="store_true", help="as JSON")

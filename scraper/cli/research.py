@@ -57,6 +57,10 @@ def _print_diff(d: VersionDiff, out: output.Out) -> None:
     if not d.changed:
         out.line("no changes")
         return
+    if d.labels:
+        out.line(("edits: ", "bold"), ", ".join(x.kind for x in d.labels))
+    elif d.old.id != d.new.id:
+        out.line("edits: none (only what changes on every load, or dates)")
     for name, (before, after) in d.fields.items():
         out.line((name, "bold"))
         out.line((f"  - {before}", "red"))

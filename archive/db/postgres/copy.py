@@ -18,7 +18,9 @@ from ...errors import ArchiveError
 from ..sqlite.store import connect
 from .store import PgStore
 
-TABLES = ("pages", "versions", "captures", "attributions", "crawls")  # foreign keys first
+# foreign keys first; then edit labels, front-page lists and the revisit schedule
+TABLES = ("pages", "versions", "captures", "attributions", "crawls", "version_changes",
+          "front_captures", "front_links", "revisits")
 WARC_DIR = "warc"
 
 
@@ -67,12 +69,14 @@ def copy_archive(source: Path, target: PgStore, warc_root: Path) -> CopyReport:
                 names = ", ".join(f'"{c}"' for c in columns)
                 count = 0
                 with pg.cursor().copy(f"COPY {table} ({names}) FROM STDIN".encode()) as cp:
-                    for row in conn.execute(f"SELECT {names} FROM {table} ORDER BY id"):
+                    for row in conn.execute(f"SELECT {names} FROM {table} ORDER BY rowid"):
                         cp.write_row(tuple(row))
                         count += 1
                 report.rows[table] = count
-                pg.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                           f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table}".encode())
+                if "id" in columns:
+                    pg.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                               f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table}"
+                               .encode())
             # captures point at their WARC file by absolute path, where it is copied to
             pg.execute(b"UPDATE captures SET warc_file = %s || '/' || warc_file "
                        b"WHERE warc_file IS NOT NULL AND warc_file NOT LIKE '/%%'",

@@ -189,6 +189,51 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX resources_capture ON resources(capture_id);
     CREATE INDEX resources_digest ON resources(payload_digest);
     """,
+    # 5: as SQLite's 7: the revisit schedule (shared by every worker: a claim with a lease
+    # keeps two from revisiting one URL at once), the kinds of edit of each new version,
+    # and the article links each front-page capture showed.
+    """
+    CREATE TABLE revisits (
+        url TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        kind TEXT NOT NULL,              -- front | article
+        source_url TEXT,                 -- the front page an article was found on
+        added_at DOUBLE PRECISION NOT NULL,
+        interval_s DOUBLE PRECISION NOT NULL,  -- seconds from one check to the next
+        next_at DOUBLE PRECISION,          -- due from then; NULL: retired (old, gone, refused)
+        last_checked DOUBLE PRECISION,
+        last_changed DOUBLE PRECISION,
+        checks INTEGER NOT NULL DEFAULT 0,
+        changes INTEGER NOT NULL DEFAULT 0,
+        claimed_by TEXT,
+        lease_until DOUBLE PRECISION
+    );
+    CREATE INDEX revisits_due ON revisits(next_at) WHERE next_at IS NOT NULL;
+    CREATE TABLE version_changes (
+        id BIGSERIAL PRIMARY KEY,
+        version_id BIGINT NOT NULL REFERENCES versions(id),
+        previous_id BIGINT NOT NULL REFERENCES versions(id),
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX version_changes_version ON version_changes(version_id);
+    CREATE INDEX version_changes_kind ON version_changes(kind, version_id);
+    CREATE TABLE front_captures (
+        capture_id BIGINT PRIMARY KEY REFERENCES captures(id),
+        page_id BIGINT NOT NULL REFERENCES pages(id),
+        fetched_at TEXT NOT NULL,
+        links_of BIGINT NOT NULL        -- the capture holding the list this one showed
+    );
+    CREATE INDEX front_captures_page ON front_captures(page_id, fetched_at);
+    CREATE TABLE front_links (
+        capture_id BIGINT NOT NULL REFERENCES captures(id),
+        position INTEGER NOT NULL,       -- 1 = the first article link on the page
+        url TEXT NOT NULL,
+        headline TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (capture_id, position)
+    );
+    CREATE INDEX front_links_url ON front_links(url);
+    """,
 )
 
 

@@ -16,7 +16,7 @@ import json
 import os
 import platform
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +172,16 @@ class PgStore:
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.connection() as conn:
             return list(conn.execute(_q(sql), tuple(params)).fetchall())
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self.connection() as conn:
+            return int(conn.execute(_q(sql), tuple(params)).rowcount)
+
+    def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        batch = [tuple(r) for r in rows]
+        if batch:
+            with self.connection() as conn, conn.cursor() as cur:
+                cur.executemany(_q(sql), batch)
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         with self.connection() as conn:

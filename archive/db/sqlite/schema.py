@@ -185,6 +185,57 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX resources_capture ON resources(capture_id);
     CREATE INDEX resources_digest ON resources(payload_digest);
     """,
+    # 7: how stories change and what front pages showed (issue 18).
+    # - revisits: the revisit schedule (front pages at a fixed interval, the articles they
+    #   link to adaptively); times are epoch seconds; next_at NULL: no longer revisited.
+    #   A claim (claimed_by until lease_until) keeps two processes off one URL at once.
+    # - version_changes: the kinds of edit each new version makes (one row per kind),
+    #   against the version before it.
+    # - front_captures / front_links: the article links a front or section page showed,
+    #   in order with their headline; a capture whose list is the same as the one before
+    #   points at it (links_of) instead of repeating it.
+    """
+    CREATE TABLE revisits (
+        url TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        kind TEXT NOT NULL,              -- front | article
+        source_url TEXT,                 -- the front page an article was found on
+        added_at REAL NOT NULL,
+        interval_s REAL NOT NULL,        -- seconds from one check to the next
+        next_at REAL,                    -- due from then; NULL: retired (old, gone, refused)
+        last_checked REAL,
+        last_changed REAL,
+        checks INTEGER NOT NULL DEFAULT 0,
+        changes INTEGER NOT NULL DEFAULT 0,
+        claimed_by TEXT,
+        lease_until REAL
+    );
+    CREATE INDEX revisits_due ON revisits(next_at) WHERE next_at IS NOT NULL;
+    CREATE TABLE version_changes (
+        id INTEGER PRIMARY KEY,
+        version_id INTEGER NOT NULL REFERENCES versions(id),
+        previous_id INTEGER NOT NULL REFERENCES versions(id),
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX version_changes_version ON version_changes(version_id);
+    CREATE INDEX version_changes_kind ON version_changes(kind, version_id);
+    CREATE TABLE front_captures (
+        capture_id INTEGER PRIMARY KEY REFERENCES captures(id),
+        page_id INTEGER NOT NULL REFERENCES pages(id),
+        fetched_at TEXT NOT NULL,
+        links_of INTEGER NOT NULL        -- the capture holding the list this one showed
+    );
+    CREATE INDEX front_captures_page ON front_captures(page_id, fetched_at);
+    CREATE TABLE front_links (
+        capture_id INTEGER NOT NULL REFERENCES captures(id),
+        position INTEGER NOT NULL,       -- 1 = the first article link on the page
+        url TEXT NOT NULL,
+        headline TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (capture_id, position)
+    );
+    CREATE INDEX front_links_url ON front_links(url);
+    """,
 )
 
 
@@ -203,7 +254,6 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
             f"{path} has schema version {version}, newer than this newsarchive knows "
             f"({len(MIGRATIONS)}). Upgrade newsarchive to read it."
         )
-    migrated = version < len(MIGRATIONS)
     while version < len(MIGRATIONS):
         script = (f"BEGIN IMMEDIATE; {MIGRATIONS[version]}; "
                   f"PRAGMA user_version = {version + 1}; COMMIT;")
@@ -214,5 +264,6 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
                 conn.rollback()
             raise
         version += 1
-    if migrated:  # the schema's pages went through the WAL: write them home, start it empty
+        # the migration's pages went through the WAL: write them home and start it empty,
+        # so creating an archive never holds every migration's pages twice (~450 KB)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
