@@ -91,6 +91,37 @@ def _texts(nodes: list[Any]) -> Iterator[tuple[str, bool]]:
             yield text, short
 
 
+_CHROME_TAGS = frozenset(("header", "nav", "footer", "aside"))
+_CHROME_ROLES = frozenset(("banner", "navigation", "contentinfo", "complementary"))
+
+
+def _beside(h1: Any, nodes: list[Any]) -> list[Any]:
+    """The text pieces above the headline that belong with it: under a container they
+    share below ``<body>`` (or ``<body>`` itself on a flat page), and not in page furniture of their own (a ``<header>``,
+    ``<nav>``... without the headline). A site's masthead ("Thursday, December 3") or a
+    clock in the top bar prints the day the page was served, not the story's date."""
+    around = set(h1.iterancestors())
+    kept, verdicts = [], {}  # owner element -> whether its text is beside the headline
+    for node in nodes:
+        owner = node.getparent()
+        if node.is_tail and owner is not None:
+            owner = owner.getparent()
+        if owner is None:
+            continue
+        if owner not in verdicts:
+            ok, el = True, owner
+            while el is not None and el not in around:
+                if el.tag in _CHROME_TAGS or (el.get("role") or "").lower() in _CHROME_ROLES:
+                    ok = False
+                el = el.getparent()
+            # a flat page (the headline straight under <body>) shares <body> with its lines
+            verdicts[owner] = ok and el is not None and (
+                el.tag not in ("body", "html") or el is h1.getparent())
+        if verdicts[owner]:
+            kept.append(node)
+    return kept
+
+
 def read_date(text: str, known: tuple[str | None, ...] = ()) -> str | None:
     """``parse_date``, reading an ambiguous ``08/01/2025`` the way that agrees with a
     date the page gives elsewhere (its structured dates), else day first."""
@@ -113,7 +144,7 @@ def datelines(h1: lxml.html.HtmlElement, known: tuple[str | None, ...] = ()) -> 
     text pieces count; the label in front of a date ("Updated", "Posted on") sets its kind.
     """
     after = list(_texts(h1.xpath(f"following::text()[position() <= {_NEAR_NODES * 2}]")))
-    above = list(_texts(h1.xpath(f"preceding::text()[position() <= {_BEFORE_NODES}]")))
+    above = list(_texts(_beside(h1, h1.xpath(f"preceding::text()[position() <= {_BEFORE_NODES}]"))))
     # each piece with the one before it in reading order, which may label it ("Updated:")
     windows = (
         [(text, short, after[i - 1][0] if i else "") for i, (text, short) in enumerate(after)],

@@ -400,3 +400,23 @@ def test_confidence_covers_every_field_and_survives_to_dict() -> None:
     assert all(0.0 <= v <= 1.0 for v in article.confidence.values())
     assert article.confidence["authors"] == 0.0  # no author on the page
     assert Article.from_dict(article.to_dict()).confidence == article.confidence
+
+
+@pytest.mark.parametrize("masthead", [
+    "<header><p>Thursday, December 3, 2026</p><nav><a href='/'>Home</a></nav></header>",
+    "<div class='top'><span>December 3, 2026</span></div>",
+])
+def test_a_masthead_date_above_the_story_is_not_its_date(masthead: str) -> None:
+    # The site's masthead prints the day the page was served; the story's own date wins.
+    page = (f"<html><head>{_LD % '2024-05-06'}</head><body>{masthead}<main><article>"
+            "<h1>Rain returns to the valley</h1><p>The first storm of the season arrived on "
+            "Tuesday, filling reservoirs across the valley.</p></article></main></body></html>")
+    assert extract_article(page).published == "2024-05-06"
+
+
+def test_a_kicker_date_beside_the_headline_still_counts() -> None:
+    page = (f"<html><head>{_LD % '2019-01-04'}</head><body><header><a href='/'>Home</a>"
+            "</header><article><p>March 2, 2024</p><h1>Rain returns to the valley</h1>"
+            "<p>The first storm of the season arrived on Tuesday, filling reservoirs across "
+            "the valley.</p></article></body></html>")
+    assert extract_article(page).published == "2024-03-02"
