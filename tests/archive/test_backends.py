@@ -122,6 +122,42 @@ def test_one_batch_sees_its_own_captures(backend: tuple[str, Opener]) -> None:
         assert arc.record(changed.version_id or 0).latest
 
 
+def test_a_failed_capture_in_a_batch_undoes_only_itself(backend: tuple[str, Opener]) -> None:
+    """A capture whose statement the database refuses fails alone: its rows go, the
+    batch goes on. On PostgreSQL a capture's writes are sent together and confirmed at
+    its end, so the refusal shows either at the next read or at the end; both undo the
+    capture only, and the driver's prepared statements still work after."""
+    _, open_ = backend
+    with open_(create=True) as arc:
+        store = arc.store
+        with arc.batch():
+            for i in range(8):  # enough uses for the driver to prepare its statements
+                url = f"https://news.example/{i}"
+                arc.store_response(_response(url), _article(), page_url=url)
+            for read_after in (True, False):
+                with pytest.raises(ArchiveError):
+                    _refused_capture(arc, read_after=read_after)
+            url = "https://news.example/8"
+            after = arc.store_response(_response(url), _article(), page_url=url)
+        assert after.outcome == "new"
+        assert store.counts() == {"pages": 9, "captures": 9, "versions": 9,
+                                  "attributions": 9}
+        assert [c.url for c in store.captures("url LIKE ?", ("%bad",))] == []
+
+
+def _refused_capture(arc: Archive, *, read_after: bool) -> None:
+    store = arc.store
+    with store.transaction():
+        page = store.page_id("https://news.example/bad", "2026-01-01")
+        capture = store.add_capture(
+            page_id=page, url="https://news.example/bad", fetched_at="2026-01-01", status=200,
+            kind="response", content_type=None, payload_digest=None, content_hash=None,
+            warc=None, crawl_id=None)
+        store.link_capture(capture, 10**9)  # no such version: refused
+        if read_after:
+            store.capture(capture)
+
+
 def test_query_filters(backend: tuple[str, Opener]) -> None:
     _, open_ = backend
     with open_(create=True) as arc:

@@ -163,15 +163,22 @@ class PgStore:
         with self.connection() as conn:
             outer = getattr(self._local, "conn", None)
             self._local.conn = conn
-            if outer is None:
-                self._local.fresh = _FreshPages()
             try:
-                with conn.transaction():
-                    yield conn
+                if outer is None:
+                    self._local.fresh = _FreshPages()
+                    with conn.transaction():
+                        yield conn
+                else:
+                    depth = getattr(self._local, "depth", 0) + 1
+                    self._local.depth = depth
+                    with _savepoint(conn, f"newsarchive_{depth}".encode()):
+                        yield conn
             finally:
                 self._local.conn = outer
                 if outer is None:
                     self._local.fresh = None
+                else:
+                    self._local.depth -= 1
 
     def _fresh(self, page_id: int, table: str) -> bool:
         """Whether ``page_id`` is a page this transaction created and gave no rows in
@@ -187,6 +194,12 @@ class PgStore:
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.connection() as conn:
             return list(conn.execute(_q(sql), tuple(params)).fetchall())
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """A statement whose result nobody reads: in a savepoint, it goes to the server
+        with the next one that is read, or when the savepoint ends."""
+        with self.connection() as conn:
+            conn.execute(_q(sql), tuple(params))
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         with self.connection() as conn:
@@ -236,13 +249,13 @@ class PgStore:
 
     def set_validators(self, page_id: int, etag: str | None, last_modified: str | None,
                        checked: str) -> None:
-        self._one("UPDATE pages SET etag = coalesce(?, etag), last_modified = coalesce(?, "
-                  "last_modified), last_checked = ?, gone_since = NULL WHERE id = ? RETURNING id",
+        self._run("UPDATE pages SET etag = coalesce(?, etag), last_modified = coalesce(?, "
+                  "last_modified), last_checked = ?, gone_since = NULL WHERE id = ?",
                   (etag, last_modified, checked, page_id))
 
     def set_gone(self, page_id: int, since: str) -> None:
-        self._one("UPDATE pages SET gone_since = coalesce(gone_since, ?), last_checked = ? "
-                  "WHERE id = ? RETURNING id", (since, since, page_id))
+        self._run("UPDATE pages SET gone_since = coalesce(gone_since, ?), last_checked = ? "
+                  "WHERE id = ?", (since, since, page_id))
 
     def latest_version(self, page_id: int) -> tuple[int, str] | None:
         if self._fresh(page_id, "versions"):
@@ -310,13 +323,12 @@ class PgStore:
         if rows := attribution_rows(version_id, article):
             # one statement (executemany costs three round trips even for one row)
             marks = ",".join(["(?,?,?,?,?,?,?,?)"] * len(rows))
-            self._one(f"INSERT INTO attributions({ATTRIBUTION_COLUMNS}) VALUES {marks} "
-                      "RETURNING 1", [value for r in rows for value in r])
+            self._run(f"INSERT INTO attributions({ATTRIBUTION_COLUMNS}) VALUES {marks}",
+                      [value for r in rows for value in r])
         return version_id
 
     def link_capture(self, capture_id: int, version_id: int) -> None:
-        self._one("UPDATE captures SET version_id = ? WHERE id = ? RETURNING id",
-                  (version_id, capture_id))
+        self._run("UPDATE captures SET version_id = ? WHERE id = ?", (version_id, capture_id))
 
     def add_resource(self, *, url: str, fetched_at: str, status: int | None, kind: str,
                      role: str, content_type: str | None, payload_digest: str | None,
@@ -441,6 +453,25 @@ class PgStore:
         self._one("UPDATE crawls SET finished_at = ?, stats = ? "
                   "WHERE id = ? AND finished_at IS NULL RETURNING id",
                   (utc_now(), json.dumps(stats), crawl_id))
+
+
+@contextlib.contextmanager
+def _savepoint(conn: Conn, name: bytes) -> Iterator[None]:
+    """A savepoint whose statements go to the server in one pipeline (psycopg's pipeline
+    mode): a statement whose result is not read waits for the next one that is, and the
+    savepoint's end confirms them all, so a capture in a batch costs three round trips
+    to the server instead of eight. A failure anywhere in the block, found when it ends
+    at the latest, rolls back this block only, as on SQLite."""
+    try:
+        with conn.pipeline():
+            conn.execute(b"SAVEPOINT " + name)
+            yield
+            conn.execute(b"RELEASE SAVEPOINT " + name)
+    except BaseException:
+        # out of pipeline mode (its end synced): undo the block, keep the transaction
+        conn.execute(b"ROLLBACK TO SAVEPOINT " + name)
+        conn.execute(b"RELEASE SAVEPOINT " + name)
+        raise
 
 
 class _FreshPages:
