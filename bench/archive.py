@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import shutil
@@ -42,6 +43,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -199,6 +202,53 @@ class ArchiveTarget:
 
     def close(self) -> None:
         self.archive.close()
+
+
+class WritersTarget(ArchiveTarget):
+    """A PostgreSQL archive written by several processes at once (``--writers``), as
+    workers on many machines write one archive: each batch is split between them, each
+    writes its share in its own transaction, and the batch is done when all are. Reads
+    go through this process's own :class:`Archive`."""
+
+    def __init__(self, name: str, archive: Archive, writers: int) -> None:
+        super().__init__(name, archive)
+        spawn = multiprocessing.get_context("spawn")  # no inherited connections
+        self.pipes: list[Connection] = []
+        self.procs: list[BaseProcess] = []
+        for _ in range(writers):
+            ours, theirs = spawn.Pipe()
+            proc = spawn.Process(target=_writer, args=(theirs, archive.location,
+                                                       archive.settings), daemon=True)
+            proc.start()
+            self.pipes.append(ours)
+            self.procs.append(proc)
+
+    def ingest(self, pages: list[Page]) -> None:
+        share = -(-len(pages) // len(self.pipes))
+        for k, pipe in enumerate(self.pipes):
+            pipe.send(pages[k * share:(k + 1) * share])
+        for pipe in self.pipes:
+            if (error := pipe.recv()) is not None:
+                raise RuntimeError(f"a writer failed: {error}")
+
+    def close(self) -> None:
+        for pipe in self.pipes:
+            pipe.send(None)
+        for proc in self.procs:
+            proc.join(timeout=60)
+        super().close()
+
+
+def _writer(pipe: Connection, location: str, settings: ArchiveSettings) -> None:
+    """A writer process: store each list of pages it is sent, answer None or the error."""
+    with Archive(location, settings) as arc:
+        target = ArchiveTarget("writer", arc)
+        while (pages := pipe.recv()) is not None:
+            try:
+                target.ingest(pages)
+                pipe.send(None)
+            except Exception as exc:  # reported to the parent, which stops the run
+                pipe.send(repr(exc))
 
 
 @dataclass
@@ -455,13 +505,15 @@ def run(args: argparse.Namespace, directory: Path, pg_url: str | None
     try:
         if pg_url is not None:
             settings = ArchiveSettings(path=pg_url, warc_root=str(directory / "postgresql"))
-            targets.append(ArchiveTarget("postgresql",
-                                         Archive(pg_url, settings, create=True)))
+            pg = Archive(pg_url, settings, create=True)
+            targets.append(WritersTarget("postgresql", pg, args.writers) if args.writers > 1
+                           else ArchiveTarget("postgresql", pg))
         result = measure(targets, args.records, args.batch)
     finally:
         for target in targets:
             target.close()
-    result["run"] = {"records": args.records, "batch": args.batch}
+    result["run"] = {"records": args.records, "batch": args.batch,
+                     "postgresql_writers": args.writers}
     if pg_url is not None:
         result["postgresql_server"] = server_settings(pg_url)
     return result
@@ -477,6 +529,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", action="store_true",
                         help="also run PostgreSQL: $NEWSARCHIVE_TEST_PG, else a throwaway "
                         "server from this machine's binaries")
+    parser.add_argument("--writers", type=int, default=1, metavar="N",
+                        help="PostgreSQL writer processes (default 1); SQLite has one")
     parser.add_argument("--dir", help="build the archives here and keep them, and the "
                         "PostgreSQL database (default: temporary, removed afterwards)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -498,7 +552,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({**result, "ratios": ratios(result),
                           "goals": {text: met for text, met in goals(result)}}, indent=2))
         return 0
-    print(f"{args.records:,} records, batches of {args.batch:,}; load {result['load']}")
+    writers = f", {args.writers} PostgreSQL writers" if args.writers > 1 else ""
+    print(f"{args.records:,} records, batches of {args.batch:,}{writers}; "
+          f"load {result['load']}")
     if "postgresql_server" in result:
         print("PostgreSQL: " + ", ".join(f"{k} {v}"
                                          for k, v in result["postgresql_server"].items()))
