@@ -47,18 +47,20 @@ class Floor:
         floor.close()
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, create: bool = True) -> None:
+        """``create``: start empty (else read a floor built before, with its index)."""
         directory.mkdir(parents=True, exist_ok=True)
         self.warc_path = directory / "floor.warc.gz"
-        self._warc = self.warc_path.open("wb")
+        self._warc = self.warc_path.open("wb" if create else "rb")
         self._writer = WARCWriter(self._warc, gzip=True, warc_version="1.1")
         self.db_path = directory / "floor.sqlite"
         # the archive's durability (WAL, synchronous=NORMAL), nothing else tuned
         self.conn = sqlite3.connect(self.db_path, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.execute("CREATE TABLE records (id INTEGER PRIMARY KEY, url TEXT, "
-                          "published TEXT, title TEXT, body TEXT, warc_offset INTEGER)")
+        if create:
+            self.conn.execute("CREATE TABLE records (id INTEGER PRIMARY KEY, url TEXT, "
+                              "published TEXT, title TEXT, body TEXT, warc_offset INTEGER)")
 
     def store(self, pages: Sequence[tuple[HttpResponse, Article]]) -> None:
         """Write a batch: one WARC response record and one row each, one transaction."""

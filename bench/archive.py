@@ -133,8 +133,8 @@ class FloorTarget:
 
     name = "floor"
 
-    def __init__(self, directory: Path) -> None:
-        self.floor = Floor(directory)
+    def __init__(self, directory: Path, *, create: bool = True) -> None:
+        self.floor = Floor(directory, create=create)
 
     def ingest(self, pages: list[Page]) -> None:
         self.floor.store(pages)
@@ -270,15 +270,56 @@ def _rotated(targets: list[Target], turn: int) -> list[Target]:
     return targets[k:] + targets[:k]
 
 
-def measure(targets: list[Target], records: int, batch: int, seed: int = 1
-            ) -> dict[str, dict[str, Any]]:
-    """Store ``records`` generated pages in every target, then query and read them back;
-    returns each target's figures by name."""
+def measure(targets: list[Target], records: int, batch: int, *, seed: int = 1,
+            ingest: bool = True) -> dict[str, dict[str, Any]]:
+    """Store ``records`` generated pages in every target (unless ``ingest`` is false:
+    they hold them from an earlier run), then query and read them back; returns each
+    target's figures by name, and the load average."""
+    times = {t.name: Timings() for t in targets}
+    loads = [os.getloadavg()[0]]
+    if ingest:
+        loads = _ingest(targets, times, records, batch, seed)
+    _read_back(targets, times, records, seed)
+    out: dict[str, dict[str, Any]] = {}
+    tenth = _tenth(records, batch)
+    for target in targets:
+        t = times[target.name]
+        db, warc = target.sizes()
+        fig: dict[str, Any] = {}
+        if ingest:
+            fig["ingest_per_s"] = round(records / t.ingest)
+            fig["ingest_per_s_last_tenth"] = round((records - tenth) / t.ingest_tenth) \
+                if t.ingest_tenth else None
+            fig["ingest_seconds"] = round(t.ingest, 1)
+            fig["maintain_seconds"] = round(t.maintain, 1)
+        for sort, label in (("relevance", "query"), ("date", "query_by_date")):
+            if t.queries[sort]:
+                fig[f"{label}_ms_median"] = _ms(statistics.median(t.queries[sort]))
+                fig[f"{label}_ms_max"] = _ms(max(t.queries[sort]))
+        fig["query_first_page_hits"] = t.hits
+        fig["show_ms"] = _ms(statistics.mean(t.show))
+        fig["show_raw_ms"] = _ms(statistics.mean(t.raw))
+        fig["bytes_per_record"] = round((db + warc) / records)
+        fig["db_bytes_per_record"] = round(db / records)
+        fig["warc_bytes_per_record"] = round(warc / records)
+        out[target.name] = fig
+    out["load"] = {"before": round(loads[0], 2), "mean_during_ingest":
+                   round(statistics.mean(loads), 2), "after": round(os.getloadavg()[0], 2)}
+    return out
+
+
+def _tenth(records: int, batch: int) -> int:
+    """The first record of the last tenth of the batches."""
+    batches = -(-records // batch)
+    return (batches - max(batches // 10, 1)) * batch
+
+
+def _ingest(targets: list[Target], times: dict[str, Timings], records: int, batch: int,
+            seed: int) -> list[float]:
+    """Each batch into every target in turn; returns the load average at each batch."""
     rng = random.Random(seed)
     sentences = _sentences(rng, 30_000)
-    times = {t.name: Timings() for t in targets}
-    batches = -(-records // batch)
-    tenth = (batches - max(batches // 10, 1)) * batch  # the last tenth's first record
+    tenth = _tenth(records, batch)
     loads: list[float] = []
     marks = {t.name: (0, 0.0) for t in targets}
     for turn, first in enumerate(range(0, records, batch)):
@@ -306,7 +347,12 @@ def measure(targets: list[Target], records: int, batch: int, seed: int = 1
         t0 = time.perf_counter()
         target.maintain()
         times[target.name].maintain = time.perf_counter() - t0
+    return loads
 
+
+def _read_back(targets: list[Target], times: dict[str, Timings], records: int,
+               seed: int) -> None:
+    """The queries, shows and raw reads, each target in turn."""
     turn = 0
     for _round in range(ROUNDS):
         for phrase in PHRASES:
@@ -319,6 +365,7 @@ def measure(targets: list[Target], records: int, batch: int, seed: int = 1
                     found = target.query(phrase, sort)
                     times[target.name].queries[sort].append(time.perf_counter() - t0)
                     times[target.name].hits = max(times[target.name].hits, found)
+    rng = random.Random(seed + 1)
     ids = [rng.randint(1, records) for _ in range(SHOWS)]
     for what in ("show", "raw"):
         for turn, record_id in enumerate(ids):
@@ -326,32 +373,6 @@ def measure(targets: list[Target], records: int, batch: int, seed: int = 1
                 t0 = time.perf_counter()
                 getattr(target, what)(record_id)
                 getattr(times[target.name], what).append(time.perf_counter() - t0)
-
-    out: dict[str, dict[str, Any]] = {}
-    for target in targets:
-        t = times[target.name]
-        db, warc = target.sizes()
-        fig: dict[str, Any] = {
-            "ingest_per_s": round(records / t.ingest),
-            "ingest_per_s_last_tenth": round((records - tenth) / t.ingest_tenth)
-            if t.ingest_tenth else None,
-            "ingest_seconds": round(t.ingest, 1),
-            "maintain_seconds": round(t.maintain, 1),
-        }
-        for sort, label in (("relevance", "query"), ("date", "query_by_date")):
-            if t.queries[sort]:
-                fig[f"{label}_ms_median"] = _ms(statistics.median(t.queries[sort]))
-                fig[f"{label}_ms_max"] = _ms(max(t.queries[sort]))
-        fig["query_first_page_hits"] = t.hits
-        fig["show_ms"] = _ms(statistics.mean(t.show))
-        fig["show_raw_ms"] = _ms(statistics.mean(t.raw))
-        fig["bytes_per_record"] = round((db + warc) / records)
-        fig["db_bytes_per_record"] = round(db / records)
-        fig["warc_bytes_per_record"] = round(warc / records)
-        out[target.name] = fig
-    out["load"] = {"before": round(loads[0], 2), "mean_during_ingest":
-                   round(statistics.mean(loads), 2), "after": round(os.getloadavg()[0], 2)}
-    return out
 
 
 # -- PostgreSQL: a fresh database on the given server ---------------------------------
@@ -496,24 +517,30 @@ def _fmt(value: Any) -> str:
     return f"{value:,.0f}" if isinstance(value, int | float) else str(value)
 
 
-def run(args: argparse.Namespace, directory: Path, pg_url: str | None
-        ) -> dict[str, dict[str, Any]]:
-    """Open the targets in ``directory`` (and the PostgreSQL database), measure, close."""
-    targets: list[Target] = [FloorTarget(directory / "floor"),
+def run(args: argparse.Namespace, directory: Path, pg_url: str | None, *,
+        reuse: bool = False) -> dict[str, dict[str, Any]]:
+    """Open the targets in ``directory`` (and the PostgreSQL database), measure, close.
+    ``reuse``: they hold the records of an earlier ``--dir`` run; only read them."""
+    if not reuse and args.dir:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "run.json").write_text(json.dumps(
+            {"records": args.records, "batch": args.batch, "postgresql": pg_url}))
+    targets: list[Target] = [FloorTarget(directory / "floor", create=not reuse),
                              ArchiveTarget("sqlite", Archive(directory / "sqlite",
-                                                             create=True))]
+                                                             create=not reuse))]
     try:
         if pg_url is not None:
             settings = ArchiveSettings(path=pg_url, warc_root=str(directory / "postgresql"))
-            pg = Archive(pg_url, settings, create=True)
-            targets.append(WritersTarget("postgresql", pg, args.writers) if args.writers > 1
+            pg = Archive(pg_url, settings, create=not reuse)
+            targets.append(WritersTarget("postgresql", pg, args.writers)
+                           if args.writers > 1 and not reuse
                            else ArchiveTarget("postgresql", pg))
-        result = measure(targets, args.records, args.batch)
+        result = measure(targets, args.records, args.batch, ingest=not reuse)
     finally:
         for target in targets:
             target.close()
     result["run"] = {"records": args.records, "batch": args.batch,
-                     "postgresql_writers": args.writers}
+                     "postgresql_writers": args.writers, "reused": reuse}
     if pg_url is not None:
         result["postgresql_server"] = server_settings(pg_url)
     return result
@@ -533,10 +560,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="PostgreSQL writer processes (default 1); SQLite has one")
     parser.add_argument("--dir", help="build the archives here and keep them, and the "
                         "PostgreSQL database (default: temporary, removed afterwards)")
+    parser.add_argument("--reuse", metavar="DIR", help="only query and read back the "
+                        "archives an earlier --dir DIR run kept (after a change to reading)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
     if args.archive and not args.archive.startswith(("postgresql://", "postgres://")):
         parser.error("--archive takes a postgresql:// URL (SQLite always runs)")
+    if args.reuse:
+        kept = json.loads((Path(args.reuse) / "run.json").read_text())
+        args.records, args.batch = kept["records"], kept["batch"]
+        result = run(args, Path(args.reuse), kept["postgresql"], reuse=True)
+        return report(args, result)
     directory = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="na-bench-"))
     try:
         with postgres_url(args) as server:
@@ -548,12 +582,18 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.dir:
             shutil.rmtree(directory, ignore_errors=True)
+    return report(args, result)
+
+
+def report(args: argparse.Namespace, result: dict[str, dict[str, Any]]) -> int:
+    """Print the result: the table and the goals, or JSON."""
     if args.json:
         print(json.dumps({**result, "ratios": ratios(result),
                           "goals": {text: met for text, met in goals(result)}}, indent=2))
         return 0
     writers = f", {args.writers} PostgreSQL writers" if args.writers > 1 else ""
-    print(f"{args.records:,} records, batches of {args.batch:,}{writers}; "
+    reused = f" (read back from {args.reuse})" if args.reuse else ""
+    print(f"{args.records:,} records{reused}, batches of {args.batch:,}{writers}; "
           f"load {result['load']}")
     if "postgresql_server" in result:
         print("PostgreSQL: " + ", ".join(f"{k} {v}"
