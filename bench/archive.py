@@ -586,10 +586,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(args: argparse.Namespace, result: dict[str, dict[str, Any]]) -> int:
-    """Print the result: the table and the goals, or JSON."""
+    """Print the result: the table and the goals, or JSON (also kept in a --dir)."""
+    full = {**result, "ratios": ratios(result),
+            "goals": {text: met for text, met in goals(result)}}
+    if args.dir or args.reuse:
+        name = "result-reuse.json" if args.reuse else "result.json"
+        (Path(args.reuse or args.dir) / name).write_text(json.dumps(full, indent=2))
     if args.json:
-        print(json.dumps({**result, "ratios": ratios(result),
-                          "goals": {text: met for text, met in goals(result)}}, indent=2))
+        print(json.dumps(full, indent=2))
         return 0
     writers = f", {args.writers} PostgreSQL writers" if args.writers > 1 else ""
     reused = f" (read back from {args.reuse})" if args.reuse else ""
