@@ -480,18 +480,20 @@ class PgStore:
 def _savepoint(conn: Conn, name: bytes) -> Iterator[None]:
     """A savepoint whose statements go to the server in one pipeline (psycopg's pipeline
     mode): a statement whose result is not read waits for the next one that is, and the
-    savepoint's end confirms them all, so a capture in a batch costs three round trips
-    to the server instead of eight. A failure anywhere in the block, found when it ends
-    at the latest, rolls back this block only, as on SQLite."""
+    savepoint's end confirms them all, so the rows of a capture in a batch cost three
+    round trips to the server instead of eight. A failure anywhere in the block, found
+    when it ends at the latest, rolls back this block only, as on SQLite."""
     try:
         with conn.pipeline():
             conn.execute(b"SAVEPOINT " + name)
             yield
             conn.execute(b"RELEASE SAVEPOINT " + name)
     except BaseException:
-        # out of pipeline mode (its end synced): undo the block, keep the transaction
-        conn.execute(b"ROLLBACK TO SAVEPOINT " + name)
-        conn.execute(b"RELEASE SAVEPOINT " + name)
+        # out of pipeline mode (its end synced): undo the block, keep the transaction;
+        # on a broken connection that fails too, and the error raised is the first one
+        with contextlib.suppress(psycopg.Error):
+            conn.execute(b"ROLLBACK TO SAVEPOINT " + name)
+            conn.execute(b"RELEASE SAVEPOINT " + name)
         raise
 
 
