@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive import Archive, ArchiveSettings, Article, Query, open_archive
+from archive import Archive, ArchiveSettings, Article, Attribution, Query, open_archive
 from archive.errors import (
     ArchiveError,
     QuerySyntaxError,
@@ -89,6 +89,73 @@ def test_versions_and_revisits(backend: tuple[str, Opener]) -> None:
             types += [r.rec_type for r in ArchiveIterator(fh)]
     assert types == ["warcinfo", "response", "request", "metadata", "revisit", "response",
                      "request", "metadata"]
+
+
+def test_one_batch_sees_its_own_captures(backend: tuple[str, Opener]) -> None:
+    """In one batch (an import), a page the batch created is captured again: the second
+    capture is a revisit of the first, a changed one a new version (PostgreSQL skips the
+    look-ups for a page new in the transaction only until it has rows)."""
+    _, open_ = backend
+    two = Article(title="Two", body="Said one and said two.", attributions=(
+        Attribution(source="AP", passage="Said one", start=0, end=8, position=0,
+                    pattern="according_to"),
+        Attribution(source="AFP", passage="said two", start=13, end=21, position=1,
+                    pattern="according_to")))
+    with open_(create=True) as arc:
+        url = "https://news.example/a"
+        with arc.batch():
+            first = arc.store_response(_response(), _article(), page_url=url)
+            same = arc.store_response(_response(when="2026-01-02T00:00:00+00:00"),
+                                      _article(), page_url=url)
+            changed = arc.store_response(_response(body=HTML.replace(b"fox", b"cat")),
+                                         _article(body="The cat"), page_url=url)
+            other = arc.store_response(_response("https://news.example/b"), two,
+                                       page_url="https://news.example/b")
+        assert [r.outcome for r in (first, same, changed, other)] == \
+            ["new", "unchanged", "new-version", "new"]
+        assert same.version_id == first.version_id
+        assert [arc.store.capture(i).kind for i in range(1, 5)] == \
+            ["response", "revisit", "response", "response"]
+        assert arc.store.capture(2).revisit_of == first.capture_id
+        assert [a.source for a in arc.record(other.version_id or 0).article.attributions] \
+            == ["AP", "AFP"]
+        assert arc.record(changed.version_id or 0).latest
+
+
+def test_a_failed_capture_in_a_batch_undoes_only_itself(backend: tuple[str, Opener]) -> None:
+    """A capture whose statement the database refuses fails alone: its rows go, the
+    batch goes on. On PostgreSQL a capture's writes are sent together and confirmed at
+    its end, so the refusal shows either at the next read or at the end; both undo the
+    capture only, and the driver's prepared statements still work after."""
+    _, open_ = backend
+    with open_(create=True) as arc:
+        store = arc.store
+        with arc.batch():
+            for i in range(8):  # enough uses for the driver to prepare its statements
+                url = f"https://news.example/{i}"
+                arc.store_response(_response(url), _article(), page_url=url)
+            for read_after in (True, False):
+                with pytest.raises(ArchiveError):
+                    _refused_capture(arc, read_after=read_after)
+            url = "https://news.example/8"
+            after = arc.store_response(_response(url), _article(), page_url=url)
+        assert after.outcome == "new"
+        assert store.counts() == {"pages": 9, "captures": 9, "versions": 9,
+                                  "attributions": 9}
+        assert [c.url for c in store.captures("url LIKE ?", ("%bad",))] == []
+
+
+def _refused_capture(arc: Archive, *, read_after: bool) -> None:
+    store = arc.store
+    with store.transaction():
+        page = store.page_id("https://news.example/bad", "2026-01-01")
+        capture = store.add_capture(
+            page_id=page, url="https://news.example/bad", fetched_at="2026-01-01", status=200,
+            kind="response", content_type=None, payload_digest=None, content_hash=None,
+            warc=None, crawl_id=None)
+        store.link_capture(capture, 10**9)  # no such version: refused
+        if read_after:
+            store.capture(capture)
 
 
 def test_query_filters(backend: tuple[str, Opener]) -> None:

@@ -76,7 +76,8 @@ def search(store: PgStore, query: Query) -> list[SearchHit]:
     with store.connection() as conn:
         rows = conn.execute(sql.encode(), params).fetchall()
     joined = f"{HIGHLIGHT[1]} {HIGHLIGHT[0]}"  # «proxy» «war» → «proxy war», as FTS5 marks
-    return [SearchHit(record=store.record(int(r[0])),
+    records = store.records_by_id([int(r[0]) for r in rows])
+    return [SearchHit(record=records[int(r[0])],
                       snippet=" ".join(str(r[2] or "").split()).replace(joined, " "),
                       score=float(r[1]))
             for r in rows]
