@@ -9,8 +9,11 @@ related-article lists. Each class-name rule is a named row of a table in
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
+from collections.abc import Iterator
+from typing import NamedTuple
 
 import lxml.html
 
@@ -90,13 +93,11 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False,
         if len(el.xpath(".//p")) < 3 and (text_len < 500 or link_density(el, text_len) > 0.5):
             drop_element(el)
     total = len(root.text_content()) or 1
-    for el in list(root.iter()):
+    for el in _walk(root):
         if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main", "a"):
             continue
         if not discussion and not el.attrib:
             continue  # every rule below reads an attribute (a thread's counters aside)
-        if el.getparent() is None:
-            continue
         rule = _box_rule(el, discussion, total, p_total)
         if rule:
             tally[rule] += 1
@@ -107,48 +108,90 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False,
             drop_element(header)
 
 
+class _Names(NamedTuple):
+    """What an element's class and id say, before its content is looked at."""
+
+    hidden: bool  # a framework's hiding class
+    always: str | None  # an ALWAYS row or the modal rule
+    vote: bool
+    furniture: bool  # some FURNITURE row or the image-credit rule may apply
+    caption: str | None  # the caption or byline row, on the class
+    credit: bool
+    hover: bool
+    cta: bool
+    author: bool
+    unlikely: str | None  # an UNLIKELY row, unless the names say content
+    soft: str | None  # a SOFT_UNLIKELY row, likewise
+
+
+@functools.lru_cache(maxsize=8192)
+def _names(cls: str, id_: str, discussion: bool) -> _Names:
+    """The name rules for one class and id, cached: pages repeat the same few
+    hundred names over thousands of elements."""
+    raw = f"{cls} {id_}"
+    attrs = raw.lower()  # the rows are lower-case and searched case-sensitively
+    low = cls.lower()
+    hinted = HINT.search(attrs) is not None
+    always = ALWAYS.search(attrs) if hinted else None
+    if not always and "modal" in attrs and MODAL.search(raw):
+        always = MODAL.name
+    caption = next((r.name for r in (CAPTION, BYLINE) if r.search(low)), None) \
+        if hinted else None
+    if discussion:
+        attrs = _COMMENT_HINT.sub(" ", attrs)
+    unlikely = soft = None
+    if attrs.strip() and not CONTENT_HINT.search(attrs):
+        unlikely = UNLIKELY.search(attrs)
+        soft = None if unlikely else SOFT_UNLIKELY.search(attrs)
+    return _Names(
+        hidden=HIDDEN_CLASS.search(cls), always=always, vote=VOTE_BOX.search(cls),
+        furniture=hinted, caption=caption, credit=hinted and IMAGE_CREDIT.search(low),
+        hover=hinted and HOVER_CARD.search(low), cta=hinted and CALL_TO_ACTION.search(attrs),
+        author=hinted and AUTHOR_BOX.search(attrs), unlikely=unlikely, soft=soft)
+
+
+def _walk(root: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """The nodes under ``root`` in document order, leaving out the subtree of one that
+    was removed when it was visited (it is no longer on the page)."""
+    stack = root[::-1]
+    while stack:
+        el = stack.pop()
+        yield el
+        if el.getparent() is not None:
+            stack.extend(el[::-1])
+
+
 def _box_rule(el: lxml.html.HtmlElement, discussion: bool, total: int,
               p_total: int) -> str | None:
     """The name of the rule that makes ``el`` a box to drop, or ``None`` to keep it."""
-    cls = el.get("class", "")
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true" or \
-            _HIDDEN_STYLE.search(el.get("style", "")) or HIDDEN_CLASS.search(cls):
+    names = _names(el.get("class", ""), el.get("id", ""), discussion)
+    if names.hidden or el.get("hidden") is not None or el.get("aria-hidden") == "true" or \
+            _HIDDEN_STYLE.search(el.get("style", "")):
         # Streaming renderers (React's <div hidden id="S:0">) park the whole article,
         # or chunks of it, in hidden boxes that a script reveals.
         if not _STREAMED.match(el.get("id", "")) and not _holds_article(el, p_total):
             return "hidden"
         return None
-    raw = attrs_of(el)
-    attrs = raw.lower()  # the rows are lower-case and searched case-sensitively
-    hinted = HINT.search(attrs) is not None
-    rule = ALWAYS.search(attrs) if hinted else None
-    if not rule and el.get("role") == "dialog" and el.get("aria-modal") == "true":
+    rule = names.always
+    if el.get("role") == "dialog" and el.get("aria-modal") == "true" and \
+            rule in (None, MODAL.name):
         rule = "dialog"
-    if not rule and "modal" in attrs and MODAL.search(raw):
-        rule = MODAL.name
     if rule and not _wraps_page(el):
         return rule
-    if len(el) <= 3 and el.tag not in _KEEP_NUMBERS and (
-            discussion or VOTE_BOX.search(cls)) and _COUNTER.match(el.text_content()):
+    if len(el) <= 3 and el.tag not in _KEEP_NUMBERS and (discussion or names.vote) and \
+            _COUNTER.match(el.text_content()):
         return "counter"  # a post's vote or reply count, alone on its line
-    if hinted:
-        rule = _furniture_rule(el, cls.lower(), attrs, discussion, total)
+    if names.furniture:
+        rule = _furniture_rule(el, names, discussion, total)
         if rule:
             return rule
-    if discussion:
-        attrs = _COMMENT_HINT.sub(" ", attrs)
-    if not attrs.strip() or CONTENT_HINT.search(attrs):
+    rule = names.unlikely or names.soft
+    if not rule:
         return None
-    rule = UNLIKELY.search(attrs)
-    hard = rule is not None
-    if not hard:
-        rule = SOFT_UNLIKELY.search(attrs)
-        if not rule:
-            return None
     if len(el.text_content()) >= 0.4 * total or el.find(".//main") is not None or \
             _holds_article(el, p_total):
         return None
-    if not hard:
+    if not names.unlikely:
         p_len = _p_text(el)
         if p_len >= 300 and link_density(el, p_len) < 0.3:
             return None
@@ -185,25 +228,22 @@ CTA_MAX_TEXT = 1000
 AUTHOR_BOX_MAX_TEXT = 1500
 
 
-def _image_credit(el: lxml.html.HtmlElement, cls: str) -> bool:
+def _image_credit(el: lxml.html.HtmlElement) -> bool:
     """A box named "credit" inside a figure or beside an image."""
-    if not IMAGE_CREDIT.search(cls):
-        return False
     if any(True for _ in el.iterancestors("figure", "picture")):
         return True
     parent = el.getparent()
     return parent is not None and parent.find(".//img") is not None
 
 
-def _furniture_rule(el: lxml.html.HtmlElement, cls: str, attrs: str, discussion: bool,
+def _furniture_rule(el: lxml.html.HtmlElement, names: _Names, discussion: bool,
                     total: int) -> str | None:
     """Captions, credits, bylines, hover cards, calls to action and author bios, each
-    dropped below its size (``cls`` and ``attrs`` lower-cased)."""
-    rule = next((r.name for r in (CAPTION, BYLINE) if r.search(cls)), None) or (
-        IMAGE_CREDIT.name if _image_credit(el, cls) else None)
+    dropped below its size."""
+    rule = names.caption or (IMAGE_CREDIT.name if names.credit and _image_credit(el) else None)
     if rule:
         return rule if len(norm_space(el.text_content())) < CAPTION_MAX_TEXT else None
-    if HOVER_CARD.search(cls):
+    if names.hover:
         # the innermost such box is the pop-up; its wrapper also holds the link or
         # term that opens it, which is text
         if len(el.text_content()) < 0.4 * total and not any(
@@ -211,11 +251,11 @@ def _furniture_rule(el: lxml.html.HtmlElement, cls: str, attrs: str, discussion:
                 if isinstance(d.tag, str)):
             return HOVER_CARD.name
         return None
-    if CALL_TO_ACTION.search(attrs):
+    if names.cta:
         if len(norm_space(el.text_content())) < CTA_MAX_TEXT and not _wraps_page(el):
             return CALL_TO_ACTION.name
         return None
-    if not discussion and AUTHOR_BOX.search(attrs) and \
+    if not discussion and names.author and \
             len(norm_space(el.text_content())) < AUTHOR_BOX_MAX_TEXT and not _wraps_page(el):
         return AUTHOR_BOX.name
     return None
