@@ -50,6 +50,9 @@ AGREE_SHARE = 0.6
 LEDE_MIN_SHARE = 0.5
 LEDE_MIN_TEXT = 150  # a paragraph of the story, not a one-line note
 LEDE_MAX_GROWTH = 3.0
+# A list taken for the article gives way to a region around it holding up to this many
+# times its reading text (more is the page, not the article).
+LIST_MAX_GROWTH = 3.0
 # The headline's region: the nearest ancestor of the headline holding this much text.
 HEADLINE_MIN_TEXT = 300
 
@@ -261,6 +264,18 @@ def _in_comments(main: list[lxml.html.HtmlElement]) -> bool:
                for m in main for el in (m, *itertools.islice(m.iterancestors(), 2)))
 
 
+def _around_list(main: list[lxml.html.HtmlElement], ours: int,
+                 candidates: list[Candidate]) -> Candidate | None:
+    """The region around our choice when that is one list (references, reviews, the
+    comments, a recipe's steps) and another mechanism found a larger region holding it:
+    the list is one part of the article, whose text around it was left out."""
+    if len(main) != 1 or main[0].tag not in ("ul", "ol"):
+        return None
+    around = [c for c in candidates if c.element is not main[0] and _holds(c.element, main[0])
+              and max(ours, PLAUSIBLE_MIN_TEXT - 1) < c.reading <= LIST_MAX_GROWTH * max(ours, 1)]
+    return max(around, key=lambda c: c.reading) if around else None
+
+
 def weigh(main: list[lxml.html.HtmlElement], ours: int, candidates: list[Candidate],
           article_body: str | None = None, lede: Standfirst | None = None,
           opening: str = "") -> Verdict:
@@ -280,6 +295,11 @@ def weigh(main: list[lxml.html.HtmlElement], ours: int, candidates: list[Candida
         return Verdict(path="fallback:lede", agree=[
             o.name for o in candidates if o is not under and _agree(under, o)], use=under,
             gain=0.0 if _misplaced(main) else LEDE_MIN_SHARE)
+    listed = _around_list(main, ours, candidates)
+    if listed is not None:
+        return Verdict(path="fallback:list", agree=[
+            o.name for o in candidates if o is not listed and _agree(listed, o)], use=listed,
+            gain=0.0)
     plausible = [c for c in candidates if c.reading >= PLAUSIBLE_MIN_TEXT]
     if not plausible or ours >= FAR_SHORTER * max(c.reading for c in plausible) or \
             "headline" in verdict.agree:
