@@ -276,6 +276,17 @@ def _around_list(main: list[lxml.html.HtmlElement], ours: int,
     return max(around, key=lambda c: c.reading) if around else None
 
 
+def _story_below(best: Candidate, candidates: list[Candidate]) -> bool:
+    """Whether ``best`` is the story continuing below a short text under the headline
+    (a teaser or a lead alone in its box): another mechanism agrees with it, and it
+    starts after the headline's region."""
+    head = next((c for c in candidates if c.name == "headline"), None)
+    if head is None or best is head:
+        return False
+    backed = any(o is not best and o is not head and _agree(best, o) for o in candidates)
+    return backed and (best.element.sourceline or 0) >= (head.element.sourceline or 0)
+
+
 def weigh(main: list[lxml.html.HtmlElement], ours: int, candidates: list[Candidate],
           article_body: str | None = None, lede: Standfirst | None = None,
           opening: str = "") -> Verdict:
@@ -301,9 +312,8 @@ def weigh(main: list[lxml.html.HtmlElement], ours: int, candidates: list[Candida
             o.name for o in candidates if o is not listed and _agree(listed, o)], use=listed,
             gain=0.0)
     plausible = [c for c in candidates if c.reading >= PLAUSIBLE_MIN_TEXT]
-    if not plausible or ours >= FAR_SHORTER * max(c.reading for c in plausible) or \
-            "headline" in verdict.agree:
-        return verdict  # not far shorter, or it is the text under the headline
+    if not plausible or ours >= FAR_SHORTER * max(c.reading for c in plausible):
+        return verdict  # not far shorter
 
     def support(c: Candidate) -> float:
         backers = sum(_agree(c, o) for o in candidates if o is not c)
@@ -314,5 +324,7 @@ def weigh(main: list[lxml.html.HtmlElement], ours: int, candidates: list[Candida
     best = max(plausible, key=support)
     if support(best) < 2 * best.reading:
         return verdict  # no other mechanism backs it: ours stands
+    if "headline" in verdict.agree and not _story_below(best, candidates):
+        return verdict  # it is the text under the headline
     return Verdict(path=f"fallback:{best.name}", agree=[
         o.name for o in candidates if o is not best and _agree(best, o)], use=best)

@@ -145,3 +145,18 @@ def test_a_list_is_not_widened_to_the_whole_page() -> None:
     ours = reading_chars([(li.text_content(), 0.0) for li in main[0]])
     assert weigh(main, ours, [c for c in alternatives(root, root.find(".//h1"))
                               if c.element.tag == "article"]).path != "fallback:list"
+
+
+def test_a_short_text_under_the_headline_gives_way_to_the_story_below_it() -> None:
+    intro = ("<div class='intro'><h1>Wind power in Bavaria</h1>\n"
+             f"<div class='teaser-text'><p>{_S} {_S}</p></div></div>\n")
+    story = f"<div class='article'>\n<div class='rte'>{_story(10)}</div></div>\n"
+    for parts, below in (((intro, story), True), ((story, intro), False)):
+        root = parse_html("<html><body>\n" + "".join(parts) + "</body></html>")
+        main = root.xpath("//div[@class='teaser-text']")
+        ours = reading_chars([(main[0].text_content(), 0.0)])
+        verdict = weigh(main, ours, alternatives(root, root.find(".//h1")))
+        if below:
+            assert verdict.use is not None and verdict.use.element.get("class") == "rte"
+        else:  # the same story above the headline is not the one it leads
+            assert verdict.use is None
