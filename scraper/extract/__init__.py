@@ -85,7 +85,10 @@ class Extractor:
         discussion = is_discussion(root, url)
         payloads = script_payloads(root)
         lead = None if discussion else find_standfirst(root, meta.headline_element)
-        clean_tree(root, discussion)  # after metadata, which reads scripts and meta tags
+        cleaned: Counter[str] = Counter()
+        clean_tree(root, discussion, cleaned)  # after metadata, which reads scripts and meta
+        if cleaned:  # which named box rules removed what, for anyone asking why text is gone
+            meta.signals["cleaned"] = _tally(cleaned)
         main = _thread_parts(root, find_main(root, discussion), discussion, meta, payloads)
         if not discussion:
             drop_teasers(main, url)
@@ -165,8 +168,7 @@ class Extractor:
             url_host(url) or None, heads, dropped,
         )
         if dropped:  # which named rules removed lines, for anyone asking why text is gone
-            meta.signals["dropped"] = ", ".join(
-                f"{name}×{n}" if n > 1 else name for name, n in sorted(dropped.items()))
+            meta.signals["dropped"] = _tally(dropped)
         else:
             meta.signals.pop("dropped", None)
         return split_attributions(paragraphs, self._patterns)
@@ -179,6 +181,11 @@ def _headline_now(root: lxml.html.HtmlElement, meta: Metadata) -> lxml.html.Html
     if el is not None and any(a is root for a in el.iterancestors()):
         return el
     return headline(root, meta.title)
+
+
+def _tally(counts: Counter[str]) -> str:
+    """Rule names with their counts, as ``signals`` show them ("share×2, footer")."""
+    return ", ".join(f"{name}×{n}" if n > 1 else name for name, n in sorted(counts.items()))
 
 
 def _restore(signals: dict[str, str], key: str, value: str | None) -> None:

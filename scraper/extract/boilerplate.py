@@ -210,6 +210,13 @@ _DATELINE_WORDS = MONTH_NAMES | {
     "utc", "gmt", "bst", "cet", "cest", "ist", "aest", "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat",
     "sun", "st", "nd", "rd", "th", "of", "the",
+    # the same in the other languages of the evaluation pages (de, fr, es, it, pt, nl)
+    "uhr", "um", "vom", "aktualisiert", "veröffentlicht", "publiziert", "erschienen",
+    "geändert", "zuletzt", "stand", "montag", "dienstag", "mittwoch", "donnerstag",
+    "freitag", "samstag", "sonntag", "publié", "mis", "à", "jour", "le", "h", "lundi",
+    "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "publicado",
+    "actualizado", "el", "de", "a", "las", "pubblicato", "aggiornato", "il", "alle", "ore",
+    "gepubliceerd", "bijgewerkt", "op", "om",
 }
 
 

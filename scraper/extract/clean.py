@@ -2,80 +2,47 @@
 
 Scripts, forms, navigation, footers, asides, hidden elements, and boxes whose class or id
 says they are comments, share bars, newsletters, cookie banners, captions, author bios or
-related-article lists. Each class-name rule is a named row of :data:`BOX_RULES`; a rule
-never drops a box that holds most of the page's paragraph text (broken markup and page
-builders put the article inside boxes so named).
+related-article lists. Each class-name rule is a named row of a table in
+:mod:`.box_rules`; a rule never drops a box that holds most of the page's paragraph text
+(broken markup and page builders put the article inside boxes so named).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import NamedTuple
 
 import lxml.html
 
 from ._dom import link_density, norm_space
 from .blocks import is_quote_container
+from .box_rules import (
+    ALWAYS,
+    CONTENT_HINT,
+    FURNITURE,
+    HIDDEN_CLASS,
+    HINT,
+    IMAGE_CREDIT,
+    MODAL,
+    SOFT_UNLIKELY,
+    UNLIKELY,
+    VOTE_BOX,
+)
 from .posts import mark_post_heads
+
+CAPTION, BYLINE, HOVER_CARD, CALL_TO_ACTION, AUTHOR_BOX = (
+    FURNITURE.rule(n) for n in ("caption", "byline", "hover-card", "call-to-action", "author-box"))
 
 _REMOVE_TAGS = (
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
     "button", "input", "select", "textarea", "nav", "aside", "footer", "figcaption",
     "menu", "dialog", "link", "meta", "rt", "rp",
 )
-_UNLIKELY = re.compile(
-    r"breadcrumb|combx|comment|community|cookie|consent|disqus|footer|gdpr|menu|modal|"
-    r"newsletter|outbrain|(?:^|[\s_-])pager|pagination|popup|related|recommend|remark|rss|share|sharing|"
-    r"shoutbox|sidebar|signup|social|subscribe|taboola|toolbar|navbar|nav-|-nav\b|\bnav\b|"
-    r"post-navigation|more-(?:stories|news|posts|articles|from)|read-next|trending|author-bio|about-author|jump-to|"
-    r"skip-link|print-only|screen-reader|wpdiscuz|wpd_comm|wpd-form",
-    re.IGNORECASE,
-)
-# Weaker hints: such a box is dropped only when it holds no paragraphs of real text
-# (page builders name every content box "widget"; forums name posts "reply").
-_SOFT_UNLIKELY = re.compile(
-    r"-ad-|\bads?\b|advert|banner|masthead|promo|sponsor|skyscraper|widget|replies|reply|"
-    r"respond|user-?info|usertitle|user-?details|posthead|postfoot|signature|avatar|postdate|"
-    r"postprofile|user-?profile|mini-?profile|poster-?info|author-?info|message-?user(?:info)?\b|"
-    r"message-cell--user|userbox|user-?stats|user-?extras|"
-    r"post__excerpt|post-excerpt|teaser|"
-    r"post-?meta|reputation|\btags?\b|tagcloud",
-    re.IGNORECASE,
-)
-_MAYBE = re.compile(r"and|article|body|column|content|main|shadow|entry|story|text",
-                    re.IGNORECASE)
-# Consent banners and modal dialogs: never content, however much text (vendor lists) they
-# hold, unless broken markup left the article inside them.
-_CONSENT = re.compile(r"cookie|consent|gdpr|onetrust|didomi|usercentrics|qc-cmp", re.IGNORECASE)
-# A forum member's signature, printed under each of their posts ("ipsEntry__signature"
-# would pass as content for its "entry").
-_SIGNATURE = re.compile(r"signature|(?:^|[\s_-])sig(?:_text|-text|nature)?(?:$|\s)",
-                        re.IGNORECASE)
-# Image captions and credits, bylines: short boxes that describe the article, not part of
-# it ("InlineImage-imageEmbedCaption", "caption-full", "p.byline"). A bare "credit" box
-# may hold a reprint credit ("Reprinted with permission from ..."): only an image's goes.
-_CAPTION_BOX = re.compile(r"caption|byline|(?:image|img|photo|picture|media)\w*[-_]?credit",
-                          re.IGNORECASE)
-_CREDIT_BOX = re.compile(r"credit", re.IGNORECASE)
-# Call-to-action boxes ("Start your free trial", "Get a quote") set in the story.
-_CTA_BOX = re.compile(r"(?:^|[\s_-])cta(?:$|[\s_-])|call-?to-?action", re.IGNORECASE)
-# Hover cards and tooltips printed inline in a sentence ("Ilhan Omar" followed by her
-# photo and three headlines). The innermost such box is the pop-up; its wrapper also
-# holds the link or term that opens it, which is text.
-_HOVER_BOX = re.compile(r"rollover|tooltip|popover|hover-?card", re.IGNORECASE)
-# The author's bio box under (or over) a story: "cs-entry__author-info" would pass as
-# content for its "entry", "elementor-author-box__text" for its "text".
-_AUTHOR_BOX = re.compile(
-    r"(?:author|contributor|writer)[-_]?(?:short)?(?:box|bio|info|description|details?|card|"
-    r"profile|about|wrapper)|about[-_]?(?:the[-_]?)?author|\babh_|saboxplugin|byline-contributor",
-    re.IGNORECASE,
-)
-# Modal boxes (sign-up and membership offers shown over the page), named "modal",
-# "member-modal" or "memberModal" even when their inner box says "modal-content".
-_MODAL = re.compile(r"(?:^|[\s_-])[mM]odal(?:$|[\s_-])|[a-z]Modal(?:$|[\s_-])")
-_VOTE_BOX = re.compile(r"vote|score|karma|like-?count|reaction-?count", re.IGNORECASE)
 _COUNTER = re.compile(r"^\s*[+\-−]?\d[\d,.]{0,6}k?\s*$", re.IGNORECASE)
 _KEEP_NUMBERS = frozenset(("p", "td", "th", "li", "pre", "code", "dd"))
-_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:d-none|sr-only|visually-hidden|is-hidden|hide)(?:\s|$)")
 _STREAMED = re.compile(r"S:\d+$")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
@@ -89,12 +56,18 @@ _COMMENT_HINT = re.compile(r"comments?|community|disqus|remark|repl(?:y|ies)|res
                            re.IGNORECASE)
 
 
-def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
+def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False,
+               dropped: Counter[str] | None = None) -> None:
     """Remove elements that are never article text, in place.
 
-    On a ``discussion`` page, boxes named for comments and replies are the content
-    and stay.
+    Args:
+        root: the parsed page.
+        discussion: on a discussion page, boxes named for comments and replies are
+            the content and stay.
+        dropped: if given, counts the boxes each named rule removed (the rows of
+            :mod:`.box_rules`, ``hidden`` and ``dialog``).
     """
+    tally: Counter[str] = Counter() if dropped is None else dropped
     _drop_short_forms(root)
     if discussion:
         mark_post_heads(root)
@@ -120,61 +93,113 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False) -> None:
         if len(el.xpath(".//p")) < 3 and (text_len < 500 or link_density(el, text_len) > 0.5):
             drop_element(el)
     total = len(root.text_content()) or 1
-    for el in list(root.iter()):
+    for el in _walk(root):
         if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main", "a"):
             continue
         if not discussion and not el.attrib:
             continue  # every rule below reads an attribute (a thread's counters aside)
-        if el.getparent() is None:
-            continue
-        if el.get("hidden") is not None or el.get("aria-hidden") == "true" or \
-                _HIDDEN_STYLE.search(el.get("style", "")) or \
-                _HIDDEN_CLASS.search(el.get("class", "")):
-            # Streaming renderers (React's <div hidden id="S:0">) park the whole
-            # article, or chunks of it, in hidden boxes that a script reveals.
-            if not _STREAMED.match(el.get("id", "")) and not _holds_article(el, p_total):
-                drop_element(el)
-            continue
-        attrs = attrs_of(el).lower()  # the class patterns are lower-case, case-sensitive
-        hinted = bool(_ATTR_HINT.search(attrs))
-        if ((hinted and (_CONSENT.search(attrs) or _SIGNATURE.search(attrs)))
-                or (el.get("role") == "dialog" and el.get("aria-modal") == "true")
-                or ("modal" in attrs and _MODAL.search(attrs_of(el)))) \
-                and not _wraps_page(el):
+        rule = _box_rule(el, discussion, total, p_total)
+        if rule:
+            tally[rule] += 1
             drop_element(el)
-            continue
-        if len(el) <= 3 and el.tag not in _KEEP_NUMBERS and (
-                discussion or _VOTE_BOX.search(el.get("class", ""))) and \
-                _COUNTER.match(el.text_content()):
-            drop_element(el)  # a post's vote or reply count, alone on its line
-            continue
-        if hinted and _BOX_HINT.search(attrs) and \
-                _is_furniture_box(el, attrs, discussion, total):
-            drop_element(el)
-            continue
-        if discussion:
-            attrs = _COMMENT_HINT.sub(" ", attrs)
-        if not attrs.strip() or _MAYBE_L.search(attrs):
-            continue
-        hard = _UNLIKELY_L.search(attrs)
-        if not hard and not _SOFT_UNLIKELY_L.search(attrs):
-            continue
-        if len(el.text_content()) >= 0.4 * total or el.find(".//main") is not None or \
-                _holds_article(el, p_total):
-            continue
-        if not hard:
-            p_len = _p_text(el)
-            if p_len >= 300 and link_density(el, p_len) < 0.3:
-                continue
-            # Blogger's "widget Blog" holds the post as <br>-separated text, no <p>.
-            text_len = len(el.text_content())
-            if text_len >= 0.25 * total and link_density(el, text_len) < 0.3:
-                continue
-        drop_element(el)
     for header in list(root.iter("header")):
         # A page header holds navigation and the title, never body paragraphs.
         if len(header.xpath(".//p")) <= 1:
             drop_element(header)
+
+
+class _Names(NamedTuple):
+    """What an element's class and id say, before its content is looked at."""
+
+    hidden: bool  # a framework's hiding class
+    always: str | None  # an ALWAYS row or the modal rule
+    vote: bool
+    furniture: bool  # some FURNITURE row or the image-credit rule may apply
+    caption: str | None  # the caption or byline row, on the class
+    credit: bool
+    hover: bool
+    cta: bool
+    author: bool
+    unlikely: str | None  # an UNLIKELY row, unless the names say content
+    soft: str | None  # a SOFT_UNLIKELY row, likewise
+
+
+@functools.lru_cache(maxsize=8192)
+def _names(cls: str, id_: str, discussion: bool) -> _Names:
+    """The name rules for one class and id, cached: pages repeat the same few
+    hundred names over thousands of elements."""
+    raw = f"{cls} {id_}"
+    attrs = raw.lower()  # the rows are lower-case and searched case-sensitively
+    low = cls.lower()
+    hinted = HINT.search(attrs) is not None
+    always = ALWAYS.search(attrs) if hinted else None
+    if not always and "modal" in attrs and MODAL.search(raw):
+        always = MODAL.name
+    caption = next((r.name for r in (CAPTION, BYLINE) if r.search(low)), None) \
+        if hinted else None
+    if discussion:
+        attrs = _COMMENT_HINT.sub(" ", attrs)
+    unlikely = soft = None
+    if attrs.strip() and not CONTENT_HINT.search(attrs):
+        unlikely = UNLIKELY.search(attrs)
+        soft = None if unlikely else SOFT_UNLIKELY.search(attrs)
+    return _Names(
+        hidden=HIDDEN_CLASS.search(cls), always=always, vote=VOTE_BOX.search(cls),
+        furniture=hinted, caption=caption, credit=hinted and IMAGE_CREDIT.search(low),
+        hover=hinted and HOVER_CARD.search(low), cta=hinted and CALL_TO_ACTION.search(attrs),
+        author=hinted and AUTHOR_BOX.search(attrs), unlikely=unlikely, soft=soft)
+
+
+def _walk(root: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """The nodes under ``root`` in document order, leaving out the subtree of one that
+    was removed when it was visited (it is no longer on the page)."""
+    stack = root[::-1]
+    while stack:
+        el = stack.pop()
+        yield el
+        if el.getparent() is not None:
+            stack.extend(el[::-1])
+
+
+def _box_rule(el: lxml.html.HtmlElement, discussion: bool, total: int,
+              p_total: int) -> str | None:
+    """The name of the rule that makes ``el`` a box to drop, or ``None`` to keep it."""
+    names = _names(el.get("class", ""), el.get("id", ""), discussion)
+    if names.hidden or el.get("hidden") is not None or el.get("aria-hidden") == "true" or \
+            _HIDDEN_STYLE.search(el.get("style", "")):
+        # Streaming renderers (React's <div hidden id="S:0">) park the whole article,
+        # or chunks of it, in hidden boxes that a script reveals.
+        if not _STREAMED.match(el.get("id", "")) and not _holds_article(el, p_total):
+            return "hidden"
+        return None
+    rule = names.always
+    if el.get("role") == "dialog" and el.get("aria-modal") == "true" and \
+            rule in (None, MODAL.name):
+        rule = "dialog"
+    if rule and not _wraps_page(el):
+        return rule
+    if len(el) <= 3 and el.tag not in _KEEP_NUMBERS and (discussion or names.vote) and \
+            _COUNTER.match(el.text_content()):
+        return "counter"  # a post's vote or reply count, alone on its line
+    if names.furniture:
+        rule = _furniture_rule(el, names, discussion, total)
+        if rule:
+            return rule
+    rule = names.unlikely or names.soft
+    if not rule:
+        return None
+    if len(el.text_content()) >= 0.4 * total or el.find(".//main") is not None or \
+            _holds_article(el, p_total):
+        return None
+    if not names.unlikely:
+        p_len = _p_text(el)
+        if p_len >= 300 and link_density(el, p_len) < 0.3:
+            return None
+        # Blogger's "widget Blog" holds the post as <br>-separated text, no <p>.
+        text_len = len(el.text_content())
+        if text_len >= 0.25 * total and link_density(el, text_len) < 0.3:
+            return None
+    return rule
 
 
 _SHORT_FORM = re.compile(r"(?:^|[\s_-])short(?:$|[\s_-])", re.IGNORECASE)
@@ -205,42 +230,35 @@ AUTHOR_BOX_MAX_TEXT = 1500
 
 def _image_credit(el: lxml.html.HtmlElement) -> bool:
     """A box named "credit" inside a figure or beside an image."""
-    if not _CREDIT_BOX.search(el.get("class", "")):
-        return False
     if any(True for _ in el.iterancestors("figure", "picture")):
         return True
     parent = el.getparent()
     return parent is not None and parent.find(".//img") is not None
 
 
-# One search for the caption, hover, call-to-action and author boxes above.
-_BOX_HINT = re.compile(r"caption|byline|credit|rollover|tooltip|popover|hover|cta|call-?to|"
-                       r"author|contributor|writer|abh_|sabox", re.IGNORECASE)
-
-# Consent, signature or any box above: one search rules them all out for most elements.
-# Searched in lower-cased attributes without IGNORECASE (which makes re ~3x slower).
-_ATTR_HINT = re.compile("|".join(f"(?:{r.pattern.lower()})"
-                                 for r in (_CONSENT, _SIGNATURE, _BOX_HINT)))
-_MAYBE_L, _UNLIKELY_L, _SOFT_UNLIKELY_L = (
-    re.compile(r.pattern.lower()) for r in (_MAYBE, _UNLIKELY, _SOFT_UNLIKELY))
-
-
-def _is_furniture_box(el: lxml.html.HtmlElement, attrs: str, discussion: bool,
-                      total: int) -> bool:
-    """Captions, credits, bylines, hover cards, calls to action and author bios."""
-    cls = el.get("class", "")
-    if _CAPTION_BOX.search(cls) or _image_credit(el):
-        return len(norm_space(el.text_content())) < CAPTION_MAX_TEXT
-    if _HOVER_BOX.search(cls):
-        return len(el.text_content()) < 0.4 * total and not any(
-            _HOVER_BOX.search(d.get("class", "")) for d in el.iterdescendants()
-            if isinstance(d.tag, str))
-    if _CTA_BOX.search(attrs):
-        return len(norm_space(el.text_content())) < CTA_MAX_TEXT and not _wraps_page(el)
-    if not discussion and _AUTHOR_BOX.search(attrs):
-        return len(norm_space(el.text_content())) < AUTHOR_BOX_MAX_TEXT and \
-            not _wraps_page(el)
-    return False
+def _furniture_rule(el: lxml.html.HtmlElement, names: _Names, discussion: bool,
+                    total: int) -> str | None:
+    """Captions, credits, bylines, hover cards, calls to action and author bios, each
+    dropped below its size."""
+    rule = names.caption or (IMAGE_CREDIT.name if names.credit and _image_credit(el) else None)
+    if rule:
+        return rule if len(norm_space(el.text_content())) < CAPTION_MAX_TEXT else None
+    if names.hover:
+        # the innermost such box is the pop-up; its wrapper also holds the link or
+        # term that opens it, which is text
+        if len(el.text_content()) < 0.4 * total and not any(
+                HOVER_CARD.search(d.get("class", "").lower()) for d in el.iterdescendants()
+                if isinstance(d.tag, str)):
+            return HOVER_CARD.name
+        return None
+    if names.cta:
+        if len(norm_space(el.text_content())) < CTA_MAX_TEXT and not _wraps_page(el):
+            return CALL_TO_ACTION.name
+        return None
+    if not discussion and names.author and \
+            len(norm_space(el.text_content())) < AUTHOR_BOX_MAX_TEXT and not _wraps_page(el):
+        return AUTHOR_BOX.name
+    return None
 
 
 _NEVER_TEXT = frozenset(("script", "style", "template", "svg", "canvas", "link", "meta"))

@@ -9,6 +9,7 @@ page means as its date when the page's structured data says something else.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,9 +56,14 @@ _CLOCK = re.compile(r"clock|today|current-?date|date-?now|heute|aujourd", re.IGN
 def _in_clock(el: Any, seen: dict[Any, bool]) -> bool:
     """Whether ``el`` or one of its three nearest ancestors is a clock widget."""
     if el not in seen:
-        seen[el] = any(_CLOCK.search(f"{node.get('class', '')} {node.get('id', '')}")
+        seen[el] = any(_clock_name(node.get("class", ""), node.get("id", ""))
                        for node in _up(el, 4))
     return seen[el]
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock_name(cls: str, id_: str) -> bool:
+    return _CLOCK.search(f"{cls} {id_}") is not None
 
 
 def _up(el: Any, levels: int) -> Iterator[Any]:

@@ -73,6 +73,7 @@ _CJK = re.compile(  # 2025年12月18日 (zh, ja), 2025년 12월 18일 (ko)
 )
 _NUMERIC = re.compile(r"\b(?P<a>\d{1,2})([./-])(?P<b>\d{1,2})\2(?P<y>(?:19|20)\d\d)\b")
 _SLASH_YMD = re.compile(r"\b(?P<y>(?:19|20)\d\d)[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})\b")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _URL_DATE = re.compile(
     r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>[01]?\d)[/-](?P<d>[0-3]?\d)(?:[/_+.-]|$)"
 )
@@ -128,6 +129,8 @@ def parse_date(text: str, *, prefer_dmy: bool = True) -> str | None:
     if not text:
         return None
     text = text.strip()[:300]
+    if not _YEAR.search(text):
+        return None  # every pattern below needs a year: one search rules most text out
     iso = parse_iso(text)
     if iso:
         return iso

@@ -40,6 +40,10 @@ class Rule:
         found = regex.match(text) if anchored else regex.search(text)
         return found is not None
 
+    def search(self, text: str) -> bool:
+        """Whether this row alone matches anywhere in ``text``."""
+        return self._compiled.search(text) is not None
+
 
 class RuleTable:
     """Rows compiled into one pattern; :meth:`match` and :meth:`search` name the row."""

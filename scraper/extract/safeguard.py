@@ -50,6 +50,9 @@ AGREE_SHARE = 0.6
 LEDE_MIN_SHARE = 0.5
 LEDE_MIN_TEXT = 150  # a paragraph of the story, not a one-line note
 LEDE_MAX_GROWTH = 3.0
+# A list taken for the article gives way to a region around it holding up to this many
+# times its reading text (more is the page, not the article).
+LIST_MAX_GROWTH = 3.0
 # The headline's region: the nearest ancestor of the headline holding this much text.
 HEADLINE_MIN_TEXT = 300
 
@@ -261,6 +264,29 @@ def _in_comments(main: list[lxml.html.HtmlElement]) -> bool:
                for m in main for el in (m, *itertools.islice(m.iterancestors(), 2)))
 
 
+def _around_list(main: list[lxml.html.HtmlElement], ours: int,
+                 candidates: list[Candidate]) -> Candidate | None:
+    """The region around our choice when that is one list (references, reviews, the
+    comments, a recipe's steps) and another mechanism found a larger region holding it:
+    the list is one part of the article, whose text around it was left out."""
+    if len(main) != 1 or main[0].tag not in ("ul", "ol"):
+        return None
+    around = [c for c in candidates if c.element is not main[0] and _holds(c.element, main[0])
+              and max(ours, PLAUSIBLE_MIN_TEXT - 1) < c.reading <= LIST_MAX_GROWTH * max(ours, 1)]
+    return max(around, key=lambda c: c.reading) if around else None
+
+
+def _story_below(best: Candidate, candidates: list[Candidate]) -> bool:
+    """Whether ``best`` is the story continuing below a short text under the headline
+    (a teaser or a lead alone in its box): another mechanism agrees with it, and it
+    starts after the headline's region."""
+    head = next((c for c in candidates if c.name == "headline"), None)
+    if head is None or best is head:
+        return False
+    backed = any(o is not best and o is not head and _agree(best, o) for o in candidates)
+    return backed and (best.element.sourceline or 0) >= (head.element.sourceline or 0)
+
+
 def weigh(main: list[lxml.html.HtmlElement], ours: int, candidates: list[Candidate],
           article_body: str | None = None, lede: Standfirst | None = None,
           opening: str = "") -> Verdict:
@@ -280,10 +306,14 @@ def weigh(main: list[lxml.html.HtmlElement], ours: int, candidates: list[Candida
         return Verdict(path="fallback:lede", agree=[
             o.name for o in candidates if o is not under and _agree(under, o)], use=under,
             gain=0.0 if _misplaced(main) else LEDE_MIN_SHARE)
+    listed = _around_list(main, ours, candidates)
+    if listed is not None:
+        return Verdict(path="fallback:list", agree=[
+            o.name for o in candidates if o is not listed and _agree(listed, o)], use=listed,
+            gain=0.0)
     plausible = [c for c in candidates if c.reading >= PLAUSIBLE_MIN_TEXT]
-    if not plausible or ours >= FAR_SHORTER * max(c.reading for c in plausible) or \
-            "headline" in verdict.agree:
-        return verdict  # not far shorter, or it is the text under the headline
+    if not plausible or ours >= FAR_SHORTER * max(c.reading for c in plausible):
+        return verdict  # not far shorter
 
     def support(c: Candidate) -> float:
         backers = sum(_agree(c, o) for o in candidates if o is not c)
@@ -294,5 +324,7 @@ def weigh(main: list[lxml.html.HtmlElement], ours: int, candidates: list[Candida
     best = max(plausible, key=support)
     if support(best) < 2 * best.reading:
         return verdict  # no other mechanism backs it: ours stands
+    if "headline" in verdict.agree and not _story_below(best, candidates):
+        return verdict  # it is the text under the headline
     return Verdict(path=f"fallback:{best.name}", agree=[
         o.name for o in candidates if o is not best and _agree(best, o)], use=best)

@@ -96,6 +96,19 @@ def test_byline_dateline_and_photo_credit_lines_are_not_body() -> None:
     assert body == f"{_PARA}\n\nThe match is on March 3, 2024 at Wembley."
 
 
+def test_datelines_in_other_languages_are_not_body() -> None:
+    from scraper.extract.blocks import Paragraph
+    from scraper.extract.boilerplate import boilerplate_rule, drop_boilerplate
+
+    lines = ("Aktualisiert am 19.02.2020", "15. Mai 2019, 05:28 Uhr", "Le 05/02/2020",
+             "Publiziert: 03.04.2020, 12:35", "20 de abril de 2022 a las 08:39h")
+    kept = drop_boilerplate([Paragraph(t, "p") for t in (*lines, _PARA,
+                            "Am 15. Mai 2019 fuhr der Zug um 05:28 Uhr ab.")],
+                            None, lambda p: False)
+    assert [p.text for p in kept] == [_PARA, "Am 15. Mai 2019 fuhr der Zug um 05:28 Uhr ab."]
+    assert all(boilerplate_rule(t) is None for t in lines)  # a metadata line, not furniture
+
+
 def test_blogger_widget_holding_the_post_is_kept() -> None:
     text = "<br>".join(f"Line {i}: {_PARA}" for i in range(4))
     html = ("<html><body><div class='nav-links'><a href='/'>Home</a></div>"

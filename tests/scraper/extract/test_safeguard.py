@@ -113,3 +113,50 @@ def test_a_choice_in_the_sidebar_gives_way_to_the_text_under_the_headline() -> N
     verdict = weigh(main, 2000, alternatives(root, root.find(".//h1")), None, lede)
     assert verdict.path == "fallback:lede"
     assert verdict.gain == 0.0  # a sidebar is no story, however long
+
+
+def _paper(refs: int = 40) -> str:
+    abstract = "".join(f"<p>Abstract {i}: {_S} {_S}</p>" for i in range(3))
+    items = "".join(f"<li>Roe J{i}, Doe J, Smith A, Miller B, Jones C, et al. A study of "
+                    f"reading rooms, hours, and students. J Libr. 2017;{i}(3):45-67.</li>"
+                    for i in range(refs))
+    return (f"<html><body><article><h1>Reading rooms and exam season</h1>"
+            f"<section class='abstract'><h2>Abstract</h2>{abstract}</section>"
+            f"<section><h2>References</h2><ol class='references'>{items}</ol></section>"
+            "</article></body></html>")
+
+
+def test_a_list_taken_for_the_article_gives_way_to_the_region_around_it() -> None:
+    root = parse_html(_paper())
+    main = root.xpath("//ol")
+    ours = reading_chars([(li.text_content(), 0.0) for li in main[0]])
+    verdict = weigh(main, ours, alternatives(root, root.find(".//h1")))
+    assert verdict.path == "fallback:list"
+    assert verdict.use is not None and verdict.use.element.tag == "article"
+    article = extract_article(_paper(refs=150))  # long enough to outweigh the abstract
+    assert article.signals["body"] == "fallback:list"
+    assert "Abstract 0:" in article.body and "Abstract 2:" in article.body
+
+
+def test_a_list_is_not_widened_to_the_whole_page() -> None:
+    root = parse_html(_paper(refs=4).replace(
+        "<section class='abstract'>", "<section class='abstract'>" + _story(40)))
+    main = root.xpath("//ol")
+    ours = reading_chars([(li.text_content(), 0.0) for li in main[0]])
+    assert weigh(main, ours, [c for c in alternatives(root, root.find(".//h1"))
+                              if c.element.tag == "article"]).path != "fallback:list"
+
+
+def test_a_short_text_under_the_headline_gives_way_to_the_story_below_it() -> None:
+    intro = ("<div class='intro'><h1>Wind power in Bavaria</h1>\n"
+             f"<div class='teaser-text'><p>{_S} {_S}</p></div></div>\n")
+    story = f"<div class='article'>\n<div class='rte'>{_story(10)}</div></div>\n"
+    for parts, below in (((intro, story), True), ((story, intro), False)):
+        root = parse_html("<html><body>\n" + "".join(parts) + "</body></html>")
+        main = root.xpath("//div[@class='teaser-text']")
+        ours = reading_chars([(main[0].text_content(), 0.0)])
+        verdict = weigh(main, ours, alternatives(root, root.find(".//h1")))
+        if below:
+            assert verdict.use is not None and verdict.use.element.get("class") == "rte"
+        else:  # the same story above the headline is not the one it leads
+            assert verdict.use is None
