@@ -103,9 +103,10 @@ _CHROME_ROLES = frozenset(("banner", "navigation", "contentinfo", "complementary
 
 def _beside(h1: Any, nodes: list[Any]) -> list[Any]:
     """The text pieces above the headline that belong with it: under a container they
-    share below ``<body>`` (or ``<body>`` itself on a flat page), and not in page furniture of their own (a ``<header>``,
-    ``<nav>``... without the headline). A site's masthead ("Thursday, December 3") or a
-    clock in the top bar prints the day the page was served, not the story's date."""
+    share below ``<body>`` (or ``<body>`` itself on a flat page), and not in page
+    furniture of their own (a ``<header>``, ``<nav>``... without the headline).
+    A site's masthead ("Thursday, December 3") or a clock in the top bar prints the
+    day the page was served, not the story's date."""
     around = set(h1.iterancestors())
     kept, verdicts = [], {}  # owner element -> whether its text is beside the headline
     for node in nodes:
