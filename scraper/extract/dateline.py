@@ -101,32 +101,59 @@ _CHROME_TAGS = frozenset(("header", "nav", "footer", "aside"))
 _CHROME_ROLES = frozenset(("banner", "navigation", "contentinfo", "complementary"))
 
 
-def _beside(h1: Any, nodes: list[Any]) -> list[Any]:
-    """The text pieces above the headline that belong with it: under a container they
-    share below ``<body>`` (or ``<body>`` itself on a flat page), and not in page
-    furniture of their own (a ``<header>``, ``<nav>``... without the headline).
+class Beside:
+    """Which elements belong with the headline ``h1``: those under a container they
+    share below ``<body>`` (or ``<body>`` itself on a flat page) with no page furniture
+    of their own between (a ``<header>``, ``<nav>``... without the headline).
     A site's masthead ("Thursday, December 3") or a clock in the top bar prints the
     day the page was served, not the story's date."""
-    around = set(h1.iterancestors())
-    kept, verdicts = [], {}  # owner element -> whether its text is beside the headline
-    for node in nodes:
-        owner = node.getparent()
-        if node.is_tail and owner is not None:
-            owner = owner.getparent()
-        if owner is None:
-            continue
-        if owner not in verdicts:
-            ok, el = True, owner
-            while el is not None and el not in around:
-                if el.tag in _CHROME_TAGS or (el.get("role") or "").lower() in _CHROME_ROLES:
-                    ok = False
-                el = el.getparent()
-            # a flat page (the headline straight under <body>) shares <body> with its lines
-            verdicts[owner] = ok and el is not None and (
-                el.tag not in ("body", "html") or el is h1.getparent())
-        if verdicts[owner]:
-            kept.append(node)
-    return kept
+
+    def __init__(self, h1: Any) -> None:
+        self._h1 = h1
+        self._around = set(h1.iterancestors())
+        self._verdicts: dict[Any, tuple[bool, bool]] = {}
+        self._before: set[Any] | None = None
+
+    def _judge(self, el: Any) -> tuple[bool, bool]:
+        """(in a container shared with the headline, no furniture on the way there)"""
+        if el not in self._verdicts:
+            clear, up = True, el
+            while up is not None and up not in self._around:
+                if up.tag in _CHROME_TAGS or (up.get("role") or "").lower() in _CHROME_ROLES:
+                    clear = False
+                up = up.getparent()
+            shared = up is not None and (up.tag not in ("body", "html")
+                                         or up is self._h1.getparent())
+            self._verdicts[el] = (shared, clear)
+        return self._verdicts[el]
+
+    def __call__(self, el: Any) -> bool:
+        shared, clear = self._judge(el)
+        return shared and clear
+
+    def in_furniture(self, el: Any) -> bool:
+        """``el`` sits in page furniture that does not hold the headline."""
+        return not self._judge(el)[1]
+
+    def apart_above(self, el: Any) -> bool:
+        """``el`` comes before the headline and is not beside it (a masthead's date)."""
+        if self._before is None:
+            self._before = set()
+            for e in self._h1.getroottree().getroot().iter():
+                if e is self._h1:
+                    break
+                self._before.add(e)
+        return el in self._before and not self(el)
+
+    def text(self, nodes: list[Any]) -> list[Any]:
+        """The text nodes (from an xpath ``text()``) among ``nodes`` that are beside it."""
+        return [node for node in nodes if (owner := _owner(node)) is not None and self(owner)]
+
+
+def _owner(node: Any) -> Any:
+    """The element whose text an xpath ``text()`` result is (a tail is its parent's)."""
+    owner = node.getparent()
+    return owner.getparent() if node.is_tail and owner is not None else owner
 
 
 def read_date(text: str, known: tuple[str | None, ...] = ()) -> str | None:
@@ -151,7 +178,8 @@ def datelines(h1: lxml.html.HtmlElement, known: tuple[str | None, ...] = ()) -> 
     text pieces count; the label in front of a date ("Updated", "Posted on") sets its kind.
     """
     after = list(_texts(h1.xpath(f"following::text()[position() <= {_NEAR_NODES * 2}]")))
-    above = list(_texts(_beside(h1, h1.xpath(f"preceding::text()[position() <= {_BEFORE_NODES}]"))))
+    above = list(_texts(Beside(h1).text(
+        h1.xpath(f"preceding::text()[position() <= {_BEFORE_NODES}]"))))
     # each piece with the one before it in reading order, which may label it ("Updated:")
     windows = (
         [(text, short, after[i - 1][0] if i else "") for i, (text, short) in enumerate(after)],
@@ -242,16 +270,22 @@ def same_moment(stamp: str, day: str) -> bool:
     return (utc - dt.timedelta(hours=12)).date() <= shown <= (utc + dt.timedelta(hours=14)).date()
 
 
-def sole_date(root: lxml.html.HtmlElement) -> str | None:
+def sole_date(root: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None = None,
+              ) -> str | None:
     """The date of a page that prints exactly one (in short lines, perhaps repeated),
     for pages with no structured date and no dateline by the headline: a lone date
-    is the page's own."""
+    is the page's own, unless it is printed above the headline ``h1`` and apart from it
+    (the masthead's date of serving)."""
     body = root.find("body")
     if body is None:
         return None
     found: set[str] = set()
     first = None
-    for text, short in _texts(body.xpath(".//text()")):
+    nodes = body.xpath(".//text()")
+    if h1 is not None:
+        beside = Beside(h1)
+        nodes = [n for n in nodes if (o := _owner(n)) is None or not beside.apart_above(o)]
+    for text, short in _texts(nodes):
         date = parse_date(text) if short and _YEAR.search(text) else None
         if date:
             found.add(date[:10])

@@ -21,6 +21,7 @@ import lxml.html
 from ._dom import join_url, norm_space, parse_json
 from .dateline import (
     POST_NUMBER,
+    Beside,
     choose_dateline,
     datelines,
     in_local_time,
@@ -362,10 +363,13 @@ def _prefer_visible_date(meta: Metadata, root: lxml.html.HtmlElement) -> None:
 _CLOCK = re.compile(r"clock|today|current-?date|date-?now|heute|aujourd", re.IGNORECASE)
 
 
-def _date_from_text(root: lxml.html.HtmlElement) -> tuple[str | None, str]:
+def _date_from_text(root: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None,
+                    ) -> tuple[str | None, str]:
     """A date in a box named for dates, and its signal: ``clock`` when the box is a
-    "today" widget or clock (the page's date of serving, not of writing)."""
+    "today" widget or clock, or sits above the headline ``h1`` apart from it (a
+    masthead): the page's date of serving, not of writing."""
     clock = None
+    beside = Beside(h1) if h1 is not None else None
     for el in root.xpath(
         '//*[contains(@class,"date") or contains(@class,"time") or contains(@id,"date")'
         ' or contains(@class,"posted") or contains(@class,"meta")]'
@@ -373,7 +377,8 @@ def _date_from_text(root: lxml.html.HtmlElement) -> tuple[str | None, str]:
         text = el.text_content()
         if len(text) < 200:
             found = parse_date(text)
-            if found and _CLOCK.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            if found and (_CLOCK.search(f"{el.get('class', '')} {el.get('id', '')}")
+                          or (beside is not None and beside.apart_above(el))):
                 clock = clock or found
             elif found:
                 return found, "text"
@@ -476,12 +481,18 @@ def extract_metadata(root: lxml.html.HtmlElement, url: str | None = None) -> Met
     meta.published = in_local_time(meta.published, root)
     _prefer_visible_byline(meta, root)
     meta.offer("published", date_from_url(url), "url")
+    # a clock's date is the weakest: it comes last
+    clock: tuple[str | None, str] = (None, "clock")
     if not meta.published:
-        meta.offer("published", *_date_from_text(root))
+        clock = _date_from_text(root, meta.headline_element)
+        if clock[1] == "text":
+            meta.offer("published", *clock)
     if not meta.published:
         meta.offer("published", date_from_scripts(root), "script")
     if not meta.published:
-        meta.offer("published", sole_date(root), "sole date")
+        meta.offer("published", sole_date(root, meta.headline_element), "sole date")
+    if not meta.published:
+        meta.offer("published", *clock)
     if meta.language:
         meta.language = meta.language.replace("_", "-").split(",")[0].strip()
         if meta.signals.get("language") == "meta:og:locale":

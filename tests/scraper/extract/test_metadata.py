@@ -420,3 +420,18 @@ def test_a_kicker_date_beside_the_headline_still_counts() -> None:
             "<p>The first storm of the season arrived on Tuesday, filling reservoirs across "
             "the valley.</p></article></body></html>")
     assert extract_article(page).published == "2024-03-02"
+
+
+def test_a_masthead_date_box_is_only_a_clock() -> None:
+    # Above the headline and apart from it: the day of serving. Script data beats it,
+    # and alone it is kept as a low-confidence clock, not as the page's printed date.
+    story = ("<main><article><h1>Rain returns to the valley</h1><p>The first storm of the "
+             "season arrived on Tuesday, filling reservoirs across the valley.</p>"
+             "</article></main>")
+    top = "<div class='top'><span class='masthead-date'>Thursday, December 3, 2026</span></div>"
+    script = "<script>var page = {\"datePublished\": \"2024-05-06T10:00:00Z\"};</script>"
+    art = extract_article(f"<html><body>{top}{story}{script}</body></html>")
+    assert art.published and art.published.startswith("2024-05-06")
+    art = extract_article(f"<html><body>{top}{story}</body></html>")
+    assert (art.published, art.signals["published"]) == ("2026-12-03", "clock")
+    assert art.confidence["published"] < 0.3
