@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from typing import Any
 
@@ -9,12 +10,23 @@ _MIN_CHARS = 200  # below this, guesses are coin flips on names and numbers
 _SAMPLE_CHARS = 3000  # enough for a confident guess, bounded cost on long pages
 
 
-@cache
+# Extraction runs in worker threads, and py3langid loads its model on first use without
+# a lock: threads starting together each loaded a copy (a crawl peaked at ~500 MB).
+_LOAD = threading.Lock()
+
+
 def _classifier() -> Any:
+    with _LOAD:
+        return _load_classifier()
+
+
+@cache
+def _load_classifier() -> Any:
     try:
         import py3langid  # type: ignore[import-untyped]
     except ImportError:  # not installed: the language stays unknown
         return None
+    py3langid.classify("warm up")  # loads the model now, under the lock
     return py3langid.classify
 
 
