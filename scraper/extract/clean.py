@@ -65,7 +65,7 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False,
         discussion: on a discussion page, boxes named for comments and replies are
             the content and stay.
         dropped: if given, counts the boxes each named rule removed (the rows of
-            :mod:`.box_rules`, ``hidden`` and ``dialog``).
+            :mod:`.box_rules`, ``hidden``, ``dialog`` and ``login-form``).
     """
     tally: Counter[str] = Counter() if dropped is None else dropped
     _drop_short_forms(root)
@@ -76,6 +76,13 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False,
         if el.getparent() is not None and len(el.text_content()) > 500 and \
                 el.find(".//p") is not None:
             el.drop_tag()
+    for el in list(root.iter("form")):
+        # A sign-in or registration form (it asks for a password) is never the article,
+        # however much help and error text it holds, unless it wraps the page.
+        if el.getparent() is not None and not _wraps_page(el) and \
+                el.find(".//input[@type='password']") is not None:
+            tally["login-form"] += 1
+            drop_element(el)
     p_total = _p_text(root) or 1
     for el in list(root.iter(*_REMOVE_TAGS)):
         # Broken markup can leave the article inside an unclosed <nav>, <aside> or
@@ -94,7 +101,16 @@ def clean_tree(root: lxml.html.HtmlElement, discussion: bool = False,
             drop_element(el)
     total = len(root.text_content()) or 1
     for el in _walk(root):
-        if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main", "a"):
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "main", "a"):
+            continue
+        if el.tag == "article":
+            # an <article> is content, unless it is a pop-up (sites set sign-in dialogs
+            # in <article>s of their own)
+            rule = _always_rule(el, _names(el.get("class", ""), el.get("id", ""),
+                                           discussion))
+            if rule:
+                tally[rule] += 1
+                drop_element(el)
             continue
         if not discussion and not el.attrib:
             continue  # every rule below reads an attribute (a thread's counters aside)
@@ -172,11 +188,8 @@ def _box_rule(el: lxml.html.HtmlElement, discussion: bool, total: int,
         if not _STREAMED.match(el.get("id", "")) and not _holds_article(el, p_total):
             return "hidden"
         return None
-    rule = names.always
-    if el.get("role") == "dialog" and el.get("aria-modal") == "true" and \
-            rule in (None, MODAL.name):
-        rule = "dialog"
-    if rule and not _wraps_page(el):
+    rule = _always_rule(el, names)
+    if rule:
         return rule
     if len(el) <= 3 and el.tag not in _KEEP_NUMBERS and (discussion or names.vote) and \
             _COUNTER.match(el.text_content()):
@@ -200,6 +213,16 @@ def _box_rule(el: lxml.html.HtmlElement, discussion: bool, total: int,
         if text_len >= 0.25 * total and link_density(el, text_len) < 0.3:
             return None
     return rule
+
+
+def _always_rule(el: lxml.html.HtmlElement, names: _Names) -> str | None:
+    """The ALWAYS row, modal or dialog rule that drops ``el`` wherever it is, unless it
+    wraps the page."""
+    rule = names.always
+    if el.get("role") == "dialog" and el.get("aria-modal") == "true" and \
+            rule in (None, MODAL.name):
+        rule = "dialog"
+    return rule if rule and not _wraps_page(el) else None
 
 
 _SHORT_FORM = re.compile(r"(?:^|[\s_-])short(?:$|[\s_-])", re.IGNORECASE)
