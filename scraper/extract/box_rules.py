@@ -79,7 +79,10 @@ SOFT_UNLIKELY = RuleTable((
 
 # Names of boxes that may hold the article: the two tables above do not apply to them.
 CONTENT_HINT = Rule(
-    "content-hint", r"and|article|body|column|content|main|shadow|entry|story|text", flags=0)
+    "content-hint", r"and|article|body|column|content|main|shadow|entry|story|text|"
+    # a live blog or ticker: its entries are the story, however "comment" names them
+    # ("live-match-comment", "lx-commentary")
+    r"commentary|(?:^|[\s_-])live-?(?:[a-z]+-)?comments?\b|live-?ticker|live-?blog", flags=0)
 
 # Modal boxes (sign-up and membership offers shown over the page), named "modal",
 # "member-modal" or "memberModal" even when their inner box says "modal-content":

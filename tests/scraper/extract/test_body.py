@@ -671,3 +671,14 @@ def test_a_sign_in_form_is_not_the_body_unless_it_wraps_the_page() -> None:
     page = (f"<html><body><form id='aspnetForm'><div><input type='password'></div>"
             f"<main><h1>Vote on hours</h1>{f'<p>{_PARA}</p>' * 4}</main></form></body></html>")
     assert "The council" in extract_article(page).body
+
+
+def test_a_live_tickers_entries_are_the_story_whatever_comment_names_them() -> None:
+    entries = "".join(f"<div class='live-match-comment'><p>{i}' {_PARA}</p></div>"
+                      for i in range(3))
+    page = (f"<html><body><main><h1>Lyon draw in Lorient</h1>"
+            f"<div class='live-match-comments clearfix'>{entries}</div></main>"
+            f"<div class='user-comments'><p>Reader: {_PARA}</p></div></body></html>")
+    body = extract_article(page).body
+    assert all(f"{i}' The council" in body for i in range(3))
+    assert "Reader:" not in body
