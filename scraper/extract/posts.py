@@ -489,6 +489,13 @@ def thread_opening(body: lxml.html.HtmlElement, main: list[lxml.html.HtmlElement
         if any(w in text for w in windows):
             found = el
             break
+        # the opening's first words split over blocks (a quotation set as a paragraph of
+        # its own, then the sentence that goes on): read them in the blocks' container
+        parent = el.getparent()
+        if text and phrase.startswith(text) and parent is not None and parent not in held \
+                and any(w in _phrase(parent.text_content()) for w in windows):
+            found = parent
+            break
     if found is None or len(norm_space(found.text_content())) < POST_MIN_TEXT:
         return []  # a site's tagline that its description repeats is no opening
     box = found

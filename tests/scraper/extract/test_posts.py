@@ -86,6 +86,19 @@ def test_story_laid_out_apart_from_its_comments_leads_the_thread() -> None:
     assert "Comment 3:" in body
 
 
+def test_story_whose_first_words_are_a_paragraph_of_their_own_leads_the_thread() -> None:
+    # the description runs on over short paragraphs (a quotation set on its own line,
+    # then short sentences), none of which holds its first eight words
+    box = ("<div class='story'><div class='story-text'><p>\u201eModern C++ now\u201c</p>"
+           "<p>Maintainers weigh in.</p><p>The discussion is six years old.</p>"
+           f"<p>{_STORY}</p></div></div>")
+    html = _thread(box, "Modern C++ now. Maintainers weigh in. The discussion is six years "
+                   f"old. {_STORY}")
+    body = extract_article(html, "https://forum.example.org/threads/kernel.12/").body
+    assert body.startswith("\u201eModern C++ now\u201c") and _STORY in body
+    assert "Comment 3:" in body
+
+
 def test_text_matching_no_description_is_not_taken_as_the_opening() -> None:
     html = _thread("<div class='promo'><div class='promo-text'>Subscribe to our weekly "
                    "newsletter for the best threads, tips and deals, delivered every Friday "
