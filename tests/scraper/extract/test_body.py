@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from scraper.extract import extract_article
 from scraper.extract._dom import parse_html
 from scraper.extract.blocks import Paragraph
@@ -652,21 +654,21 @@ _HELP = "".join(f"<p class='form-field-error'>Please enter a valid e-mail addres
                 "so that we can reach you about your account.</p>" for i in range(12))
 
 
-def test_a_sign_in_dialog_set_in_its_own_article_is_not_the_body() -> None:
+@pytest.mark.parametrize(("story", "box", "rule"), [
     # Sign-in pop-ups hold more text (help and error lines) than a short story does.
-    story = f"<main><article class='post'><h1>Vote on hours</h1><p>{_PARA}</p></article></main>"
-    dialog = f"<article class='login-modal dark-modal'><form><p>Sign in</p>{_HELP}</form></article>"
-    art = extract_article(f"<html><body>{story}{dialog}</body></html>")
+    (f"<main><article class='post'><h1>Vote on hours</h1><p>{_PARA}</p></article></main>",
+     f"<article class='login-modal dark-modal'><form><p>Sign in</p>{_HELP}</form></article>",
+     "modal"),
+    (f"<main><h1>Vote on hours</h1><p>{_PARA}</p></main>",
+     f"<div class='box'><form><input type='password'>{_HELP}</form></div>", "login-form"),
+])
+def test_a_sign_in_dialog_or_form_is_not_the_body(story: str, box: str, rule: str) -> None:
+    art = extract_article(f"<html><body>{story}{box}</body></html>")
     assert "The council" in art.body and "valid e-mail" not in art.body
-    assert "modal" in art.signals["cleaned"]
+    assert rule in art.signals["cleaned"]
 
 
-def test_a_sign_in_form_is_not_the_body_unless_it_wraps_the_page() -> None:
-    story = f"<main><h1>Vote on hours</h1><p>{_PARA}</p></main>"
-    login = f"<form><input type='password'>{_HELP}</form>"
-    art = extract_article(f"<html><body>{story}<div class='box'>{login}</div></body></html>")
-    assert "The council" in art.body and "valid e-mail" not in art.body
-    assert "login-form" in art.signals["cleaned"]
+def test_a_sign_in_box_inside_a_form_around_the_page_keeps_the_page() -> None:
     # an ASP.NET page: one form around everything, with a sign-in box in its header
     page = (f"<html><body><form id='aspnetForm'><div><input type='password'></div>"
             f"<main><h1>Vote on hours</h1>{f'<p>{_PARA}</p>' * 4}</main></form></body></html>")
