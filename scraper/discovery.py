@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
+import lxml.html
 from defusedxml import DefusedXmlException
 
 from archive.errors import FetchError
@@ -69,6 +70,17 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
+def document_base(root: lxml.html.HtmlElement, page_url: str) -> str:
+    """The URL a page's relative links resolve against: its first ``<base href>``, if
+    it has one, else the page's own URL."""
+    for el in root.iter("base"):
+        href = el.get("href")
+        if href:
+            return normalize_url(href, page_url) or page_url
+        break
+    return page_url
+
+
 def links_from_html(content: bytes, base_url: str, content_type: str | None = None
                     ) -> Discovered:
     """Normalised ``<a href>`` targets and ``<link rel=alternate>`` feeds of a page.
@@ -76,12 +88,7 @@ def links_from_html(content: bytes, base_url: str, content_type: str | None = No
     At most ``MAX_LINKS_PER_PAGE`` page links are kept; ``rel=nofollow`` is obeyed.
     """
     root = parse_html(to_text(content, content_type))
-    base = base_url
-    for el in root.iter("base"):
-        href = el.get("href")
-        if href:
-            base = normalize_url(href, base_url) or base_url
-        break
+    base = document_base(root, base_url)
     found = Discovered()
     seen: set[str] = set()
     for el in root.iter("a", "area"):

@@ -24,6 +24,7 @@ import lxml.html
 
 from archive.frontpage import FrontLink
 
+from .discovery import document_base
 from .extract._dom import parse_html, to_text
 from .urls import normalize_url
 
@@ -126,12 +127,7 @@ def front_links(content: bytes | str, base_url: str, content_type: str | None = 
         The links in page order, positions from 1; never raises for any page content.
     """
     root = parse_html(to_text(content, content_type))
-    base = base_url
-    for el in root.iter("base"):
-        href = el.get("href")
-        if href:
-            base = normalize_url(href, base_url) or base_url
-        break
+    base = document_base(root, base_url)
     for el in list(root.iter()):
         if el.getparent() is not None and _is_chrome(el):
             el.drop_tree()
