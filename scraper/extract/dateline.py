@@ -80,8 +80,7 @@ def _texts(nodes: list[Any]) -> Iterator[tuple[str, bool]]:
     lengths: dict[Any, int] = {}  # block -> length of its text, measured once
     clocks: dict[Any, bool] = {}  # element -> whether it sits in a clock widget
     for node in nodes:
-        parent = node.getparent()
-        owner = parent.getparent() if node.is_tail and parent is not None else parent
+        owner = _owner(node)
         if owner is None or owner.tag in ("script", "style", "noscript", "template") or \
                 _in_clock(owner, clocks):
             continue
@@ -270,20 +269,18 @@ def same_moment(stamp: str, day: str) -> bool:
     return (utc - dt.timedelta(hours=12)).date() <= shown <= (utc + dt.timedelta(hours=14)).date()
 
 
-def sole_date(root: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None = None,
-              ) -> str | None:
+def sole_date(root: lxml.html.HtmlElement, beside: Beside | None = None) -> str | None:
     """The date of a page that prints exactly one (in short lines, perhaps repeated),
     for pages with no structured date and no dateline by the headline: a lone date
-    is the page's own, unless it is printed above the headline ``h1`` and apart from it
-    (the masthead's date of serving)."""
+    is the page's own, unless it is printed above the headline and apart from it
+    (``beside`` says which: the masthead's date of serving)."""
     body = root.find("body")
     if body is None:
         return None
     found: set[str] = set()
     first = None
     nodes = body.xpath(".//text()")
-    if h1 is not None:
-        beside = Beside(h1)
+    if beside is not None:
         nodes = [n for n in nodes if (o := _owner(n)) is None or not beside.apart_above(o)]
     for text, short in _texts(nodes):
         date = parse_date(text) if short and _YEAR.search(text) else None

@@ -363,13 +363,12 @@ def _prefer_visible_date(meta: Metadata, root: lxml.html.HtmlElement) -> None:
 _CLOCK = re.compile(r"clock|today|current-?date|date-?now|heute|aujourd", re.IGNORECASE)
 
 
-def _date_from_text(root: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None,
+def _date_from_text(root: lxml.html.HtmlElement, beside: Beside | None,
                     ) -> tuple[str | None, str]:
     """A date in a box named for dates, and its signal: ``clock`` when the box is a
-    "today" widget or clock, or sits above the headline ``h1`` apart from it (a
-    masthead): the page's date of serving, not of writing."""
+    "today" widget or clock, or sits above the headline apart from it (``beside`` says
+    which: a masthead): the page's date of serving, not of writing."""
     clock = None
-    beside = Beside(h1) if h1 is not None else None
     for el in root.xpath(
         '//*[contains(@class,"date") or contains(@class,"time") or contains(@id,"date")'
         ' or contains(@class,"posted") or contains(@class,"meta")]'
@@ -483,14 +482,16 @@ def extract_metadata(root: lxml.html.HtmlElement, url: str | None = None) -> Met
     meta.offer("published", date_from_url(url), "url")
     # a clock's date is the weakest: it comes last
     clock: tuple[str | None, str] = (None, "clock")
+    h1 = meta.headline_element
+    beside = Beside(h1) if h1 is not None else None  # one per page: it caches what it saw
     if not meta.published:
-        clock = _date_from_text(root, meta.headline_element)
+        clock = _date_from_text(root, beside)
         if clock[1] == "text":
             meta.offer("published", *clock)
     if not meta.published:
         meta.offer("published", date_from_scripts(root), "script")
     if not meta.published:
-        meta.offer("published", sole_date(root, meta.headline_element), "sole date")
+        meta.offer("published", sole_date(root, beside), "sole date")
     if not meta.published:
         meta.offer("published", *clock)
     if meta.language:
