@@ -18,7 +18,7 @@ import json
 import os
 import platform
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -356,6 +356,33 @@ class Archive:
         """
         with self.store.transaction():
             yield
+
+    @contextlib.contextmanager
+    def batches(self, size: int, before_commit: Callable[[], None] | None = None,
+                ) -> Iterator[Callable[[], None]]:
+        """Consecutive :meth:`batch` transactions of ``size`` items each, for a long run
+        that must keep what it did: a kill or a bad input loses one batch at most.
+
+        The block calls the function it is given after each item. ``before_commit``
+        runs inside each transaction just before it commits, the last one included (a
+        checkpoint then commits with the work it records); not when the block raises.
+        """
+        count = 0
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(self.batch())
+
+            def item_done() -> None:
+                nonlocal count
+                count += 1
+                if count % size == 0:
+                    if before_commit is not None:
+                        before_commit()
+                    stack.close()
+                    stack.enter_context(self.batch())
+
+            yield item_done
+            if before_commit is not None:
+                before_commit()
 
     def set_crawl_config(self, config: dict[str, Any]) -> None:
         """Record the crawl's settings in the ``warcinfo`` of every WARC file opened

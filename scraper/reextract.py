@@ -18,7 +18,6 @@ Usage::
 from __future__ import annotations
 
 import collections
-import contextlib
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -124,8 +123,12 @@ def reextract(archive: Archive, settings: ExtractSettings, query: Query | None =
     with ExtractPool[tuple[Record, bytes]](settings, jobs) as pool:
         pages = pool.map(_pages(archive, todo, stats))
         done_through = stats.resumed_after
-        with contextlib.ExitStack() as batch:
-            batch.enter_context(archive.batch())
+
+        def checkpoint() -> None:  # commits with the batch whose work it records
+            archive.store.set_crawl_stats(stats.job, {
+                **stats.to_dict(), "done_through": done_through, "upto": upto})
+
+        with archive.batches(BATCH, before_commit=checkpoint) as item_done:
             for (record, payload), article in pages:
                 stats.done += 1
                 done_through = record.id
@@ -139,16 +142,10 @@ def reextract(archive: Archive, settings: ExtractSettings, query: Query | None =
                         archive.store_reextraction(record, article, chash=chash,
                                                    extractor=version)
                         stats.changed += 1
-                if stats.done % BATCH == 0:  # the checkpoint commits with the batch
-                    archive.store.set_crawl_stats(stats.job, {
-                        **stats.to_dict(), "done_through": done_through, "upto": upto})
-                    batch.close()
-                    batch.enter_context(archive.batch())
+                item_done()
                 if on_progress is not None and time.monotonic() - shown >= progress_every:
                     shown = time.monotonic()
                     on_progress(stats)
-            archive.store.set_crawl_stats(stats.job, {
-                **stats.to_dict(), "done_through": done_through, "upto": upto})
     archive.finish_crawl(stats.job, stats.to_dict())
     if on_progress is not None:
         on_progress(stats)

@@ -23,7 +23,6 @@ Usage::
 from __future__ import annotations
 
 import collections
-import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -156,17 +155,12 @@ class _Importer:
     def _import(self, piece: Piece, before: int) -> None:
         pages = self.pool.map(self._pages(read_records(piece.path, piece.start, piece.end),
                                           before - piece.start))
-        stored = 0
-        with contextlib.ExitStack() as batch:
-            # a batch commits before reading goes on, so what was read before a bad spot
-            # (or a kill) is kept
-            batch.enter_context(self.archive.batch())
+        # a batch commits before reading goes on, so what was read before a bad spot (or
+        # a kill) is kept
+        with self.archive.batches(BATCH) as item_done:
             for (response, record_id), article in pages:
                 self.stats.count(self.ingester.store(response, article, record_id).outcome)
-                stored += 1
-                if stored % BATCH == 0:
-                    batch.close()
-                    batch.enter_context(self.archive.batch())
+                item_done()
 
     def _pages(self, items: Iterator[WarcItem], base: int
                ) -> Iterator[tuple[tuple[HttpResponse, str | None], bytes, str | None,
