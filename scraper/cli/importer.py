@@ -7,6 +7,7 @@ import argparse
 import dataclasses
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from rich.progress import (
@@ -67,8 +68,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         output.print_json(stats.to_dict())
     else:
-        skipped = ", ".join(f"{n} {k}" for k, n in sorted(stats.skipped.items())) or "none"
-        other = ", ".join(f"{n} {k}" for k, n in sorted(stats.other.items())) or "none"
+        skipped, other = _counts(stats.skipped), _counts(stats.other)
         print(f"read {stats.records} records in {time.monotonic() - start:.1f}s: "
               f"{stats.responses} responses: {stats.new} new pages, {stats.new_versions} new "
               f"versions, {stats.unchanged} unchanged, {stats.resources} resources (images, "
@@ -101,8 +101,13 @@ def cmd_reextract(args: argparse.Namespace, settings: Settings) -> int:
     else:
         resumed = f" (continued after version {stats.resumed_after})" \
             if stats.resumed_after else ""
-        failed = ", ".join(f"{n} {k}" for k, n in sorted(stats.failed.items())) or "none"
+        failed = _counts(stats.failed)
         print(f"re-extracted {stats.done} of {stats.selected} pages in "
               f"{time.monotonic() - start:.1f}s{resumed}: {stats.changed} changed (new "
               f"versions), {stats.unchanged} unchanged; failed: {failed}")
     return 0
+
+
+def _counts(counts: Mapping[str, int]) -> str:
+    """``"2 http-404, 1 not-html"``, or ``"none"``."""
+    return ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
