@@ -175,16 +175,14 @@ def write_wacz(archive: Archive, target: Path, *, record_ids: Iterable[int] | No
             for name, source in warcs:
                 path = f"archive/{name}"
                 digest = hashlib.sha256()
-                size = 0
-                for chunk in _chunks(source):
-                    digest.update(chunk)
-                    size += len(chunk)
+                size = len(source) if isinstance(source, bytes) else source.stat().st_size
                 # sizes known up front: a plain local header (zip64 only past 4 GB), no
                 # data descriptor, which ReplayWeb.page's ranged ZIP reader relies on
                 info = zipfile.ZipInfo(path, _zip_time())
                 info.file_size = size
                 with zf.open(info, "w", force_zip64=size >= zipfile.ZIP64_LIMIT) as out:
-                    for chunk in _chunks(source):
+                    for chunk in _chunks(source, size):  # one read: written and hashed
+                        digest.update(chunk)
                         out.write(chunk)
                 resources.append({"name": name, "path": path,
                                   "hash": f"sha256:{digest.hexdigest()}", "bytes": size})
@@ -212,12 +210,15 @@ def write_wacz(archive: Archive, target: Path, *, record_ids: Iterable[int] | No
     return len(pages)
 
 
-def _chunks(source: Path | bytes) -> Iterable[bytes]:
+def _chunks(source: Path | bytes, size: int) -> Iterable[bytes]:
+    """The first ``size`` bytes of ``source`` (a file still being appended to by a crawl
+    gives the length it had when the export sized it)."""
     if isinstance(source, bytes):
-        yield source
+        yield source[:size]
         return
     with source.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
+        while size > 0 and (chunk := fh.read(min(1 << 20, size))):
+            size -= len(chunk)
             yield chunk
 
 
