@@ -168,6 +168,15 @@ class SearchHit:
     score: float
 
 
+# Media types of HTML documents (the pages an archive reads articles from).
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def mime_of(content_type: str | None) -> str:
+    """The media type of a Content-Type header, lower-case, without parameters."""
+    return (content_type or "").split(";")[0].strip().lower()
+
+
 @dataclass(frozen=True, kw_only=True)
 class HttpResponse:
     """One HTTP exchange as fetched, ready to be written to WARC.
@@ -196,6 +205,11 @@ class HttpResponse:
     @property
     def content_type(self) -> str | None:
         return self.header("content-type")
+
+    @property
+    def mime(self) -> str:
+        """The media type of the response, lower-case, without parameters."""
+        return mime_of(self.content_type)
 
 
 @dataclass(frozen=True)

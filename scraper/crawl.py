@@ -38,12 +38,12 @@ from typing import Any
 
 from archive import Archive
 from archive.errors import BlockedURLError, ConfigError, FetchError, TransientFetchError
-from archive.types import FrontierItem, HttpResponse
+from archive.types import HTML_TYPES, FrontierItem, HttpResponse
 
 from .config import Settings
 from .discovery import DiscoveryError, links_from_html, looks_like_xml, parse_sitemap_or_feed
 from .fetch import RETRY_STATUSES, Fetcher, parse_retry_after
-from .ingest import HTML_TYPES, Ingester, mime_of
+from .ingest import Ingester
 from .netguard import check_url
 from .pagecapture import PageCapture, archive_page
 from .robots import RobotsCache
@@ -509,7 +509,7 @@ class Crawler:
             if archived is not None:  # unchanged page, but its links still lead somewhere
                 self._follow_links_safely(item, archived, response.url, None)
             self._done(item, self.ingester.ingest(response, requested_url=url).outcome)
-        elif 200 <= response.status < 300 and mime_of(response.content_type) not in HTML_TYPES \
+        elif 200 <= response.status < 300 and response.mime not in HTML_TYPES \
                 and looks_like_xml(response.content_type, response.content):
             await self._discover(item, response)
         else:

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from archive import Archive
 from archive.errors import RecordNotFoundError
-from archive.types import Article, HttpResponse, StoreResult
+from archive.types import HTML_TYPES, Article, HttpResponse, StoreResult, mime_of
 from archive.warc import payload_digest
 
 from ._version import __version__
@@ -35,7 +35,6 @@ from .extract import Extractor
 from .revisit import Tracker
 from .urls import host_of, normalize_url
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 GONE_STATUSES = frozenset({404, 410})
 # outcomes that archived something: the page is in the archive after them
 ARCHIVED = frozenset({"new", "new-version", "unchanged", "not-modified", "gone"})
@@ -75,11 +74,6 @@ class Ingested:
     @property
     def archived(self) -> bool:
         return self.outcome in ARCHIVED or self.outcome == "extract-error"
-
-
-def mime_of(content_type: str | None) -> str:
-    """The media type of a Content-Type header, lower-case, without parameters."""
-    return (content_type or "").split(";")[0].strip().lower()
 
 
 def page_url_for(final_url: str, canonical: str | None) -> str | None:
@@ -208,7 +202,7 @@ class Ingester:
                 origin_record_id, response.url, response.fetched_at,
                 payload_digest(response.body)):
             return Ingested("duplicate")
-        mime = mime_of(response.content_type)
+        mime = response.mime
         if mime and mime not in HTML_TYPES:
             if not self.keep_other:
                 return Ingested("not-html", detail=mime)

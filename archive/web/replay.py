@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from ..browse import ReplayHit, replay_lookup
+from ..types import HTML_TYPES, mime_of
 from .readers import ReaderPool
 from .rewrite import Rewriter
 from .security import ASGIApp, Guard, Receive, Scope, Send, replay_key
@@ -99,8 +100,8 @@ class ReplayApp:
             return PlainTextResponse(f"not archived: {url}\n", status_code=404, headers=headers)
         ctype = hit.content_type or "application/octet-stream"
         body = hit.payload
-        mime = ctype.split(";")[0].strip().lower()
-        if not raw and mime in ("text/html", "application/xhtml+xml", "text/css"):
+        mime = mime_of(ctype)
+        if not raw and mime in (*HTML_TYPES, "text/css"):
             rewriter = Rewriter(hit.url, self._origin(request, request.url.port) + prefix,
                                 timestamp)
             charset = _CHARSET.search(ctype)

@@ -65,16 +65,12 @@ def fulfil_headers(response: HttpResponse) -> dict[str, str]:
     return out
 
 
-def _mime(response: HttpResponse) -> str:
-    return (response.content_type or "").split(";")[0].strip().lower()
-
-
 def is_download(response: HttpResponse) -> bool:
     """A navigation response a browser would save rather than show."""
     disposition = (response.header("content-disposition") or "").strip().lower()
     if disposition.startswith("attachment"):
         return True
-    mime = _mime(response)
+    mime = response.mime
     return bool(mime) and not (mime.startswith(_DISPLAYABLE) or mime.endswith("+xml"))
 
 
@@ -97,7 +93,7 @@ class ResponseCache:
         size = len(response.content)
         control = (response.header("cache-control") or "").lower()
         if (response.status != 200 or size > self.max_bytes // 4 or "no-store" in control
-                or "private" in control or not _mime(response).startswith(_CACHEABLE)):
+                or "private" in control or not response.mime.startswith(_CACHEABLE)):
             return
         if response.url in self._items:
             return
@@ -279,7 +275,7 @@ class PageRun:
             if main_nav and self.main is None:
                 self.main = response
                 self.exchanges.append(response)
-                self.issues.append(("not-rendered", _mime(response) or "attachment"))
+                self.issues.append(("not-rendered", response.mime or "attachment"))
             self.refused.append((url, "download"))
             await route.abort("aborted")
             return

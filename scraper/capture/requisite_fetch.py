@@ -19,7 +19,7 @@ from collections.abc import MutableSet
 from dataclasses import dataclass
 
 from archive.errors import FetchError
-from archive.types import HttpResponse
+from archive.types import HTML_TYPES, HttpResponse
 
 from ..config import CaptureSettings
 from .cookies import CookieJar
@@ -58,14 +58,13 @@ class RequisiteResult:
 
 
 def _is_css(response: HttpResponse, requisite: Requisite) -> bool:
-    ctype = (response.content_type or "").split(";")[0].strip().lower()
+    ctype = response.mime
     return ctype == "text/css" or (requisite.kind == "stylesheet" and ctype in ("", "text/plain"))
 
 
 def _is_html(response: HttpResponse) -> bool:
-    ctype = (response.content_type or "").split(";")[0].strip().lower()
-    if ctype:
-        return ctype in ("text/html", "application/xhtml+xml")
+    if response.mime:
+        return response.mime in HTML_TYPES
     return response.content.lstrip()[:1] == b"<"
 
 
