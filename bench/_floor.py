@@ -125,6 +125,10 @@ class Floor:
             "SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
         return row
 
+    def ids(self) -> list[int]:
+        """The records' ids in order."""
+        return [int(r[0]) for r in self.conn.execute("SELECT id FROM records ORDER BY id")]
+
     def raw(self, record_id: int) -> bytes:
         """A record's payload, read back with warcio from its offset."""
         offset = int(self.conn.execute("SELECT warc_offset FROM records WHERE id = ?",

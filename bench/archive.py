@@ -122,6 +122,7 @@ class Target(Protocol):
     def ingest(self, pages: list[Page]) -> None: ...
     def query(self, phrase: str, sort: Sort) -> int: ...
     def show(self, record_id: int) -> object: ...
+    def ids(self) -> list[int]: ...
     def raw(self, record_id: int) -> bytes: ...
     def maintain(self) -> None: ...
     def sizes(self) -> tuple[int, int]: ...
@@ -144,6 +145,9 @@ class FloorTarget:
 
     def show(self, record_id: int) -> object:
         return self.floor.show(record_id)
+
+    def ids(self) -> list[int]:
+        return self.floor.ids()
 
     def raw(self, record_id: int) -> bytes:
         return self.floor.raw(record_id)
@@ -177,6 +181,12 @@ class ArchiveTarget:
 
     def show(self, record_id: int) -> object:
         return self.archive.record(record_id)
+
+    def ids(self) -> list[int]:
+        """The records' ids in order (a PostgreSQL archive's have gaps: ids are taken
+        from its sequences in blocks)."""
+        return [int(r[0]) for r in self.archive.store.rows("SELECT id FROM versions "
+                                                           "ORDER BY id")]
 
     def raw(self, record_id: int) -> bytes:
         return self.archive.raw(record_id)
@@ -366,10 +376,12 @@ def _read_back(targets: list[Target], times: dict[str, Timings], records: int,
                     times[target.name].queries[sort].append(time.perf_counter() - t0)
                     times[target.name].hits = max(times[target.name].hits, found)
     rng = random.Random(seed + 1)
-    ids = [rng.randint(1, records) for _ in range(SHOWS)]
+    picks = [rng.randrange(records) for _ in range(SHOWS)]  # the n-th record of each
+    ids = {target.name: target.ids() for target in targets}
     for what in ("show", "raw"):
-        for turn, record_id in enumerate(ids):
+        for turn, pick in enumerate(picks):
             for target in _rotated(targets, turn):
+                record_id = ids[target.name][pick]
                 t0 = time.perf_counter()
                 getattr(target, what)(record_id)
                 getattr(times[target.name], what).append(time.perf_counter() - t0)

@@ -1,6 +1,7 @@
 """Records in PostgreSQL (see :class:`archive.db.base.Store`). Connections come from a
-pool (psycopg 3); a transaction pins one connection to the calling thread until it ends.
-psycopg's own errors are translated here, where connections are handed out, into
+pool (psycopg 3); a transaction pins one connection to the calling thread until it ends,
+and a second, autocommit one for what must not wait for its rows (see :mod:`.pending`,
+which holds and sends them). psycopg's own errors are translated here, where connections are handed out, into
 :class:`~archive.errors.ArchiveError`, so callers see one exception tree.
 
 Usage::
@@ -37,7 +38,6 @@ from ...types import (
     SearchHit,
 )
 from ..sql import (
-    ATTRIBUTION_COLUMNS,
     ATTRIBUTION_SELECT,
     FIND_PAGE,
     LATEST_RESPONSE,
@@ -45,7 +45,6 @@ from ..sql import (
     ORIGINAL_RESOURCE,
     POSTGRES,
     RECORD_SQL,
-    RESOURCE_COLUMNS,
     RESOURCE_SELECT,
     SAME_CAPTURE,
     VERSION_COLUMNS,
@@ -59,6 +58,7 @@ from ..sql import (
     utc_now,
     version_values,
 )
+from .pending import Pending
 from .schema import migrate
 
 POOL_MAX = 8  # connections per process: the crawl loop, WARC readers, the lease keeper
@@ -132,14 +132,21 @@ class PgStore:
             raise ArchiveError(
                 f"cannot connect to {self.where} within {CONNECT_TIMEOUT:.0f}s; check that "
                 "the server runs and the URL (user, password, host, port, database)") from exc
+        # a transaction's second connection (see ``connection``); what it commits is a
+        # new page or a sequence's ids, which the transaction's own commit comes after
+        # in the log: that commit's flush makes them durable too, so theirs need not wait
+        self.aside_pool: ConnectionPool[Conn] = ConnectionPool(
+            url, min_size=0, max_size=pool_max, open=False, name="newsarchive-aside",
+            kwargs={"autocommit": True, "options": "-c synchronous_commit=off"})
         try:
+            self.aside_pool.open()
             with self.pool.connection() as conn:
                 if not create and not _has_archive(conn):
                     raise ArchiveError(f"no archive in {self.where}; run `newsarchive crawl` "
                                        "or `newsarchive migrate` with this --archive first")
                 migrate(conn, self.where)
         except BaseException:
-            self.pool.close()
+            self.close()
             raise
 
     def on_close(self, callback: Callable[[], None]) -> None:
@@ -149,19 +156,32 @@ class PgStore:
     def close(self) -> None:
         for callback in self._closers:
             callback()
+        self.aside_pool.close()
         self.pool.close()
 
     @contextlib.contextmanager
-    def connection(self) -> Iterator[Conn]:
+    def connection(self, *, aside: bool = False) -> Iterator[Conn]:
         """The calling thread's transaction connection, else one from the pool; driver
-        errors raised while it is in use become ``ArchiveError``."""
+        errors raised while it is in use become ``ArchiveError``. In a transaction, the
+        rows it has not sent go first, and the server confirms them.
+
+        ``aside``: in a transaction, its second connection instead (autocommit; it does
+        not see the transaction's rows), for a statement that must not wait for them:
+        the reads :class:`Pending` completes, a new page, ids."""
         pinned: Conn | None = getattr(self._local, "conn", None)
         try:
-            if pinned is not None:
+            if pinned is None:
+                with self.pool.connection() as conn:
+                    yield conn
+            elif aside:
+                if self._local.aside is None:
+                    self._local.aside = self.aside_pool.getconn(timeout=CONNECT_TIMEOUT)
+                yield self._local.aside
+            else:
+                pending: Pending = self._local.pending
+                if pending.unsent:
+                    pending.sync(pinned)
                 yield pinned
-                return
-            with self.pool.connection() as conn:
-                yield conn
         except (psycopg.Error, PoolTimeout) as exc:
             if isinstance(exc, NewsarchiveError):
                 raise
@@ -171,37 +191,70 @@ class PgStore:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Conn]:
         """``with store.transaction():`` runs its block in one transaction (nested: a
-        savepoint). Store calls made in the block on this thread join it."""
-        with self.connection() as conn:
-            outer = getattr(self._local, "conn", None)
-            self._local.conn = conn
-            try:
-                if outer is None:
-                    self._local.fresh = _FreshPages()
+        savepoint). Store calls made in the block on this thread join it; the rows they
+        add reach the server in bulk (see :mod:`.pending`), by the end of the block."""
+        pinned: Conn | None = getattr(self._local, "conn", None)
+        if pinned is None:
+            with self.connection() as conn:
+                pending = self._local.pending = Pending()
+                self._local.conn, self._local.aside = conn, None
+                try:
                     with conn.transaction():
-                        yield conn
-                else:
-                    depth = getattr(self._local, "depth", 0) + 1
-                    self._local.depth = depth
-                    with _savepoint(conn, f"newsarchive_{depth}".encode()):
-                        yield conn
-            finally:
-                self._local.conn = outer
-                if outer is None:
-                    self._local.fresh = None
-                else:
-                    self._local.depth -= 1
+                        try:
+                            yield conn
+                            pending.sync(conn)
+                        except BaseException as exc:
+                            pending.abandon(exc)
+                            raise
+                finally:
+                    if self._local.aside is not None:
+                        self.aside_pool.putconn(self._local.aside)
+                    self._local.conn = self._local.pending = self._local.aside = None
+            return
+        pending = self._local.pending
+        pending.begin(f"newsarchive_{len(pending.marks) + 1}".encode())
+        try:
+            yield pinned
+        except BaseException:
+            # undo the block, keep the transaction; on a broken connection that fails
+            # too, and the error raised is the first one
+            with contextlib.suppress(psycopg.Error):
+                pending.undo(pinned)
+            raise
+        with self.connection(aside=True):  # its errors translated
+            pending.release(pinned)
+
+    def _pending(self) -> Pending | None:
+        return getattr(self._local, "pending", None)
+
+    def _add(self, table: str, make: Callable[[int], tuple[Any, ...]]) -> int:
+        """Buffer a new row of ``table`` made from its id; returns the id."""
+        if (pending := self._pending()) is None:
+            with self.transaction():
+                return self._add(table, make)
+        with self.connection(aside=True) as conn:
+            row_id = pending.take_id(conn, table)
+        pending.add((table, make(row_id)))
+        return row_id
+
+    def _buffer(self, kind: str, row: tuple[Any, ...]) -> None:
+        if (pending := self._pending()) is None:
+            with self.transaction():
+                return self._buffer(kind, row)
+        pending.add((kind, row))
+        return None
 
     def _fresh(self, page_id: int, table: str) -> bool:
-        """Whether ``page_id`` is a page this transaction created and gave no rows in
-        ``table`` (captures, versions) yet: then there is nothing to look up."""
-        fresh: _FreshPages | None = getattr(self._local, "fresh", None)
-        return fresh is not None and page_id in fresh.without[table]
+        """Whether ``page_id`` is a page this transaction just created (on its second
+        connection) and gave no rows in ``table`` (captures, versions) yet: then there is
+        nothing to look up. (Another worker's rows for it, written meanwhile and not yet
+        committed, would be missed by a lookup too.)"""
+        pending = self._pending()
+        return pending is not None and page_id in pending.fresh[table]
 
     def _touch(self, page_id: int, table: str) -> None:
-        fresh: _FreshPages | None = getattr(self._local, "fresh", None)
-        if fresh is not None:
-            fresh.without[table].discard(page_id)
+        if (pending := self._pending()) is not None:
+            pending.fresh[table].discard(page_id)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.connection() as conn:
@@ -217,14 +270,9 @@ class PgStore:
             with self.connection() as conn, conn.cursor() as cur:
                 cur.executemany(_q(sql), batch)
 
-    def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
-        """A statement whose result nobody reads: in a savepoint, it goes to the server
-        with the next one that is read, or when the savepoint ends."""
-        with self.connection() as conn:
-            conn.execute(_q(sql), tuple(params))
-
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        with self.connection() as conn:
+    def _one(self, sql: str, params: Sequence[Any] = (), *, aside: bool = False
+             ) -> tuple[Any, ...] | None:
+        with self.connection(aside=aside) as conn:
             return conn.execute(_q(sql), tuple(params)).fetchone()
 
     def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -234,19 +282,22 @@ class PgStore:
     # -- pages -------------------------------------------------------------------------
 
     def page_id(self, url: str, now: str) -> int:
-        # one round trip: the page's id, or a new page's (second column true)
+        # one round trip: the page's id, or a new page's (second column true). It needs
+        # no rows sent before it (they are of known pages), and a new page stays if a
+        # savepoint around it is undone: a URL known, without captures, as after a crawl
+        # whose fetch failed.
         row = self._one(
             "WITH found AS (SELECT id FROM pages WHERE url = ?), "
             "added AS (INSERT INTO pages(url, site, first_seen) SELECT ?, ?, ? "
             "WHERE NOT EXISTS (SELECT 1 FROM found) ON CONFLICT (url) DO NOTHING RETURNING id) "
             "SELECT id, false FROM found UNION ALL SELECT id, true FROM added",
-            (url, url, site_of(url), now))
+            (url, url, site_of(url), now), aside=True)
         if row is None:  # two workers added it at once: the winner's, committed by now
-            row = self._one("SELECT id, false FROM pages WHERE url = ?", (url,))
+            row = self._one("SELECT id, false FROM pages WHERE url = ?", (url,), aside=True)
         assert row is not None
-        fresh: _FreshPages | None = getattr(self._local, "fresh", None)
-        if row[1] and fresh is not None:
-            fresh.add(int(row[0]))
+        if row[1] and (pending := self._pending()) is not None:
+            for pages in pending.fresh.values():
+                pages.add(int(row[0]))
         return int(row[0])
 
     def find_page(self, url: str) -> tuple[int, str]:
@@ -271,27 +322,30 @@ class PgStore:
 
     def set_validators(self, page_id: int, etag: str | None, last_modified: str | None,
                        checked: str) -> None:
-        self._run("UPDATE pages SET etag = coalesce(?, etag), last_modified = coalesce(?, "
-                  "last_modified), last_checked = ?, gone_since = NULL WHERE id = ?",
-                  (etag, last_modified, checked, page_id))
+        self._buffer("validators", (page_id, etag, last_modified, checked))
 
     def set_gone(self, page_id: int, since: str) -> None:
-        self._run("UPDATE pages SET gone_since = coalesce(gone_since, ?), last_checked = ? "
-                  "WHERE id = ?", (since, since, page_id))
+        self.execute("UPDATE pages SET gone_since = coalesce(gone_since, ?), last_checked = ? "
+                     "WHERE id = ?", (since, since, page_id))
 
     def latest_version(self, page_id: int) -> tuple[int, str] | None:
+        pending = self._pending()
+        if pending is not None and page_id in pending.latest:  # unsent, so the newest
+            return pending.latest[page_id]
         if self._fresh(page_id, "versions"):
             return None
         row = self._one("SELECT id, content_hash FROM versions WHERE page_id = ? "
-                        "ORDER BY id DESC LIMIT 1", (page_id,))
+                        "ORDER BY id DESC LIMIT 1", (page_id,), aside=True)
         return (int(row[0]), str(row[1])) if row else None
 
     def original_payload(self, page_id: int, digest: str) -> OriginalCapture | None:
         """The first full capture of this page with this payload digest, if any."""
-        if self._fresh(page_id, "captures"):
-            return None
-        row = self._one(ORIGINAL_CAPTURE, (page_id, digest))
-        return OriginalCapture(int(row[0]), str(row[1]), str(row[2]), row[3]) if row else None
+        row = None if self._fresh(page_id, "captures") else self._one(
+            ORIGINAL_CAPTURE, (page_id, digest), aside=True)
+        if row:
+            return OriginalCapture(int(row[0]), str(row[1]), str(row[2]), row[3])
+        pending = self._pending()
+        return pending.originals.get((page_id, digest)) if pending else None
 
     def latest_response_location(self, page_url: str) -> tuple[str, int] | None:
         """WARC file and offset of the last full payload archived for a page."""
@@ -300,10 +354,15 @@ class PgStore:
 
     def imported(self, origin_record_id: str | None, url: str, fetched_at: str,
                  digest: str) -> bool:
-        if origin_record_id and self._one(
-                "SELECT 1 FROM captures WHERE origin_record_id = ?", (origin_record_id,)):
+        pending = self._pending()
+        if pending is not None and (origin_record_id in pending.origins
+                                    or (url, fetched_at, digest) in pending.seen):
             return True
-        return self._one(SAME_CAPTURE, (url, fetched_at, digest) * 2) is not None
+        if origin_record_id and self._one(
+                "SELECT 1 FROM captures WHERE origin_record_id = ?", (origin_record_id,),
+                aside=True):
+            return True
+        return self._one(SAME_CAPTURE, (url, fetched_at, digest) * 2, aside=True) is not None
 
     # -- writing -----------------------------------------------------------------------
 
@@ -314,16 +373,11 @@ class PgStore:
                     revisit_of: int | None = None,
                     origin_record_id: str | None = None) -> int:
         self._touch(page_id, "captures")
-        row = self._one(
-            "INSERT INTO captures(page_id, url, fetched_at, status, kind, content_type, "
-            "payload_digest, content_hash, warc_file, warc_offset, warc_length, crawl_id, "
-            "warc_record_id, revisit_of, worker, origin_record_id) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-            (page_id, url, fetched_at, status, kind, content_type, payload_digest, content_hash,
-             *(self._locate(warc) or (None, None, None)), crawl_id, warc_record_id, revisit_of,
-             self.worker, origin_record_id))
-        assert row is not None
-        return int(row[0])
+        located = self._locate(warc) or (None, None, None)
+        return self._add("captures", lambda capture_id: (
+            capture_id, page_id, url, fetched_at, status, kind, content_type, payload_digest,
+            content_hash, *located, crawl_id, warc_record_id, revisit_of, self.worker,
+            origin_record_id, None))
 
     def _locate(self, warc: tuple[str, int, int] | None) -> tuple[str, int, int] | None:
         if warc is None:
@@ -334,23 +388,21 @@ class PgStore:
                     content_hash: str, article: Article, extractor: str | None = None,
                     origin: str = "crawl") -> int:
         self._touch(page_id, "versions")
-        row = self._one(
-            f"INSERT INTO versions({VERSION_COLUMNS}) VALUES ({','.join('?' * 20)}) "
-            "RETURNING id",
-            version_values(page_id=page_id, capture_id=capture_id, captured_at=captured_at,
-                           content_hash=content_hash, article=article, extractor=extractor,
-                           origin=origin))
-        assert row is not None
-        version_id = int(row[0])
-        if rows := attribution_rows(version_id, article):
-            # one statement (executemany costs three round trips even for one row)
-            marks = ",".join(["(?,?,?,?,?,?,?,?)"] * len(rows))
-            self._run(f"INSERT INTO attributions({ATTRIBUTION_COLUMNS}) VALUES {marks}",
-                      [value for r in rows for value in r])
+        values = version_values(page_id=page_id, capture_id=capture_id,
+                                captured_at=captured_at, content_hash=content_hash,
+                                article=article, extractor=extractor, origin=origin)
+        if self._pending() is None:
+            with self.transaction():
+                return self.add_version(page_id=page_id, capture_id=capture_id,
+                                        captured_at=captured_at, content_hash=content_hash,
+                                        article=article, extractor=extractor, origin=origin)
+        version_id = self._add("versions", lambda version_id: (version_id, *values))
+        for row in attribution_rows(version_id, article):
+            self._buffer("attributions", row)
         return version_id
 
     def link_capture(self, capture_id: int, version_id: int) -> None:
-        self._run("UPDATE captures SET version_id = ? WHERE id = ?", (version_id, capture_id))
+        self._buffer("link", (capture_id, version_id))
 
     def add_resource(self, *, url: str, fetched_at: str, status: int | None, kind: str,
                      role: str, content_type: str | None, payload_digest: str | None,
@@ -359,17 +411,15 @@ class PgStore:
                      crawl_id: int | None) -> int:
         located = self._locate(warc)
         assert located is not None
-        row = self._one(
-            f"INSERT INTO resources({RESOURCE_COLUMNS}, worker) "
-            f"VALUES ({','.join('?' * 15)}) RETURNING id",
-            (url, fetched_at, status, kind, role, content_type, payload_digest, *located,
-             warc_record_id, revisit_of, capture_id, crawl_id, self.worker))
-        assert row is not None
-        return int(row[0])
+        return self._add("resources", lambda resource_id: (
+            resource_id, url, fetched_at, status, kind, role, content_type, payload_digest,
+            *located, warc_record_id, revisit_of, capture_id, crawl_id, self.worker))
 
     def original_resource(self, digest: str) -> OriginalCapture | None:
-        row = self._one(ORIGINAL_RESOURCE, (digest,))
-        return OriginalCapture(int(row[0]), str(row[1]), str(row[2]), row[3]) if row else None
+        if row := self._one(ORIGINAL_RESOURCE, (digest,), aside=True):
+            return OriginalCapture(int(row[0]), str(row[1]), str(row[2]), row[3])
+        pending = self._pending()
+        return pending.resources.get(digest) if pending else None
 
     def resources(self, where: str = "", params: tuple[Any, ...] = ()) -> list[Resource]:
         sql = RESOURCE_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY id"
@@ -495,41 +545,6 @@ class PgStore:
         self._one("UPDATE crawls SET finished_at = ?, stats = ? "
                   "WHERE id = ? AND finished_at IS NULL RETURNING id",
                   (utc_now(), json.dumps(stats), crawl_id))
-
-
-@contextlib.contextmanager
-def _savepoint(conn: Conn, name: bytes) -> Iterator[None]:
-    """A savepoint whose statements go to the server in one pipeline (psycopg's pipeline
-    mode): a statement whose result is not read waits for the next one that is, and the
-    savepoint's end confirms them all, so the rows of a capture in a batch cost three
-    round trips to the server instead of eight. A failure anywhere in the block, found
-    when it ends at the latest, rolls back this block only, as on SQLite."""
-    try:
-        with conn.pipeline():
-            conn.execute(b"SAVEPOINT " + name)
-            yield
-            conn.execute(b"RELEASE SAVEPOINT " + name)
-    except BaseException:
-        # out of pipeline mode (its end synced): undo the block, keep the transaction;
-        # on a broken connection that fails too, and the error raised is the first one
-        with contextlib.suppress(psycopg.Error):
-            conn.execute(b"ROLLBACK TO SAVEPOINT " + name)
-            conn.execute(b"RELEASE SAVEPOINT " + name)
-        raise
-
-
-class _FreshPages:
-    """Pages the open transaction created, by the tables it has not written rows for
-    them in yet. No other transaction sees such a page, so its earlier captures and
-    versions are known to be none without asking: a new page (every page of an import)
-    costs three round trips to the server fewer."""
-
-    def __init__(self) -> None:
-        self.without: dict[str, set[int]] = {"captures": set(), "versions": set()}
-
-    def add(self, page_id: int) -> None:
-        for ids in self.without.values():
-            ids.add(page_id)
 
 
 def _has_archive(conn: Conn) -> bool:
