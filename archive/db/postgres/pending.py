@@ -22,6 +22,7 @@ connection, so none of that waits for the rows to arrive.
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -40,19 +41,44 @@ CAPTURE_COLUMNS = ("id, page_id, url, fetched_at, status, kind, content_type, pa
 CAPTURE_VERSION = CAPTURE_COLUMNS.count(",")  # index of version_id in a capture row
 
 
-def _insert(table: str, columns: str) -> bytes:
-    marks = ",".join(["%s"] * (columns.count(",") + 1))
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks})".encode()
+@dataclass(frozen=True)
+class Insert:
+    """A multi-row ``INSERT`` into one table: one statement (and one message to the
+    server) for many rows, where ``executemany`` sends a message a row. Its text has
+    the server's own ``$n`` placeholders, for a raw cursor: psycopg would parse a text
+    with thousands of ``%s`` each time, costing more than the rows' sending."""
+
+    table: str
+    columns: str
+
+    def text(self, rows: int) -> bytes:
+        return (f"INSERT INTO {self.table} ({self.columns}) VALUES ".encode()
+                + _placeholders(self.columns.count(",") + 1, rows))
+
+    def run(self, cur: psycopg.RawCursor[Any], rows: list[tuple[Any, ...]]) -> None:
+        for start in range(0, len(rows), INSERT_ROWS):
+            part = rows[start:start + INSERT_ROWS]
+            # a full statement is prepared (parsed and planned once per connection)
+            cur.execute(self.text(len(part)), [value for row in part for value in row],
+                        prepare=True if len(part) == INSERT_ROWS else None)
+
+
+@functools.lru_cache(maxsize=64)
+def _placeholders(width: int, rows: int) -> bytes:
+    """``($1,...,$width),(...)`` for ``rows`` rows (the texts are few: by table and size)."""
+    return ",".join("(" + ",".join(f"${r * width + c + 1}" for c in range(width)) + ")"
+                    for r in range(rows)).encode()
 
 
 # the tables rows are inserted in, in an order that satisfies their foreign keys: a
 # capture points at its version, attributions at theirs, a requisite at its page's capture
 INSERTS = {
-    "versions": _insert("versions", f"id, {VERSION_COLUMNS}"),
-    "captures": _insert("captures", CAPTURE_COLUMNS),
-    "attributions": _insert("attributions", ATTRIBUTION_COLUMNS),
-    "resources": _insert("resources", f"id, {RESOURCE_COLUMNS}, worker"),
+    "versions": Insert("versions", f"id, {VERSION_COLUMNS}"),
+    "captures": Insert("captures", CAPTURE_COLUMNS),
+    "attributions": Insert("attributions", ATTRIBUTION_COLUMNS),
+    "resources": Insert("resources", f"id, {RESOURCE_COLUMNS}, worker"),
 }
+INSERT_ROWS = 50  # rows in one statement, at most
 LINK = (b"UPDATE captures c SET version_id = u.version FROM unnest(%s::bigint[], "
         b"%s::bigint[]) AS u(id, version) WHERE c.id = u.id")
 VALIDATORS = (b"UPDATE pages p SET etag = coalesce(u.etag, p.etag), "
@@ -153,9 +179,14 @@ class Pending:
         self._send(conn, len(self.ops))
 
     def _send(self, conn: Conn, end: int) -> None:
-        if end > self.sent:
+        if end <= self.sent:
+            return
+        if self.pipeline is None:  # its statements at once; the block's end waits for all
+            with conn.pipeline():
+                write(conn, self.ops[self.sent:end])
+        else:
             write(conn, self.ops[self.sent:end])
-            self.sent = end
+        self.sent = end
 
     def begin(self, name: bytes) -> None:
         self.marks.append(Mark(name, len(self.ops)))
@@ -214,10 +245,11 @@ def write(conn: Conn, ops: list[Op]) -> None:
     if links:  # a capture sent now gets its version in its row; one sent before, after
         rows["captures"] = [(*row[:CAPTURE_VERSION], links.pop(row[0])) if row[0] in links
                             else row for row in rows["captures"]]
-    with conn.cursor() as cur:
+    with psycopg.RawCursor(conn) as raw:
         for table, insert in INSERTS.items():
             if rows[table]:
-                cur.executemany(insert, rows[table])
+                insert.run(raw, rows[table])
+    with conn.cursor() as cur:
         if links:
             cur.execute(LINK, (list(links), list(links.values())))
         if validators:

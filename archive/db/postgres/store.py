@@ -1,8 +1,9 @@
 """Records in PostgreSQL (see :class:`archive.db.base.Store`). Connections come from a
 pool (psycopg 3); a transaction pins one connection to the calling thread until it ends,
 and a second, autocommit one for what must not wait for its rows (see :mod:`.pending`,
-which holds and sends them). psycopg's own errors are translated here, where connections are handed out, into
-:class:`~archive.errors.ArchiveError`, so callers see one exception tree.
+which holds and sends them). psycopg's own errors are translated here, where connections
+are handed out, into :class:`~archive.errors.ArchiveError`, so callers see one exception
+tree.
 
 Usage::
 
