@@ -122,6 +122,34 @@ def test_one_batch_sees_its_own_captures(backend: tuple[str, Opener]) -> None:
         assert arc.record(changed.version_id or 0).latest
 
 
+def test_a_long_batch_sees_its_rows_before_and_after_they_are_sent(
+        backend: tuple[str, Opener]) -> None:
+    """A batch longer than a bulk send: a page captured again after its first capture
+    went to the server (on PostgreSQL, not committed, so not seen by the look-ups) is a
+    revisit of it, and a record of the batch counts as imported."""
+    _, open_ = backend
+    with open_(create=True) as arc:
+        store = arc.store
+        results = []
+        with arc.batch():
+            for i in range(450):
+                url = f"https://news.example/{i % 400}"  # pages 0-49 twice
+                body = HTML + str(i % 400).encode()
+                when = f"2026-01-{1 + i // 400:02d}T00:00:00+00:00"
+                results.append(arc.store_response(_response(url, body, when=when),
+                                                  _article(f"Story {i % 400}"), page_url=url))
+            assert store.imported(None, "https://news.example/3", "2026-01-02T00:00:00+00:00",
+                                  store.capture(results[403].capture_id).payload_digest or "")
+            assert not store.imported(None, "https://news.example/3",
+                                      "2026-01-03T00:00:00+00:00", "sha1:X")
+        assert [r.outcome for r in results[400:]] == ["unchanged"] * 50
+        for first, again in zip(results[:50], results[400:], strict=True):
+            assert again.version_id == first.version_id
+            assert store.capture(again.capture_id).revisit_of == first.capture_id
+        assert store.counts() == {"pages": 400, "captures": 450, "versions": 400,
+                                  "attributions": 400}
+
+
 def test_a_refused_capture_read_in_its_block_undoes_only_itself(
         backend: tuple[str, Opener]) -> None:
     """A capture whose rows the database refuses, found by a read in its own block,
@@ -145,23 +173,24 @@ def test_a_refused_capture_read_in_its_block_undoes_only_itself(
         assert [c.url for c in store.captures("url LIKE ?", ("%bad",))] == []
 
 
-def test_a_refusal_found_at_commit_fails_the_whole_batch(backend: tuple[str, Opener]) -> None:
+@pytest.mark.parametrize("refused_at", [100, 399])
+def test_a_refusal_found_at_commit_fails_the_whole_batch(backend: tuple[str, Opener],
+                                                         refused_at: int) -> None:
     """On PostgreSQL a batch's rows reach the server in bulk, so a refusal no read
-    found shows when the batch commits (on SQLite, at once): the batch raises and keeps
-    nothing, what came before it stays, and the store goes on working."""
+    found shows later (on SQLite, at once): in a bulk sent while the batch goes on (at
+    100) or when it commits (at 399), the batch raises and keeps nothing, what came
+    before it stays, and the store goes on working."""
     _, open_ = backend
     with open_(create=True) as arc:
         store = arc.store
         arc.store_response(_response("https://news.example/0"), _article(),
                            page_url="https://news.example/0")
         with pytest.raises(ArchiveError), arc.batch():
-            for i in range(1, 400):  # more than one bulk send: some go before the refusal
+            for i in range(1, 410):  # more than one bulk send
                 url = f"https://news.example/{i}"
                 arc.store_response(_response(url), _article(), page_url=url)
-            _refused_capture(arc, read_after=False)
-            for i in range(400, 410):
-                url = f"https://news.example/{i}"
-                arc.store_response(_response(url), _article(), page_url=url)
+                if i == refused_at:
+                    _refused_capture(arc, read_after=False)
         assert store.counts()["captures"] == 1
         after = arc.store_response(_response("https://news.example/1"), _article(),
                                    page_url="https://news.example/1")

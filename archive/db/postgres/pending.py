@@ -112,11 +112,10 @@ class Pending:
     pipeline: AbstractContextManager[Any] | None = None  # open while rows are unconfirmed
     ids: dict[str, deque[int]] = field(default_factory=dict)
     block: dict[str, int] = field(default_factory=dict)
-    # pages this transaction created, by the tables it has written no rows for them in
-    # yet: it has just made them, so they have none there
-    fresh: dict[str, set[int]] = field(
-        default_factory=lambda: {"captures": set(), "versions": set()})
-    # indexes over ops (the server, asked on another connection, does not see them)
+    # pages this transaction created: the indexes below hold all their rows (another
+    # worker's, not committed yet, no lookup would see either)
+    created: set[int] = field(default_factory=set)
+    # indexes over ops (which the server, asked on the other connection, does not see)
     latest: dict[int, tuple[int, str]] = field(default_factory=dict)
     originals: dict[tuple[int, str], OriginalCapture] = field(default_factory=dict)
     resources: dict[str, OriginalCapture] = field(default_factory=dict)

@@ -245,17 +245,11 @@ class PgStore:
         pending.add((kind, row))
         return None
 
-    def _fresh(self, page_id: int, table: str) -> bool:
-        """Whether ``page_id`` is a page this transaction just created (on its second
-        connection) and gave no rows in ``table`` (captures, versions) yet: then there is
-        nothing to look up. (Another worker's rows for it, written meanwhile and not yet
-        committed, would be missed by a lookup too.)"""
+    def _created(self, page_id: int) -> bool:
+        """Whether this transaction created the page: then all its rows are in the
+        transaction's :class:`Pending`, and there is nothing to look up."""
         pending = self._pending()
-        return pending is not None and page_id in pending.fresh[table]
-
-    def _touch(self, page_id: int, table: str) -> None:
-        if (pending := self._pending()) is not None:
-            pending.fresh[table].discard(page_id)
+        return pending is not None and page_id in pending.created
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.connection() as conn:
@@ -297,8 +291,7 @@ class PgStore:
             row = self._one("SELECT id, false FROM pages WHERE url = ?", (url,), aside=True)
         assert row is not None
         if row[1] and (pending := self._pending()) is not None:
-            for pages in pending.fresh.values():
-                pages.add(int(row[0]))
+            pending.created.add(int(row[0]))
         return int(row[0])
 
     def find_page(self, url: str) -> tuple[int, str]:
@@ -333,7 +326,7 @@ class PgStore:
         pending = self._pending()
         if pending is not None and page_id in pending.latest:  # unsent, so the newest
             return pending.latest[page_id]
-        if self._fresh(page_id, "versions"):
+        if self._created(page_id):
             return None
         row = self._one("SELECT id, content_hash FROM versions WHERE page_id = ? "
                         "ORDER BY id DESC LIMIT 1", (page_id,), aside=True)
@@ -341,7 +334,7 @@ class PgStore:
 
     def original_payload(self, page_id: int, digest: str) -> OriginalCapture | None:
         """The first full capture of this page with this payload digest, if any."""
-        row = None if self._fresh(page_id, "captures") else self._one(
+        row = None if self._created(page_id) else self._one(
             ORIGINAL_CAPTURE, (page_id, digest), aside=True)
         if row:
             return OriginalCapture(int(row[0]), str(row[1]), str(row[2]), row[3])
@@ -373,7 +366,6 @@ class PgStore:
                     crawl_id: int | None, warc_record_id: str | None = None,
                     revisit_of: int | None = None,
                     origin_record_id: str | None = None) -> int:
-        self._touch(page_id, "captures")
         located = self._locate(warc) or (None, None, None)
         return self._add("captures", lambda capture_id: (
             capture_id, page_id, url, fetched_at, status, kind, content_type, payload_digest,
@@ -388,7 +380,6 @@ class PgStore:
     def add_version(self, *, page_id: int, capture_id: int, captured_at: str,
                     content_hash: str, article: Article, extractor: str | None = None,
                     origin: str = "crawl") -> int:
-        self._touch(page_id, "versions")
         values = version_values(page_id=page_id, capture_id=capture_id,
                                 captured_at=captured_at, content_hash=content_hash,
                                 article=article, extractor=extractor, origin=origin)
