@@ -1,7 +1,7 @@
-"""Rows a PostgreSQL transaction has written and the server has not confirmed yet.
+"""A PostgreSQL transaction's rows, held on the client until the server has them.
 
 A capture's rows (capture, version, attributions, requisites, its page's validators)
-wait in the transaction's :class:`Pending`. Every few hundred captures they go to the
+wait in the transaction's :class:`Pending`. Every few dozen captures they go to the
 server in pipeline mode, without waiting for it: while the server builds search vectors
 and index entries for them, the writer reads and extracts the next ones, so a batch
 costs the longer of the two rather than their sum. The transaction waits for the server
@@ -87,7 +87,7 @@ VALIDATORS = (b"UPDATE pages p SET etag = coalesce(u.etag, p.etag), "
               b"%s::text[], %s::text[], %s::text[]) AS u(id, etag, last_modified, checked) "
               b"WHERE p.id = u.id")
 BLOCK_MAX = 1024  # ids taken from a sequence at once, at most
-SEND_AT = 200  # rows sent at once, between two captures of a batch
+SEND_AT = 200  # rows sent at once, between two captures of a batch (about 40 captures)
 
 Op = tuple[str, tuple[Any, ...]]  # (table, row), ("link", (capture, version)),
 #                                   ("validators", (page, etag, last_modified, checked))
