@@ -97,7 +97,8 @@ class PgStore:
         url: ``postgresql://user:password@host:port/dbname`` (libpq parameters allowed).
         create: set up the schema in an empty database; readers pass ``False`` and get an
             :class:`ArchiveError` for a database without an archive.
-        pool_max: most connections this process opens.
+        pool_max: most connections this process opens in each of its two pools (the
+            second holds transactions' look-up connections).
         warc_dir: where this process writes WARC files. Captures record their file by
             absolute path, so any machine that mounts it there reads it back.
 
