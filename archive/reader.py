@@ -35,6 +35,7 @@ from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 
 from .errors import WarcError
+from .inputs import open_file
 from .types import HttpResponse
 
 _SCAN = 1 << 16  # bytes read at a time when looking for the next record
@@ -248,37 +249,36 @@ def _check_wacz(zf: zipfile.ZipFile, name: str) -> list[str]:
     return paths
 
 
-def read_records(path: Path, start: int = 0, end: int | None = None
+def read_records(path: Path | str, start: int = 0, end: int | None = None
                  ) -> Iterator[WarcItem]:
     """Every record of a ``.warc``, ``.warc.gz``, ``.arc``, ``.arc.gz`` or ``.wacz`` file,
     in file order; bad spots become ``error`` items and reading goes on after them.
 
     Args:
-        path: the file.
+        path: the file: a path, or a URL read through fsspec (see :mod:`.inputs`).
         start, end: only the records that start in this byte range of a WARC or ARC
             file (so a large file can be shared out in pieces; a WACZ is read whole).
 
     Raises:
-        WarcError: the file is missing, or a WACZ that is not a readable ZIP or whose
-            digests do not match.
+        WarcError: the file is missing (or its URL cannot be read here), or a WACZ that
+            is not a readable ZIP or whose digests do not match.
     """
     name = str(path)
     try:
-        if path.suffix == ".wacz" or zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as zf:
-                for member in _check_wacz(zf, name):
-                    with zf.open(member) as fh:
-                        yield from _read_stream(fh, f"{name}!{member}")
-            return
-        with path.open("rb") as fh:
-            yield from _read_stream(fh, name, start, end)
-    except FileNotFoundError as exc:
-        raise WarcError(f"no such file: {name}", path=name) from exc
+        with open_file(path) as raw:
+            if name.endswith(".wacz") or zipfile.is_zipfile(raw):
+                raw.seek(0)
+                with zipfile.ZipFile(raw) as zf:
+                    for member in _check_wacz(zf, name):
+                        with zf.open(member) as fh:
+                            yield from _read_stream(fh, f"{name}!{member}")
+                return
+            yield from _read_stream(raw, name, start, end)
     except zipfile.BadZipFile as exc:
         raise WarcError(f"{name}: not a readable WACZ (ZIP) file: {exc}", path=name) from exc
 
 
-def iter_responses(path: Path) -> Iterator[HttpResponse]:
+def iter_responses(path: Path | str) -> Iterator[HttpResponse]:
     """Every HTTP response of a file, in file order, stopping at the first bad record.
 
     Raises:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from archive import Archive
 from archive.errors import WarcError
+from archive.inputs import file_size, local
 from archive.reader import WarcItem, read_records
 from archive.types import HttpResponse
 
@@ -98,28 +99,28 @@ class ImportStats:
 class Piece:
     """A file, or the records that start in a byte range of it."""
 
-    path: Path
+    path: str  # a local path, or a URL read through fsspec (archive.inputs)
     start: int = 0
     end: int | None = None
 
     @property
     def key(self) -> str:
         """How the piece is queued: ``path#start-end`` (``path`` when whole)."""
-        return str(self.path) if self.end is None and not self.start \
+        return self.path if self.end is None and not self.start \
             else f"{self.path}#{self.start}-{self.end if self.end is not None else ''}"
 
     @classmethod
     def parse(cls, key: str) -> Piece:
         path, _, span = key.rpartition("#") if "#" in key else (key, "", "")
         if not span:
-            return cls(Path(key))
+            return cls(key)
         start, _, end = span.partition("-")
-        return cls(Path(path), int(start), int(end) if end else None)
+        return cls(path, int(start), int(end) if end else None)
 
     def size(self) -> int:
         try:
-            total = self.path.stat().st_size
-        except OSError:
+            total = file_size(self.path)
+        except WarcError:
             return 0
         return (self.end if self.end is not None else total) - self.start
 
@@ -193,14 +194,15 @@ class _Importer:
             self.on_progress(self.stats)
 
 
-def import_files(archive: Archive, paths: Sequence[Path], settings: ExtractSettings, *,
-                 jobs: int = 1, on_progress: Callable[[ImportStats], None] | None = None
+def import_files(archive: Archive, paths: Sequence[str | Path], settings: ExtractSettings,
+                 *, jobs: int = 1, on_progress: Callable[[ImportStats], None] | None = None
                  ) -> ImportStats:
     """Import every HTML response of ``paths`` into ``archive``.
 
     Args:
         archive: the archive to import into.
-        paths: WARC, ARC or WACZ files (or ``path#start-end`` byte ranges of one).
+        paths: WARC, ARC or WACZ files (or ``path#start-end`` byte ranges of one), by
+            path or by URL (``s3://...``, through fsspec).
         settings: how pages are read.
         jobs: extraction processes (the archive is written by this one).
         on_progress: called now and then with the running totals (``bytes_read`` of
@@ -216,39 +218,41 @@ def import_files(archive: Archive, paths: Sequence[Path], settings: ExtractSetti
         importer.close()
 
 
-def pieces_of(paths: Sequence[Path], size: int | None = None) -> list[Piece]:
+def pieces_of(paths: Sequence[str | Path], size: int | None = None) -> list[Piece]:
     """Files cut into byte ranges of about ``size`` (default ``RANGE_BYTES``; a WACZ,
-    or a small file, whole)."""
+    or a small file, whole).
+
+    Raises:
+        WarcError: a file is missing, or its URL cannot be read here.
+    """
     size = size or RANGE_BYTES
     out: list[Piece] = []
     for path in paths:
-        total = path.stat().st_size
-        if path.suffix == ".wacz" or total <= size:
-            out.append(Piece(path.resolve()))
+        total, name = file_size(path), local(path)
+        if name.endswith(".wacz") or total <= size:
+            out.append(Piece(name))
             continue
-        out += [Piece(path.resolve(), start, min(start + size, total))
+        out += [Piece(name, start, min(start + size, total))
                 for start in range(0, total, size)]
     return out
 
 
-def queue_files(archive: Archive, paths: Sequence[Path], settings: dict[str, object]
+def queue_files(archive: Archive, paths: Sequence[str | Path], settings: dict[str, object]
                 ) -> tuple[int, int]:
     """Queue files as an import job for ``newsarchive worker`` processes to take.
 
     Args:
         archive: a shared (PostgreSQL) archive.
-        paths: files the workers can read at the same paths (shared storage).
+        paths: files the workers can read at the same paths (shared storage) or URLs
+            (``s3://...``, read through fsspec on each worker).
         settings: the job's settings, stored with it (its extraction settings).
 
     Returns:
         The job's crawl id and how many pieces were queued.
 
     Raises:
-        WarcError: a file is missing.
+        WarcError: a file is missing, or its URL cannot be read here.
     """
-    for path in paths:
-        if not path.is_file():
-            raise WarcError(f"no such file: {path}", path=str(path))
     pieces = pieces_of(paths)
     keys = [p.key for p in pieces]
     # pieces are spread over pseudo-hosts, so several workers can hold them at once

@@ -8,7 +8,6 @@ import dataclasses
 import sys
 import time
 from collections.abc import Mapping
-from pathlib import Path
 
 from rich.progress import (
     BarColumn,
@@ -19,7 +18,7 @@ from rich.progress import (
 )
 
 from archive import Archive, Query, open_archive
-from archive.errors import ConfigError
+from archive.errors import ConfigError, WarcError
 from archive.locations import is_database_url, redact, sqlite_path
 
 from .._version import __version__
@@ -38,7 +37,7 @@ def _progress(args: argparse.Namespace) -> Progress:
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from ..warcimport import ImportStats, import_files, queue_files
 
-    paths = [Path(f) for f in args.files]
+    paths: list[str] = list(args.files)  # paths, or URLs (archive.inputs)
     if args.seed_only:
         if not is_database_url(sqlite_path(settings.archive.path)):
             raise ConfigError("import --seed-only queues files for workers: it needs a "
@@ -52,7 +51,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
               f"{where}; start workers with `newsarchive worker --archive {where}`",
               file=sys.stderr)
         return 0
-    total = sum(p.stat().st_size for p in paths if p.is_file())
+    total = sum(_size(p) for p in paths)
     start = time.monotonic()
     with Archive(settings.archive.path, settings.archive, create=True,
                  software=f"newsarchive/{__version__}") as arc, _progress(args) as progress:
@@ -111,3 +110,13 @@ def cmd_reextract(args: argparse.Namespace, settings: Settings) -> int:
 def _counts(counts: Mapping[str, int]) -> str:
     """``"2 http-404, 1 not-html"``, or ``"none"``."""
     return ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
+
+
+def _size(name: str) -> int:
+    """A file's size for the progress bar; 0 if it cannot be had (the import names it)."""
+    from archive.inputs import file_size
+
+    try:
+        return file_size(name)
+    except WarcError:
+        return 0

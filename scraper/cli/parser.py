@@ -104,7 +104,9 @@ def _crawling(add: Add) -> None:
             "response and archive it (other responses are kept as resources for replay). "
             "A bad record is skipped with its offset named and the rest of the file is "
             "still read; the exit code is then 1. Records imported before are skipped.")
-    i.add_argument("files", nargs="+", metavar="FILE", help="WARC, ARC or WACZ files")
+    i.add_argument("files", nargs="+", metavar="FILE",
+                   help="WARC, ARC or WACZ files: paths, or URLs (s3://, gs://, https://...) "
+                   "read through fsspec when it is installed (the remote extra)")
     i.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                    help="extraction processes (default 0: one per core)")
     i.add_argument("--seed-only", action="store_true",

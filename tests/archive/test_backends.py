@@ -185,18 +185,23 @@ def test_a_refusal_found_at_commit_fails_the_whole_batch(backend: tuple[str, Ope
         store = arc.store
         arc.store_response(_response("https://news.example/0"), _article(),
                            page_url="https://news.example/0")
-        with pytest.raises(ArchiveError), arc.batch():
-            for i in range(1, 410):  # more than one bulk send
-                url = f"https://news.example/{i}"
-                arc.store_response(_response(url), _article(), page_url=url)
-                if i == refused_at:
-                    _refused_capture(arc, read_after=False)
+        with pytest.raises(ArchiveError):
+            _batch_refused_at(arc, refused_at)
         assert store.counts()["captures"] == 1
         after = arc.store_response(_response("https://news.example/1"), _article(),
                                    page_url="https://news.example/1")
         assert after.outcome == "new"
         assert [r.url for r in arc.records()] == ["https://news.example/0",
                                                   "https://news.example/1"]
+
+
+def _batch_refused_at(arc: Archive, refused_at: int) -> None:
+    with arc.batch():
+        for i in range(1, 410):  # more than one bulk send
+            url = f"https://news.example/{i}"
+            arc.store_response(_response(url), _article(), page_url=url)
+            if i == refused_at:
+                _refused_capture(arc, read_after=False)
 
 
 def _refused_capture(arc: Archive, *, read_after: bool) -> None:

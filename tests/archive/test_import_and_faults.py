@@ -318,3 +318,40 @@ def test_import_jobs_are_shared_by_workers(tmp_path: Path, pg_url: str,
         assert arc.store.unfinished_crawls("import") == []
     refused = cli("import", "--seed-only", str(warc), "--archive", str(tmp_path / "lite"))
     assert refused.returncode == 1 and b"postgresql://" in refused.stderr
+
+
+def test_files_named_by_url_are_imported_and_shared_out(tmp_path: Path) -> None:
+    """A file given as a URL is read through fsspec (here ``file://``, the one scheme a
+    test may read): imported as the same file by path is, and cut into byte ranges for
+    workers the same way."""
+    from archive.reader import read_records
+    from scraper.warcimport import pieces_of
+
+    [warc] = (_many_pages_archive(tmp_path) / "warc").glob("*.warc.gz")
+    url = warc.resolve().as_uri()
+    whole = [(i.offset, i.kind) for i in read_records(warc)]
+    pieces = pieces_of([url], size=warc.stat().st_size // 4)
+    assert {p.path for p in pieces} == {url} and len(pieces) >= 4
+    assert [(i.offset, i.kind) for p in pieces
+            for i in read_records(p.path, p.start, p.end)] == whole
+    result = cli("import", url, "--json", "--archive", str(tmp_path / "by-url"))
+    assert result.returncode == 0, _err(result)
+    assert json.loads(result.stdout)["new"] == 30
+    missing = cli("import", url + ".gone", "--archive", str(tmp_path / "by-url"))
+    assert missing.returncode == 1 and b"no such file" in missing.stderr
+
+
+def test_a_url_that_cannot_be_read_here_is_one_clear_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from archive.errors import WarcError
+    from archive.inputs import file_size
+    from archive.reader import read_records
+
+    with pytest.raises(WarcError, match="no-such-scheme"):
+        list(read_records("no-such-scheme://bucket/crawl.warc.gz"))
+    monkeypatch.setitem(sys.modules, "fsspec", None)  # not installed
+    with pytest.raises(WarcError, match=r"needs fsspec \(pip install 'newsarchive\[remote\]'"):
+        list(read_records("s3://bucket/crawl.warc.gz"))
+    with pytest.raises(WarcError, match="needs fsspec"):
+        file_size("s3://bucket/crawl.warc.gz")
+    assert file_size(__file__) > 0  # a path never needs it
