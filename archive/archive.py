@@ -18,7 +18,7 @@ import json
 import os
 import platform
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -356,6 +356,12 @@ class Archive:
         """
         with self.store.transaction():
             yield
+
+    def expect(self, pages: Iterable[tuple[str, str]]) -> None:
+        """Say which pages a batch is about to store, as (page URL, fetched at) pairs, so
+        the store finds or makes them together (on PostgreSQL one statement instead of a
+        round trip each). Only a hint: a page not named is found as it comes."""
+        self.store.prepare_pages(list(pages))
 
     @contextlib.contextmanager
     def batches(self, size: int, before_commit: Callable[[], None] | None = None,

@@ -172,6 +172,7 @@ class ArchiveTarget:
     def ingest(self, pages: list[Page]) -> None:
         arc = self.archive
         with arc.batch():
+            arc.expect((response.url, response.fetched_at) for response, _ in pages)
             for response, article in pages:
                 arc.store_response(response, article, page_url=response.url)
 

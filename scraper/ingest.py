@@ -220,6 +220,14 @@ class Ingester:
         except Exception as exc:  # a parser bug on one page must not stop a crawl
             return exc
 
+    @staticmethod
+    def page_of(response: HttpResponse, article: Article | Exception) -> str | None:
+        """The page :meth:`store` files a response under: its canonical URL when the
+        page names one on its own site, else the URL fetched; ``None`` if not http(s)."""
+        if isinstance(article, Exception):
+            return normalize_url(response.url) or response.url
+        return page_url_for(response.url, article.canonical_url)
+
     def store(self, response: HttpResponse, article: Article | Exception,
               origin_record_id: str | None) -> Ingested:
         """Archive an article page (or, when extraction failed, its capture alone)."""
@@ -230,7 +238,7 @@ class Ingester:
                 origin_record_id=origin_record_id)
             return Ingested("extract-error", fetched, result,
                             detail=f"{type(article).__name__}: {article}")
-        page = page_url_for(response.url, article.canonical_url)
+        page = self.page_of(response, article)
         if page is None:
             return Ingested("not-html", detail="not an http(s) URL")
         result = self.archive.store_response(

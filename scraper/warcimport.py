@@ -23,6 +23,7 @@ Usage::
 from __future__ import annotations
 
 import collections
+import itertools
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -157,11 +158,16 @@ class _Importer:
         pages = self.pool.map(self._pages(read_records(piece.path, piece.start, piece.end),
                                           before - piece.start))
         # a batch commits before reading goes on, so what was read before a bad spot (or
-        # a kill) is kept
+        # a kill) is kept; its pages are found or made together first
         with self.archive.batches(BATCH) as item_done:
-            for (response, record_id), article in pages:
-                self.stats.count(self.ingester.store(response, article, record_id).outcome)
-                item_done()
+            while batch := list(itertools.islice(pages, BATCH)):
+                self.archive.expect(
+                    (page, response.fetched_at) for (response, _), article in batch
+                    if (page := self.ingester.page_of(response, article)) is not None)
+                for (response, record_id), article in batch:
+                    self.stats.count(self.ingester.store(response, article,
+                                                         record_id).outcome)
+                    item_done()
 
     def _pages(self, items: Iterator[WarcItem], base: int
                ) -> Iterator[tuple[tuple[HttpResponse, str | None], bytes, str | None,

@@ -150,6 +150,26 @@ def test_a_long_batch_sees_its_rows_before_and_after_they_are_sent(
                                   "attributions": 400}
 
 
+def test_pages_expected_by_a_batch_are_found_or_made_together(
+        backend: tuple[str, Opener]) -> None:
+    """``expect`` names a batch's pages first (PostgreSQL finds or makes them in one
+    statement): a page archived before is found (its capture unchanged), a new one made
+    once with the earliest time it is named with, and one not named found as it comes."""
+    _, open_ = backend
+    old, new, unnamed = (f"https://news.example/{n}" for n in ("old", "new", "unnamed"))
+    early, late = "2026-02-01T00:00:00+00:00", "2026-02-02T00:00:00+00:00"
+    with open_(create=True) as arc:
+        arc.store_response(_response(old), _article(), page_url=old)
+        with arc.batch():
+            arc.expect([(old, early), (new, late), (new, early)])
+            results = [arc.store_response(_response(url, when=early), _article(), page_url=url)
+                       for url in (old, new, new, unnamed)]
+        assert [r.outcome for r in results] == ["unchanged", "new", "unchanged", "new"]
+        first_seen = dict(arc.store.rows("SELECT url, first_seen FROM pages"))
+        assert first_seen == {old: "2026-01-01T00:00:00+00:00", new: early, unnamed: early}
+        assert arc.store.counts()["captures"] == 5
+
+
 def test_a_refused_capture_read_in_its_block_undoes_only_itself(
         backend: tuple[str, Opener]) -> None:
     """A capture whose rows the database refuses, found by a read in its own block,

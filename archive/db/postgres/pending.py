@@ -112,6 +112,7 @@ class Pending:
     pipeline: AbstractContextManager[Any] | None = None  # open while rows are unconfirmed
     ids: dict[str, deque[int]] = field(default_factory=dict)
     block: dict[str, int] = field(default_factory=dict)
+    pages: dict[str, int] = field(default_factory=dict)  # ids of the pages looked up
     # pages this transaction created: the indexes below hold all their rows (another
     # worker's, not committed yet, no lookup would see either)
     created: set[int] = field(default_factory=set)

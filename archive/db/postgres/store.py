@@ -79,6 +79,18 @@ RECORD_WITH_CREDITS = (
     + ", " + RECORD_SQL.removeprefix("SELECT v.*, "))
 
 
+# a batch's pages found or made at once: those made come back with true (all statements
+# of a WITH see one snapshot, so the first SELECT does not see the rows ``added`` makes)
+PREPARE_PAGES = (
+    b"WITH given AS (SELECT * FROM unnest(%s::text[], %s::text[], %s::text[]) "
+    b"AS g(url, site, first_seen)), "
+    b"added AS (INSERT INTO pages(url, site, first_seen) SELECT url, site, first_seen "
+    b"FROM given g WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.url = g.url) "
+    b"ON CONFLICT (url) DO NOTHING RETURNING id, url) "
+    b"SELECT p.id, p.url, false FROM pages p JOIN given g ON g.url = p.url "
+    b"UNION ALL SELECT id, url, true FROM added")
+
+
 def worker_name() -> str:
     """This process, as recorded on claims and captures: ``host:pid``."""
     return f"{platform.node()}:{os.getpid()}"
@@ -277,11 +289,34 @@ class PgStore:
 
     # -- pages -------------------------------------------------------------------------
 
+    def prepare_pages(self, pages: Sequence[tuple[str, str]]) -> None:
+        """Find or make the pages of a batch in one statement (on the second connection,
+        as :meth:`page_id` does a page at a time): the batch's captures then cost no
+        round trip each. A page another worker is adding meanwhile is left to
+        :meth:`page_id`."""
+        pending = self._pending()
+        if pending is None:
+            return
+        todo = {url: now for url, now in sorted(pages, key=lambda p: p[1], reverse=True)
+                if url not in pending.pages}  # the earliest time of a URL given twice
+        if not todo:
+            return
+        with self.connection(aside=True) as conn:
+            rows = conn.execute(PREPARE_PAGES, (list(todo), [site_of(u) for u in todo],
+                                                list(todo.values()))).fetchall()
+        for page_id, url, created in rows:
+            pending.pages[url] = int(page_id)
+            if created:
+                pending.created.add(int(page_id))
+
     def page_id(self, url: str, now: str) -> int:
         # one round trip: the page's id, or a new page's (second column true). It needs
         # no rows sent before it (they are of known pages), and a new page stays if a
         # savepoint around it is undone: a URL known, without captures, as after a crawl
         # whose fetch failed.
+        pending = self._pending()
+        if pending is not None and (known := pending.pages.get(url)) is not None:
+            return known
         row = self._one(
             "WITH found AS (SELECT id FROM pages WHERE url = ?), "
             "added AS (INSERT INTO pages(url, site, first_seen) SELECT ?, ?, ? "
@@ -291,8 +326,10 @@ class PgStore:
         if row is None:  # two workers added it at once: the winner's, committed by now
             row = self._one("SELECT id, false FROM pages WHERE url = ?", (url,), aside=True)
         assert row is not None
-        if row[1] and (pending := self._pending()) is not None:
-            pending.created.add(int(row[0]))
+        if pending is not None:
+            pending.pages[url] = int(row[0])
+            if row[1]:
+                pending.created.add(int(row[0]))
         return int(row[0])
 
     def find_page(self, url: str) -> tuple[int, str]:

@@ -189,6 +189,9 @@ class SqliteStore:
 
     # -- pages -------------------------------------------------------------------------
 
+    def prepare_pages(self, pages: Sequence[tuple[str, str]]) -> None:
+        """Nothing to do: a page's look-up costs no round trip here."""
+
     @translated
     def page_id(self, url: str, now: str) -> int:
         row = self._one("SELECT id FROM pages WHERE url = ?", (url,))
