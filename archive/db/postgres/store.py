@@ -310,10 +310,10 @@ class PgStore:
                 pending.created.add(int(page_id))
 
     def page_id(self, url: str, now: str) -> int:
-        # one round trip: the page's id, or a new page's (second column true). It needs
-        # no rows sent before it (they are of known pages), and a new page stays if a
-        # savepoint around it is undone: a URL known, without captures, as after a crawl
-        # whose fetch failed.
+        # one round trip on the second connection: the page's id, or a new page's (second
+        # column true), committed at once, so no other worker's transaction waits on it.
+        # A new page stays if the transaction is undone: a URL known, without captures,
+        # as after a crawl whose fetch failed.
         pending = self._pending()
         if pending is not None and (known := pending.pages.get(url)) is not None:
             return known
