@@ -9,16 +9,15 @@ removed, and ``integrity`` attributes dropped (rewritten bytes no longer match t
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
 
+from ..css import rewrite as rewrite_css
+
 _URL_ATTRS = ("src", "href", "poster", "action", "background", "data", "longdesc",
               "formaction", "cite")
-_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""", re.IGNORECASE)
-_CSS_IMPORT = re.compile(r"""@import\s+(['"])([^'"]+)\1""", re.IGNORECASE)
 
 
 class Rewriter:
@@ -54,8 +53,7 @@ class Rewriter:
         return ", ".join(out)
 
     def css(self, text: str) -> str:
-        text = _CSS_URL.sub(lambda m: f'url("{self.url(m.group(2))}")', text)
-        return _CSS_IMPORT.sub(lambda m: f'@import "{self.url(m.group(2))}"', text)
+        return rewrite_css(text, self.url)
 
     def html(self, payload: bytes, charset: str | None = None) -> bytes:
         """The page with its URLs rewritten, as UTF-8."""

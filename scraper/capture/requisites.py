@@ -17,6 +17,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from archive.css import COMMENT, IMPORT, URL, target
+
 Kind = Literal["stylesheet", "image", "script", "icon", "font", "media"]
 
 # lazy-loading libraries' attributes, most common first (lazysizes, lozad, WordPress...)
@@ -32,9 +34,6 @@ _PRELOAD_KINDS: dict[str, Kind] = {"style": "stylesheet", "script": "script",
 _ORDER: dict[str, int] = {"stylesheet": 0, "image": 1, "font": 2, "script": 3, "icon": 4,
                           "media": 5}
 
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.IGNORECASE)
-_CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"')\s;]+)""", re.IGNORECASE)
 _FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.IGNORECASE)
 _FONT_SRC = re.compile(r"(?<![-\w])src\s*:([^;]*)", re.IGNORECASE)
 _DESCRIPTOR = re.compile(r"^(\d+(?:\.\d+)?)([wx])$", re.IGNORECASE)
@@ -198,23 +197,23 @@ def find_css_requisites(css: str, base_url: str) -> list[Requisite]:
         Requisites in order: imports (``stylesheet``), the first source of each
         ``@font-face`` (``font``), then other ``url()``s (``image``).
     """
-    css = _CSS_COMMENT.sub("", css)
+    css = COMMENT.sub("", css)
     out = _Collector(base_url)
-    for match in _CSS_IMPORT.finditer(css):
-        out.add(match.group(1), "stylesheet")
+    for match in IMPORT.finditer(css):
+        out.add(target(match), "stylesheet")
     font_spans = []
     for face in _FONT_FACE.finditer(css):
         font_spans.append(face.span())
         for src in _FONT_SRC.finditer(face.group(1)):
-            first = _CSS_URL.search(src.group(1))
+            first = URL.search(src.group(1))
             if first:
-                out.add(next(g for g in first.groups() if g is not None), "font")
-    imports = {m.span() for m in _CSS_IMPORT.finditer(css)}
-    for match in _CSS_URL.finditer(css):
+                out.add(target(first), "font")
+    imports = {m.span() for m in IMPORT.finditer(css)}
+    for match in URL.finditer(css):
         start = match.start()
         if any(a <= start < b for a, b in font_spans):
             continue
         if any(a <= start < b + 1 for a, b in imports):
             continue
-        out.add(next(g for g in match.groups() if g is not None), "image")
+        out.add(target(match), "image")
     return out.sorted()
