@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from archive import open_archive
-from archive.changelog import Edit, label_missing, list_edits, unlabelled, write_atom, write_csv
+from archive.changelog import label_missing, list_edits, unlabelled, write_atom, write_csv
 from archive.files import replace_atomically
 from archive.frontpage import front_page_at, prominence
 from archive.locations import redact
@@ -27,10 +27,7 @@ def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
         edits = list_edits(arc.store, kinds=kinds, site=args.site, since=args.since,
                            limit=args.limit or None, front_pages=args.front_pages)
         waiting = 0 if args.relabel else unlabelled(arc.store)
-    if args.json:
-        for e in edits:
-            output.print_json(e.to_dict(), lines=True)
-    elif args.csv:
+    if args.csv:
         write_csv(edits, sys.stdout)
     elif args.atom:
         where = redact(settings.archive.path)
@@ -44,21 +41,16 @@ def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
                                title=f"newsarchive: story edits{what}{site}")
         print(f"wrote {count} edit(s) to {args.atom}", file=sys.stderr)
     else:
-        _table(edits)
+        output.listing(edits, as_json=args.json, empty="no edits",
+                       columns=("captured", "site", "title", "kinds", "versions"),
+                       row=lambda e: (e.captured_at[:19], e.site, e.title or e.url,
+                                      ", ".join(e.kinds), f"{e.previous_id} → {e.version_id}"))
     if waiting:
         print(f"{waiting} version(s) archived before edits were labelled are not listed; "
               "`newsarchive changes --relabel` labels them", file=sys.stderr)
     return 0
 
 
-def _table(edits: list[Edit]) -> None:
-    out = output.Out()
-    if not edits:
-        out.line("no edits")
-        return
-    out.table(("captured", "site", "title", "kinds", "versions"),
-              [(e.captured_at[:19], e.site, e.title or e.url, ", ".join(e.kinds),
-                f"{e.previous_id} → {e.version_id}") for e in edits])
 
 
 def cmd_frontpage(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
 from archive.query import HIGHLIGHT
 from archive.types import Record, SearchHit
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 PIPE_WIDTH = 10_000  # rich output piped elsewhere (a crawl's summary) is not wrapped
 Segment = str | tuple[str, str]
 Cell = Segment | list[Segment]  # a table cell: a segment, or several in a row
+T = TypeVar("T", bound="Listed")
 
 
 def plain(cell: Cell) -> str:
@@ -94,6 +95,24 @@ def _text(segments: Sequence[Segment]) -> Text:
 def print_json(data: Any, *, lines: bool = False) -> None:
     """JSON to stdout: indented, or one object per line."""
     print(json.dumps(data, ensure_ascii=False, indent=None if lines else 2))
+
+
+class Listed(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+def listing(items: Sequence[T], *, as_json: bool, empty: str, columns: Sequence[str],
+            row: Callable[[T], Sequence[Cell]]) -> None:
+    """A list of things: JSON lines (``--json``), else a table, or ``empty`` if none."""
+    if as_json:
+        for item in items:
+            print_json(item.to_dict(), lines=True)
+        return
+    out = Out()
+    if not items:
+        out.line(empty)
+        return
+    out.table(columns, [row(item) for item in items])
 
 
 def snippet(text: str) -> list[Segment]:

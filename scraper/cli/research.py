@@ -80,20 +80,12 @@ def _print_diff(d: VersionDiff, out: output.Out) -> None:
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     with open_archive(settings.archive.path, settings.archive) as arc:
         stats = rank_sources(arc.store, limit=args.limit, site=args.site)
-    if args.json:
-        for s in stats:
-            output.print_json(s.to_dict(), lines=True)
-        return 0
-    out = output.Out()
-    if not stats:
-        out.line("no attributions in this archive")
-        return 0
-    rows = [(s.source, str(s.articles), str(s.attributions), s.first_seen[:10],
-             s.last_seen[:10],
-             ", ".join(s.sites[:5]) + (f" +{len(s.sites) - 5}" if len(s.sites) > 5 else ""))
-            for s in stats]
-    out.table(("source", "articles", "attributions", "first seen", "last seen", "cited by"),
-              rows)
+    output.listing(
+        stats, as_json=args.json, empty="no attributions in this archive",
+        columns=("source", "articles", "attributions", "first seen", "last seen", "cited by"),
+        row=lambda s: (s.source, str(s.articles), str(s.attributions), s.first_seen[:10],
+                       s.last_seen[:10], ", ".join(s.sites[:5])
+                       + (f" +{len(s.sites) - 5}" if len(s.sites) > 5 else "")))
     return 0
 
 

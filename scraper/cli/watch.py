@@ -118,18 +118,11 @@ async def _watch(watcher: Watcher, arc: Archive, args: argparse.Namespace) -> in
 
 
 def _list(watcher: Watcher, as_json: bool) -> int:
-    entries = watcher.schedule.entries()
-    if as_json:
-        for e in entries:
-            output.print_json(e.to_dict(), lines=True)
-        return 0
-    out = output.Out()
-    if not entries:
-        out.line("nothing is watched")
-        return 0
-    out.table(("url", "kind", "every", "next due (UTC)", "checks", "changes",
-               "last changed (UTC)"),
-              [(e.url, e.kind, f"{e.interval / 60:g} min",
-                _clock(e.next_at) if e.next_at is not None else "retired",
-                str(e.checks), str(e.changes), _clock(e.last_changed)) for e in entries])
+    output.listing(
+        watcher.schedule.entries(), as_json=as_json, empty="nothing is watched",
+        columns=("url", "kind", "every", "next due (UTC)", "checks", "changes",
+                 "last changed (UTC)"),
+        row=lambda e: (e.url, e.kind, f"{e.interval / 60:g} min",
+                       _clock(e.next_at) if e.next_at is not None else "retired",
+                       str(e.checks), str(e.changes), _clock(e.last_changed)))
     return 0
