@@ -491,6 +491,9 @@ def test_sources_and_trace(backend: tuple[str, Opener], tmp_path: Path) -> None:
     lines = _cli(location, tmp_path, "sources", "--json").splitlines()
     assert [json.loads(x)["source"] for x in lines] == ["Reuters", "Origin Wire",
                                                          "copier.example"]
+    table = _cli(location, tmp_path, "sources", "--site", "other.example")
+    assert "reuters" in table and "other.example" in table and "Origin Wire" not in table
+    assert "no attributions" in _cli(location, tmp_path, "sources", "--site", "none.example")
     data = json.loads(_cli(location, tmp_path, "trace", quote, "--json"))
     assert data["articles"][1]["parent"] == data["articles"][0]["record_id"]
     text = _cli(location, tmp_path, "trace", quote)
