@@ -10,15 +10,16 @@ response of every selected revisit, so replay can resolve it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -51,11 +52,14 @@ def surt(url: str) -> str:
     return key + ")" + path + (f"?{query}" if query else "")
 
 
-def cdxj_lines(data: bytes | Path, filename: str) -> list[str]:
-    """CDXJ index lines for the response, revisit and resource records of a WARC."""
+def cdxj_lines(data: bytes | Path | IO[bytes] | io.RawIOBase, filename: str) -> list[str]:
+    """CDXJ index lines for the response, revisit and resource records of a WARC (its
+    bytes, its path, or a stream read from where it stands to its end)."""
+    if isinstance(data, Path):
+        with data.open("rb") as fh:
+            return cdxj_lines(fh, filename)
     out = []
-    stream = data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
-    with stream as fh:
+    with contextlib.nullcontext(io.BytesIO(data) if isinstance(data, bytes) else data) as fh:
         it = ArchiveIterator(fh)
         for record in it:
             rec_type = record.rec_type
@@ -181,12 +185,12 @@ def write_wacz(archive: Archive, target: Path, *, record_ids: Iterable[int] | No
                 info = zipfile.ZipInfo(path, _zip_time())
                 info.file_size = size
                 with zf.open(info, "w", force_zip64=size >= zipfile.ZIP64_LIMIT) as out:
-                    for chunk in _chunks(source, size):  # one read: written and hashed
-                        digest.update(chunk)
-                        out.write(chunk)
+                    # one read: written, hashed and indexed, up to the size given
+                    tee = _Tee(_chunks(source, size), (digest.update, out.write))
+                    index += cdxj_lines(tee, name)
+                    tee.drain()
                 resources.append({"name": name, "path": path,
                                   "hash": f"sha256:{digest.hexdigest()}", "bytes": size})
-                index += cdxj_lines(source, name)
             lines = [json.dumps({"format": "json-pages-1.0", "id": "pages",
                                  "title": "All Pages"})]
             lines += [json.dumps({"id": f"capture-{i}", "url": url, "ts": _ts(fetched),
@@ -208,6 +212,37 @@ def write_wacz(archive: Archive, target: Path, *, record_ids: Iterable[int] | No
                 package.update(mainPageURL=pages[0][0], mainPageTS=_ts(pages[0][1]))
             zf.writestr("datapackage.json", json.dumps(package, indent=2), zipfile.ZIP_DEFLATED)
     return len(pages)
+
+
+class _Tee(io.RawIOBase):
+    """A stream of ``chunks`` that hands every byte read from it to ``sinks`` as well:
+    the index reads a WARC once, and its copy and hash come with that read."""
+
+    def __init__(self, chunks: Iterable[bytes], sinks: tuple[Callable[[bytes], object], ...]
+                 ) -> None:
+        self._chunks = iter(chunks)
+        self._sinks = sinks
+        self._left = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if not self._left:
+            self._left = next(self._chunks, b"")
+            for sink in self._sinks:
+                sink(self._left)
+        n = min(len(buffer), len(self._left))
+        buffer[:n] = self._left[:n]
+        self._left = self._left[n:]
+        return n
+
+    def drain(self) -> None:
+        """Hand on what the reader left unread (bytes after its last record)."""
+        self._left = b""
+        for chunk in self._chunks:
+            for sink in self._sinks:
+                sink(chunk)
 
 
 def _chunks(source: Path | bytes, size: int) -> Iterable[bytes]:

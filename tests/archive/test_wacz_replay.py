@@ -211,3 +211,23 @@ def test_pywb_replays_it(wacz: Path, tmp_path: Path) -> None:
             response = client.get(f"/arc/{stamp}id_/{url}")
             assert response.status_code == 200, (url, stamp)
             assert response.get_data() == body, (url, stamp)
+
+
+def test_a_warc_is_read_once_and_indexed_only_as_far_as_it_is_copied() -> None:
+    """write_wacz copies, hashes and indexes each WARC in one read, up to the size it
+    took first: records a crawl appends meanwhile are neither copied nor indexed."""
+    import hashlib
+    import io
+
+    from archive.wacz import _chunks, _Tee, cdxj_lines
+
+    warc = Path(__file__).parent.parent / "data" / "warc" / "wget.warc.gz"
+    whole = cdxj_lines(warc, "w")
+    cut = int(json.loads(whole[-1].split(" ", 2)[2])["offset"])  # the last record's start
+    copied, digest = io.BytesIO(), hashlib.sha256()
+    tee = _Tee(_chunks(warc, cut), (copied.write, digest.update))
+    lines = cdxj_lines(tee, "w")
+    tee.drain()
+    assert copied.getvalue() == warc.read_bytes()[:cut]
+    assert digest.hexdigest() == hashlib.sha256(warc.read_bytes()[:cut]).hexdigest()
+    assert lines == whole[:-1]
