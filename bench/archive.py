@@ -24,8 +24,8 @@ query median within 2x SQLite's and worst within 3x, ``show`` within 2x. Issue 5
 latency goals stand as absolute times: query < 50 ms (median and worst), show < 5 ms.
 
 Run ``python bench/archive.py --records 20000`` for a quick check (~1 min) and
-``python bench/archive.py --postgres`` for the full million on both backends (hours on
-a 2-core machine; ~20 GB of temporary disk).
+``python bench/archive.py --postgres`` for the full million on both backends (~36 min on
+a 2-core machine; ~30 GB of temporary disk).
 """
 
 from __future__ import annotations
