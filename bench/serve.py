@@ -80,9 +80,10 @@ def build(directory: Path, records: int, versions: int, seed: int = 1) -> None:
                 print(f"  {first:,} records ({time.perf_counter() - start:.0f}s)",
                       file=sys.stderr)
         rng2 = random.Random(seed + 1)
+        ids = _ids(arc)  # one version per page so far, in page order
         with arc.batch():
             for i in sorted(rng2.sample(range(records), min(versions, records))):
-                old = arc.record(i + 1)  # one version per page so far: ids follow pages
+                old = arc.record(ids[i])
                 changed = dataclasses.replace(
                     old.article, title=(old.article.title or "") + " (updated)",
                     body=old.article.body + "\n\nA correction was appended to this story.")
@@ -128,6 +129,12 @@ def _serve(location: str, warc_root: str) -> tuple[subprocess.Popen[bytes], str]
     raise SystemExit("the server did not start")
 
 
+def _ids(arc: Archive) -> list[int]:
+    """The records' ids in order (a PostgreSQL archive's have gaps: ids are taken from
+    its sequences in blocks)."""
+    return [int(r[0]) for r in arc.store.rows("SELECT id FROM versions ORDER BY id")]
+
+
 def measure(arc: Archive, base: str, samples: int, records: int, seed: int = 7
             ) -> dict[str, Any]:
     """Time each page beside its library work, interleaved (alternating which goes
@@ -145,7 +152,8 @@ def measure(arc: Archive, base: str, samples: int, records: int, seed: int = 7
         q = search_query(i)
         return {"q": q.text, "since": q.since or "", "until": q.until or ""}
 
-    record_ids = [rng.randint(1, records) for _ in range(samples)]
+    ids = _ids(arc)
+    record_ids = [ids[rng.randrange(len(ids))] for _ in range(samples)]
 
     def record_reads(i: int) -> None:
         record = arc.record(record_ids[i])
