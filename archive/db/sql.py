@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..types import Article, Attribution, Capture, Record, Resource
+from ..types import Article, Attribution, Capture, OriginalCapture, Record, Resource
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,12 @@ RESOURCE_SELECT = ("SELECT id, url, fetched_at, status, kind, role, content_type
                    "revisit_of, capture_id FROM resources")
 ORIGINAL_RESOURCE = ("SELECT id, url, fetched_at, warc_record_id FROM resources "
                      "WHERE payload_digest = ? AND kind = 'response' ORDER BY id LIMIT 1")
+
+
+def original_from_row(row: Sequence[Any] | None) -> OriginalCapture | None:
+    """The :class:`OriginalCapture` of a row of ``ORIGINAL_CAPTURE`` or
+    ``ORIGINAL_RESOURCE`` (``None`` for no row)."""
+    return OriginalCapture(int(row[0]), str(row[1]), str(row[2]), row[3]) if row else None
 
 
 def resource_from_row(r: Sequence[Any]) -> Resource:

@@ -53,6 +53,7 @@ from ..sql import (
     attribution_rows,
     capture_from_row,
     ids_in,
+    original_from_row,
     record_from_row,
     resource_from_row,
     site_of,
@@ -372,10 +373,9 @@ class PgStore:
 
     def original_payload(self, page_id: int, digest: str) -> OriginalCapture | None:
         """The first full capture of this page with this payload digest, if any."""
-        row = None if self._created(page_id) else self._one(
-            ORIGINAL_CAPTURE, (page_id, digest), aside=True)
-        if row:
-            return OriginalCapture(int(row[0]), str(row[1]), str(row[2]), row[3])
+        if not self._created(page_id) and (found := original_from_row(self._one(
+                ORIGINAL_CAPTURE, (page_id, digest), aside=True))):
+            return found
         pending = self._pending()
         return pending.originals.get((page_id, digest)) if pending else None
 
@@ -446,8 +446,8 @@ class PgStore:
             *located, warc_record_id, revisit_of, capture_id, crawl_id, self.worker))
 
     def original_resource(self, digest: str) -> OriginalCapture | None:
-        if row := self._one(ORIGINAL_RESOURCE, (digest,), aside=True):
-            return OriginalCapture(int(row[0]), str(row[1]), str(row[2]), row[3])
+        if found := original_from_row(self._one(ORIGINAL_RESOURCE, (digest,), aside=True)):
+            return found
         pending = self._pending()
         return pending.resources.get(digest) if pending else None
 

@@ -44,6 +44,7 @@ from ..sql import (
     attribution_from_row,
     attribution_rows,
     capture_from_row,
+    original_from_row,
     record_from_row,
     resource_from_row,
     site_of,
@@ -247,7 +248,7 @@ class SqliteStore:
     def original_payload(self, page_id: int, digest: str) -> OriginalCapture | None:
         """The first full capture of this page with this payload digest, if any."""
         row = self._one(ORIGINAL_CAPTURE, (page_id, digest))
-        return OriginalCapture(int(row[0]), str(row[1]), str(row[2]), row[3]) if row else None
+        return original_from_row(row)
 
     @translated
     def latest_response_location(self, page_url: str) -> tuple[str, int] | None:
@@ -321,7 +322,7 @@ class SqliteStore:
     @translated
     def original_resource(self, digest: str) -> OriginalCapture | None:
         row = self._one(ORIGINAL_RESOURCE, (digest,))
-        return OriginalCapture(int(row[0]), str(row[1]), str(row[2]), row[3]) if row else None
+        return original_from_row(row)
 
     @translated
     def resources(self, where: str = "", params: tuple[Any, ...] = ()) -> list[Resource]:
