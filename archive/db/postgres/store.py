@@ -242,22 +242,27 @@ class PgStore:
     def _pending(self) -> Pending | None:
         return getattr(self._local, "pending", None)
 
+    @contextlib.contextmanager
+    def _rows(self) -> Iterator[Pending]:
+        """The open transaction's :class:`Pending`; outside one, a transaction of its
+        own around the block (its rows then reach the server when the block ends)."""
+        if (pending := self._pending()) is not None:
+            yield pending
+            return
+        with self.transaction():
+            yield self._local.pending
+
     def _add(self, table: str, make: Callable[[int], tuple[Any, ...]]) -> int:
         """Buffer a new row of ``table`` made from its id; returns the id."""
-        if (pending := self._pending()) is None:
-            with self.transaction():
-                return self._add(table, make)
-        with self.connection(aside=True) as conn:
-            row_id = pending.take_id(conn, table)
-        pending.add((table, make(row_id)))
+        with self._rows() as pending:
+            with self.connection(aside=True) as conn:
+                row_id = pending.take_id(conn, table)
+            pending.add((table, make(row_id)))
         return row_id
 
     def _buffer(self, kind: str, row: tuple[Any, ...]) -> None:
-        if (pending := self._pending()) is None:
-            with self.transaction():
-                return self._buffer(kind, row)
-        pending.add((kind, row))
-        return None
+        with self._rows() as pending:
+            pending.add((kind, row))
 
     def _created(self, page_id: int) -> bool:
         """Whether this transaction created the page: then all its rows are in the
@@ -421,14 +426,10 @@ class PgStore:
         values = version_values(page_id=page_id, capture_id=capture_id,
                                 captured_at=captured_at, content_hash=content_hash,
                                 article=article, extractor=extractor, origin=origin)
-        if self._pending() is None:
-            with self.transaction():
-                return self.add_version(page_id=page_id, capture_id=capture_id,
-                                        captured_at=captured_at, content_hash=content_hash,
-                                        article=article, extractor=extractor, origin=origin)
-        version_id = self._add("versions", lambda version_id: (version_id, *values))
-        for row in attribution_rows(version_id, article):
-            self._buffer("attributions", row)
+        with self._rows():  # the version and its attributions, together
+            version_id = self._add("versions", lambda version_id: (version_id, *values))
+            for row in attribution_rows(version_id, article):
+                self._buffer("attributions", row)
         return version_id
 
     def link_capture(self, capture_id: int, version_id: int) -> None:
