@@ -35,10 +35,19 @@ from ..sql import ATTRIBUTION_COLUMNS, RESOURCE_COLUMNS, VERSION_COLUMNS
 
 Conn = psycopg.Connection[tuple[Any, ...]]
 
+# the columns of the rows held, as the store makes them (id first)
 CAPTURE_COLUMNS = ("id, page_id, url, fetched_at, status, kind, content_type, payload_digest, "
                    "content_hash, warc_file, warc_offset, warc_length, crawl_id, "
                    "warc_record_id, revisit_of, worker, origin_record_id, version_id")
-CAPTURE_VERSION = CAPTURE_COLUMNS.count(",")  # index of version_id in a capture row
+VERSION_ROW = f"id, {VERSION_COLUMNS}"
+RESOURCE_ROW = f"id, {RESOURCE_COLUMNS}, worker"
+
+
+def _positions(columns: str) -> dict[str, int]:
+    return {name.strip(): i for i, name in enumerate(columns.split(","))}
+
+
+CAPTURE, VERSION, RESOURCE = map(_positions, (CAPTURE_COLUMNS, VERSION_ROW, RESOURCE_ROW))
 
 
 @dataclass(frozen=True)
@@ -73,10 +82,10 @@ def _placeholders(width: int, rows: int) -> bytes:
 # the tables rows are inserted in, in an order that satisfies their foreign keys: a
 # capture points at its version, attributions at theirs, a requisite at its page's capture
 INSERTS = {
-    "versions": Insert("versions", f"id, {VERSION_COLUMNS}"),
+    "versions": Insert("versions", VERSION_ROW),
     "captures": Insert("captures", CAPTURE_COLUMNS),
     "attributions": Insert("attributions", ATTRIBUTION_COLUMNS),
-    "resources": Insert("resources", f"id, {RESOURCE_COLUMNS}, worker"),
+    "resources": Insert("resources", RESOURCE_ROW),
 }
 INSERT_ROWS = 50  # rows in one statement, at most
 LINK = (b"UPDATE captures c SET version_id = u.version FROM unnest(%s::bigint[], "
@@ -147,25 +156,32 @@ class Pending:
     def _index(self, op: Op) -> None:
         kind, row = op
         if kind == "versions":
-            self.latest[row[1]] = (row[0], row[4])
+            self.latest[row[VERSION["page_id"]]] = (row[0], row[VERSION["content_hash"]])
         elif kind == "captures":
-            self.seen.add((row[2], row[3], row[7]))
-            if row[16]:
-                self.origins.add(row[16])
-            if row[5] == "response" and row[7]:
-                self.originals.setdefault((row[1], row[7]), OriginalCapture(
-                    row[0], row[2], row[3], row[13]))
+            c = CAPTURE
+            digest = row[c["payload_digest"]]
+            self.seen.add((row[c["url"]], row[c["fetched_at"]], digest))
+            if origin := row[c["origin_record_id"]]:
+                self.origins.add(origin)
+            if row[c["kind"]] == "response" and digest:
+                self.originals.setdefault((row[c["page_id"]], digest), OriginalCapture(
+                    row[0], row[c["url"]], row[c["fetched_at"]], row[c["warc_record_id"]]))
         elif kind == "resources":
-            self.seen.add((row[1], row[2], row[7]))
-            if row[4] == "response" and row[7]:
-                self.resources.setdefault(row[7], OriginalCapture(row[0], row[1], row[2],
-                                                                  row[11]))
+            r = RESOURCE
+            digest = row[r["payload_digest"]]
+            self.seen.add((row[r["url"]], row[r["fetched_at"]], digest))
+            if row[r["kind"]] == "response" and digest:
+                self.resources.setdefault(digest, OriginalCapture(
+                    row[0], row[r["url"]], row[r["fetched_at"]], row[r["warc_record_id"]]))
 
-    def settle(self) -> None:
-        """Wait for the server to confirm every row sent (raising its error if any)."""
+    def settle(self, failure: BaseException | None = None) -> None:
+        """Wait for the server to confirm every row sent (raising its error if any).
+        With ``failure``, the transaction is failing (its rollback follows): pipeline
+        mode just ends, and the error raised is the first one."""
         if self.pipeline is not None:
             pipeline, self.pipeline = self.pipeline, None
-            pipeline.__exit__(None, None, None)
+            pipeline.__exit__(type(failure) if failure else None, failure,
+                              failure.__traceback__ if failure else None)
 
     def sync(self, conn: Conn) -> None:
         """Send every row and have the server confirm it, issuing open savepoints in
@@ -201,7 +217,7 @@ class Pending:
         if not self.marks and len(self.ops) - self.sent >= SEND_AT:
             if self.pipeline is None:
                 self.pipeline = conn.pipeline()
-                self.pipeline.__enter__()  # left by settle or abandon
+                self.pipeline.__enter__()  # left by settle
             self._send(conn, len(self.ops))
 
     def undo(self, conn: Conn) -> None:
@@ -217,13 +233,6 @@ class Pending:
             index.clear()
         for op in self.ops:
             self._index(op)
-
-    def abandon(self, exc: BaseException) -> None:
-        """End pipeline mode on the way out of a failed transaction (its rollback
-        follows); the failure raised is the first one."""
-        if self.pipeline is not None:
-            pipeline, self.pipeline = self.pipeline, None
-            pipeline.__exit__(type(exc), exc, exc.__traceback__)
 
 
 def write(conn: Conn, ops: list[Op]) -> None:
@@ -243,7 +252,7 @@ def write(conn: Conn, ops: list[Op]) -> None:
         else:
             rows[kind].append(row)
     if links:  # a capture sent now gets its version in its row; one sent before, after
-        rows["captures"] = [(*row[:CAPTURE_VERSION], links.pop(row[0])) if row[0] in links
+        rows["captures"] = [(*row[:CAPTURE["version_id"]], links.pop(row[0])) if row[0] in links
                             else row for row in rows["captures"]]
     with psycopg.RawCursor(conn) as raw:
         for table, insert in INSERTS.items():

@@ -219,7 +219,7 @@ class PgStore:
                             yield conn
                             pending.sync(conn)
                         except BaseException as exc:
-                            pending.abandon(exc)
+                            pending.settle(exc)
                             raise
                 finally:
                     if self._local.aside is not None:
