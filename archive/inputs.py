@@ -32,9 +32,7 @@ def is_url(name: str | Path) -> bool:
 def local(name: str | Path) -> str:
     """A local path made absolute (so another process, or a worker on another machine
     with the same mount, finds it); a URL as it is."""
-    if isinstance(name, str) and is_url(name):
-        return name
-    return str(Path(name).resolve())
+    return str(name) if is_url(name) else str(Path(name).resolve())
 
 
 def _filesystem(url: str) -> tuple[Any, str]:

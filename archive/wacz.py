@@ -10,7 +10,6 @@ response of every selected revisit, so replay can resolve it.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -59,31 +58,30 @@ def cdxj_lines(data: bytes | Path | IO[bytes] | io.RawIOBase, filename: str) -> 
         with data.open("rb") as fh:
             return cdxj_lines(fh, filename)
     out = []
-    with contextlib.nullcontext(io.BytesIO(data) if isinstance(data, bytes) else data) as fh:
-        it = ArchiveIterator(fh)
-        for record in it:
-            rec_type = record.rec_type
-            if rec_type not in ("response", "revisit", "resource"):
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            date = record.rec_headers.get_header("WARC-Date") or ""
-            stamp = "".join(ch for ch in date if ch.isdigit())[:14]
-            entry: dict[str, Any] = {"url": url}
-            if record.http_headers is not None and rec_type != "resource":
-                entry["mime"] = (record.http_headers.get_header("Content-Type") or
-                                 "").split(";")[0].strip() or "unk"
-                entry["status"] = record.http_headers.get_statuscode()
-            else:
-                entry["mime"] = record.rec_headers.get_header("Content-Type") or "unk"
-            digest = record.rec_headers.get_header("WARC-Payload-Digest")
-            if digest:
-                entry["digest"] = digest
-            if rec_type == "revisit":
-                entry["mime"] = "warc/revisit"
-            it.read_to_end(record)
-            entry.update(length=str(it.get_record_length()),
-                         offset=str(it.get_record_offset()), filename=filename)
-            out.append(f"{surt(url)} {stamp} {json.dumps(entry)}")
+    it = ArchiveIterator(io.BytesIO(data) if isinstance(data, bytes) else data)
+    for record in it:
+        rec_type = record.rec_type
+        if rec_type not in ("response", "revisit", "resource"):
+            continue
+        url = record.rec_headers.get_header("WARC-Target-URI") or ""
+        date = record.rec_headers.get_header("WARC-Date") or ""
+        stamp = "".join(ch for ch in date if ch.isdigit())[:14]
+        entry: dict[str, Any] = {"url": url}
+        if record.http_headers is not None and rec_type != "resource":
+            entry["mime"] = (record.http_headers.get_header("Content-Type") or
+                             "").split(";")[0].strip() or "unk"
+            entry["status"] = record.http_headers.get_statuscode()
+        else:
+            entry["mime"] = record.rec_headers.get_header("Content-Type") or "unk"
+        digest = record.rec_headers.get_header("WARC-Payload-Digest")
+        if digest:
+            entry["digest"] = digest
+        if rec_type == "revisit":
+            entry["mime"] = "warc/revisit"
+        it.read_to_end(record)
+        entry.update(length=str(it.get_record_length()),
+                     offset=str(it.get_record_offset()), filename=filename)
+        out.append(f"{surt(url)} {stamp} {json.dumps(entry)}")
     return out
 
 

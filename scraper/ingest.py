@@ -231,14 +231,14 @@ class Ingester:
     def store(self, response: HttpResponse, article: Article | Exception,
               origin_record_id: str | None) -> Ingested:
         """Archive an article page (or, when extraction failed, its capture alone)."""
+        page = self.page_of(response, article)
         if isinstance(article, Exception):
-            fetched = normalize_url(response.url) or response.url
+            fetched = page or response.url  # page_of never gives None for a failed page
             result = self.archive.store_response(
                 response, None, page_url=fetched, crawl_id=self.crawl_id,
                 origin_record_id=origin_record_id)
             return Ingested("extract-error", fetched, result,
                             detail=f"{type(article).__name__}: {article}")
-        page = self.page_of(response, article)
         if page is None:
             return Ingested("not-html", detail="not an http(s) URL")
         result = self.archive.store_response(

@@ -199,7 +199,9 @@ def find_css_requisites(css: str, base_url: str) -> list[Requisite]:
     """
     css = COMMENT.sub("", css)
     out = _Collector(base_url)
+    imports = []
     for match in IMPORT.finditer(css):
+        imports.append(match.span())
         out.add(target(match), "stylesheet")
     font_spans = []
     for face in _FONT_FACE.finditer(css):
@@ -208,7 +210,6 @@ def find_css_requisites(css: str, base_url: str) -> list[Requisite]:
             first = URL.search(src.group(1))
             if first:
                 out.add(target(first), "font")
-    imports = {m.span() for m in IMPORT.finditer(css)}
     for match in URL.finditer(css):
         start = match.start()
         if any(a <= start < b for a, b in font_spans):
