@@ -110,6 +110,12 @@ def _page(rng: random.Random, sentences: list[str], i: int) -> tuple[HttpRespons
     return response, article
 
 
+def record_ids(arc: Archive) -> list[int]:
+    """The records' ids in order (a PostgreSQL archive's have gaps: ids are taken from
+    its sequences in blocks)."""
+    return [int(r[0]) for r in arc.store.rows("SELECT id FROM versions ORDER BY id")]
+
+
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
@@ -184,10 +190,7 @@ class ArchiveTarget:
         return self.archive.record(record_id)
 
     def ids(self) -> list[int]:
-        """The records' ids in order (a PostgreSQL archive's have gaps: ids are taken
-        from its sequences in blocks)."""
-        return [int(r[0]) for r in self.archive.store.rows("SELECT id FROM versions "
-                                                           "ORDER BY id")]
+        return record_ids(self.archive)
 
     def raw(self, record_id: int) -> bytes:
         return self.archive.raw(record_id)

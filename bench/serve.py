@@ -50,7 +50,7 @@ import httpx
 from archive import Archive, ArchiveSettings, Query
 from archive.browse import archived_pages, facets
 from archive.diff import diff_versions, pick_versions
-from bench.archive import PHRASES, _page, _sentences
+from bench.archive import PHRASES, _page, _sentences, record_ids
 
 GOAL = 1.5  # p95 of a page within this factor of the library call (SQLite)
 READERS = 2  # the app's reader connections (one search and its facets at a time)
@@ -80,7 +80,7 @@ def build(directory: Path, records: int, versions: int, seed: int = 1) -> None:
                 print(f"  {first:,} records ({time.perf_counter() - start:.0f}s)",
                       file=sys.stderr)
         rng2 = random.Random(seed + 1)
-        ids = _ids(arc)  # one version per page so far, in page order
+        ids = record_ids(arc)  # one version per page so far, in page order
         with arc.batch():
             for i in sorted(rng2.sample(range(records), min(versions, records))):
                 old = arc.record(ids[i])
@@ -129,12 +129,6 @@ def _serve(location: str, warc_root: str) -> tuple[subprocess.Popen[bytes], str]
     raise SystemExit("the server did not start")
 
 
-def _ids(arc: Archive) -> list[int]:
-    """The records' ids in order (a PostgreSQL archive's have gaps: ids are taken from
-    its sequences in blocks)."""
-    return [int(r[0]) for r in arc.store.rows("SELECT id FROM versions ORDER BY id")]
-
-
 def measure(arc: Archive, base: str, samples: int, records: int, seed: int = 7
             ) -> dict[str, Any]:
     """Time each page beside its library work, interleaved (alternating which goes
@@ -152,11 +146,11 @@ def measure(arc: Archive, base: str, samples: int, records: int, seed: int = 7
         q = search_query(i)
         return {"q": q.text, "since": q.since or "", "until": q.until or ""}
 
-    ids = _ids(arc)
-    record_ids = [ids[rng.randrange(len(ids))] for _ in range(samples)]
+    ids = record_ids(arc)
+    picked = [ids[rng.randrange(len(ids))] for _ in range(samples)]
 
     def record_reads(i: int) -> None:
-        record = arc.record(record_ids[i])
+        record = arc.record(picked[i])
         arc.history(record.url)
         links = [a.url for a in record.article.attributions if a.url]
         if links:
@@ -170,7 +164,7 @@ def measure(arc: Archive, base: str, samples: int, records: int, seed: int = 7
         facets(arc.store, search_query(i))
 
     def record_lib(i: int) -> None:
-        arc.record(record_ids[i])
+        arc.record(picked[i])
 
     def diff_lib(i: int) -> None:
         old, new = pick_versions(arc.history(diff_urls[i % len(diff_urls)]).versions,
@@ -186,13 +180,13 @@ def measure(arc: Archive, base: str, samples: int, records: int, seed: int = 7
     cases: list[tuple[str, Callable[[int], None], list[tuple[str, Callable[[int], None]]]]] = [
         ("search page", lambda i: get("/search", search_params(i)),
          [("Archive.search", search_lib), ("search + facets", search_and_facets)]),
-        ("record page", lambda i: get(f"/record/{record_ids[i]}"),
+        ("record page", lambda i: get(f"/record/{picked[i]}"),
          [("Archive.record", record_lib), ("the page's reads", record_reads)]),
         ("diff page", lambda i: get("/diff", {"url": diff_urls[i % len(diff_urls)]}),
          [("history + diff", diff_lib)]),
         ("api search", lambda i: get("/api/search", {**search_params(i), "facets": "false"}),
          [("Archive.search", search_lib)]),
-        ("api record", lambda i: get(f"/api/record/{record_ids[i]}"),
+        ("api record", lambda i: get(f"/api/record/{picked[i]}"),
          [("the page's reads", record_reads)]),
     ]
     out: dict[str, Any] = {}
